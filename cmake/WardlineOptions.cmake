@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: Apache-2.0
+# Compiler warnings and sanitizers, applied to every Wardline target via wardline_options.
+add_library(wardline_options INTERFACE)
+target_compile_options(wardline_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+    -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+if(WARDLINE_WERROR)
+    target_compile_options(wardline_options INTERFACE -Werror)
+endif()
+if(WARDLINE_SANITIZE)
+    string(REPLACE ";" "," _san "${WARDLINE_SANITIZE}")
+    add_compile_options(-fsanitize=${_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    add_link_options(-fsanitize=${_san})
+endif()
+
+# Embeds a text file into a generated C++ source as `extern const std::string_view NAME;`
+# inside namespace wardline::embedded. Used for the protocol schema, SQL and migrations.
+function(wardline_embed_files OUT_VAR)
+    cmake_parse_arguments(E "" "NAME" "FILES" ${ARGN})
+    set(_out ${CMAKE_CURRENT_BINARY_DIR}/embedded_${E_NAME}.cpp)
+    add_custom_command(OUTPUT ${_out}
+        COMMAND ${CMAKE_COMMAND} -DOUT=${_out} -DNAME=${E_NAME} "-DFILES=${E_FILES}"
+                -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
+        DEPENDS ${E_FILES} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
+        COMMENT "Embedding ${E_NAME}")
+    set(${OUT_VAR} ${_out} PARENT_SCOPE)
+endfunction()

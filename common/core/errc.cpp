@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common/core/errc.hpp"
+
+#include <array>
+#include <string>
+#include <utility>
+
+namespace wardline {
+namespace {
+
+constexpr std::array<std::pair<Errc, std::string_view>, 11> kCodes{{
+    {Errc::bad_request, "bad_request"},
+    {Errc::unknown_type, "unknown_type"},
+    {Errc::unauthenticated, "unauthenticated"},
+    {Errc::forbidden, "forbidden"},
+    {Errc::not_found, "not_found"},
+    {Errc::conflict, "conflict"},
+    {Errc::rate_limited, "rate_limited"},
+    {Errc::too_many_in_flight, "too_many_in_flight"},
+    {Errc::unavailable, "unavailable"},
+    {Errc::shutting_down, "shutting_down"},
+    {Errc::internal, "internal"},
+}};
+
+class Category final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "wardline"; }
+    std::string message(int ev) const override {
+        return std::string(to_code(static_cast<Errc>(ev)));
+    }
+};
+
+}  // namespace
+
+std::string_view to_code(Errc e) noexcept {
+    for (const auto& [value, code] : kCodes)
+        if (value == e) return code;
+    return "internal";
+}
+
+std::optional<Errc> errc_from_code(std::string_view code) noexcept {
+    for (const auto& [value, name] : kCodes)
+        if (name == code) return value;
+    return std::nullopt;
+}
+
+const boost::system::error_category& wardline_category() noexcept {
+    static const Category category;
+    return category;
+}
+
+}  // namespace wardline

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+// wardline-server: the composition root. Everything is constructed here and passed by
+// reference; there are no singletons.
+#include "common/core/embedded.hpp"
+#include "common/core/log.hpp"
+#include "common/proto/protocol.hpp"
+#include "server/config/config.hpp"
+#include "server/metrics/metrics.hpp"
+#include "server/net/server.hpp"
+#include "server/protocol/dispatcher.hpp"
+#include "server/storage/pg_pool.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+
+namespace {
+
+void usage(std::ostream& out) {
+    out << "usage: wardline-server --config FILE [--check-config]\n"
+           "       wardline-server --print-default-config\n"
+           "       wardline-server --version\n"
+           "The database password comes from WARDLINE_DB_PASSWORD or database.password_file.\n";
+}
+
+/// The highest migration compiled into this binary: the schema version /readyz expects.
+int expected_schema_version() {
+    int highest = 0;
+    for (const auto& m : wardline::embedded::migrations())
+        highest = std::max(highest, std::stoi(std::string(m.name.substr(0, 4))));
+    return highest;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace wardline;
+    std::string config_path;
+    bool check_only = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--config" && i + 1 < argc) {
+            config_path = argv[++i];
+        } else if (arg == "--check-config") {
+            check_only = true;
+        } else if (arg == "--print-default-config") {
+            server::print_default_config(std::cout);
+            return 0;
+        } else if (arg == "--version") {
+            std::cout << "wardline-server " << WARDLINE_VERSION << "\n";
+            return 0;
+        } else if (arg == "--help" || arg == "-h") {
+            usage(std::cout);
+            return 0;
+        } else {
+            std::cerr << "wardline-server: unknown argument (secrets are never taken on the command line)\n";
+            usage(std::cerr);
+            return 2;
+        }
+    }
+    if (config_path.empty()) {
+        usage(std::cerr);
+        return 2;
+    }
+    auto loaded = server::load_config(config_path);
+    if (!loaded) {
+        std::cerr << "wardline-server: " << loaded.error() << "\n";
+        return 2;
+    }
+    const server::Config& config = *loaded;
+    if (check_only) {
+        std::cout << "configuration " << config_path << " is valid\n";
+        return 0;
+    }
+    try {
+        log::configure(config.log_level, config.log_format == "json" ? log::Format::json : log::Format::human);
+        const auto protocol = proto::Protocol::load_embedded();
+        unsigned threads = config.io_threads ? config.io_threads : std::thread::hardware_concurrency();
+        boost::asio::io_context ioc(static_cast<int>(threads ? threads : 1));
+
+        server::storage::PgConfig db;
+        db.conninfo = config.database.conninfo;
+        db.password = config.database.password;
+        db.pool_size = config.database.pool_size;
+        db.connect_timeout = config.database.connect_timeout;
+        db.acquire_timeout = config.database.acquire_timeout;
+        db.health_check_interval = config.database.health_check_interval;
+        server::storage::PgPool pool(ioc.get_executor(), db);
+
+        server::Metrics metrics(protocol.request_types());
+        metrics.set_pool_sampler([&pool] {
+            const auto s = pool.stats();
+            return server::PoolSample{s.size, s.in_use, s.idle, s.connecting,
+                                      s.acquire_waits, s.acquire_wait_ns, s.acquire_timeouts};
+        });
+        server::Dispatcher dispatcher(protocol, config.limits, pool, expected_schema_version());
+        server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
+        log::app().info("wardline-server {} starting (protocol {}, schema {})", WARDLINE_VERSION,
+                        protocol.version(), expected_schema_version());
+        pool.start();
+        return server.run();
+    } catch (const std::exception& e) {
+        std::cerr << "wardline-server: " << e.what() << "\n";
+        return 1;
+    }
+}
