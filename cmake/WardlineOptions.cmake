@@ -22,6 +22,6 @@ function(wardline_embed_files OUT_VAR)
         COMMAND ${CMAKE_COMMAND} -DOUT=${_out} -DNAME=${E_NAME} "-DFILES=${E_FILES}"
                 -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
         DEPENDS ${E_FILES} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
-        COMMENT "Embedding ${E_NAME}")
+        COMMENT "Embedding ${E_NAME}" VERBATIM)
     set(${OUT_VAR} ${_out} PARENT_SCOPE)
 endfunction()

@@ -24,6 +24,8 @@ constexpr std::array<std::pair<Errc, std::string_view>, 11> kCodes{{
 
 class Category final : public boost::system::error_category {
 public:
+    Category() = default;
+    virtual ~Category() = default;  // -Wnon-virtual-dtor: the base's destructor is not virtual
     const char* name() const noexcept override { return "wardline"; }
     std::string message(int ev) const override {
         return std::string(to_code(static_cast<Errc>(ev)));

@@ -28,8 +28,9 @@ std::string encode_ok(std::string_view id, const json& body) {
 std::string encode_error(const std::optional<std::string>& id, Errc code,
                          std::string_view message) {
     const auto id_text = id ? quoted(*id, true) : std::string("null");
-    return "{\"id\":" + id_text + ",\"status\":\"error\",\"error\":{\"code\":" +
-           quoted(to_code(code)) + ",\"message\":" + quoted(message, true) + "}}";
+    return "{\"id\":" + id_text +
+           ",\"status\":\"error\",\"error\":{\"code\":" + quoted(to_code(code)) +
+           ",\"message\":" + quoted(message, true) + "}}";
 }
 
 std::string encode_error(const DecodeError& error) {

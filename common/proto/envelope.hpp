@@ -22,8 +22,7 @@ std::string encode_ok(std::string_view id, const nlohmann::json& body);
 /// {"id":id|null,"status":"error","error":{"code":to_code(code),"message":message}}. The id is
 /// null when the request had no readable id. Invalid UTF-8 is replaced (U+FFFD), never thrown:
 /// encoding an error must not fail.
-std::string encode_error(const std::optional<std::string>& id, Errc code,
-                         std::string_view message);
+std::string encode_error(const std::optional<std::string>& id, Errc code, std::string_view message);
 
 /// encode_error() of a refused frame.
 std::string encode_error(const DecodeError& error);

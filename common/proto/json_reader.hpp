@@ -18,7 +18,7 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 /// Parses `text` as one JSON value (RFC 8259, UTF-8 only, no comments, no trailing data) into
 /// `out`. Refuses nesting deeper than kMaxJsonDepth before parsing, and objects with a duplicate
 /// key (parsers disagree on which one wins). Returns nullopt on success, else an error message
-/// that carries no content of `text` except a printable_excerpt() of a duplicated key.
+/// that carries no content of `text` (not even a key: a client could put patient data there).
 /// Never throws on malformed input.
 std::optional<std::string> read_json(std::string_view text, nlohmann::json& out);
 

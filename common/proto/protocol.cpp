@@ -146,6 +146,7 @@ Protocol Protocol::load(std::string_view schema_json) {
 
 Protocol Protocol::load_checked(std::string_view schema_json) {
     auto impl = std::make_shared<Impl>();
+    impl->source = std::string(schema_json);
     impl->document = json::parse(schema_json);
     // The document is never modified from here on: the specs keep pointers into it.
     const auto& doc = impl->document;
@@ -206,20 +207,20 @@ std::optional<std::int64_t> Protocol::limit_default(std::string_view name) const
     return it->second;
 }
 
-std::optional<std::string> Protocol::check_response(std::string_view type,
-                                                    const json& body) const {
+std::optional<std::string> Protocol::check_response(std::string_view type, const json& body) const {
     const auto* spec = request(type);
     if (spec == nullptr) return std::string("unknown request type");
     return validate(*spec->response_schema, body, "body");
 }
 
-std::optional<std::string> Protocol::check_event(std::string_view event,
-                                                 const json& body) const {
+std::optional<std::string> Protocol::check_event(std::string_view event, const json& body) const {
     const auto* spec = this->event(event);
     if (spec == nullptr) return std::string("unknown event");
     return validate(*spec->body_schema, body, "body");
 }
 
 const json& Protocol::document() const { return impl_->document; }
+
+std::string_view Protocol::source() const { return impl_->source; }
 
 }  // namespace wardline::proto

@@ -4,8 +4,6 @@
 // strict decoder for client frames.
 #include "common/proto/request.hpp"
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,10 +17,10 @@ namespace wardline::proto {
 /// One request type of the protocol. Pointers refer into Protocol::document() and live as long
 /// as any copy of the Protocol they came from.
 struct RequestSpec {
-    std::string type;                              ///< e.g. "system.hello"
-    std::string summary;                           ///< one-line description
-    std::string auth;                              ///< who may send it, e.g. "none"
-    bool needs_database = false;                   ///< answered unavailable without a database
+    std::string type;                                 ///< e.g. "system.hello"
+    std::string summary;                              ///< one-line description
+    std::string auth;                                 ///< who may send it, e.g. "none"
+    bool needs_database = false;                      ///< handling it uses the database
     const nlohmann::json* body_schema = nullptr;      ///< schema of the request body (an object)
     const nlohmann::json* response_schema = nullptr;  ///< schema of the ok response body
 };
@@ -76,8 +74,10 @@ public:
     std::optional<std::string> check_event(std::string_view event,
                                            const nlohmann::json& body) const;
 
-    /// The whole schema document, e.g. for rendering documentation.
+    /// The whole schema document (object keys sorted).
     const nlohmann::json& document() const;
+    /// The schema text as loaded, e.g. for rendering documentation in the file's own order.
+    std::string_view source() const;
 
 private:
     struct Impl;

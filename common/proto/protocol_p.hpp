@@ -11,6 +11,7 @@
 namespace wardline::proto {
 
 struct Protocol::Impl {
+    std::string source;       ///< the schema text as given to load()
     nlohmann::json document;  ///< never modified after load; the specs point into it
     int version = 0;
     std::map<std::string, RequestSpec, std::less<>> requests;

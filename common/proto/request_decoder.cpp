@@ -45,7 +45,7 @@ std::variant<Request, DecodeError> Protocol::decode_request(std::string_view fra
         for (const auto& item : parsed.items()) {
             const auto& key = item.key();
             if (key != "id" && key != "type" && key != "body")
-                return refuse("frame: unknown field '" + printable_excerpt(key) + "'", id);
+                return refuse("frame: unknown field (allowed: id, type, body)", id);
         }
         const auto type = parsed.find("type");
         if (type == parsed.end()) return refuse("type: required field is missing", id);

@@ -20,8 +20,9 @@ using nlohmann::json;
 
 bool is_known_keyword(std::string_view keyword) {
     static constexpr std::array<std::string_view, 13> kKeywords{
-        "type",    "properties", "required", "additionalProperties", "minLength", "maxLength",
-        "minimum", "maximum",    "enum",     "items",                "minItems",  "maxItems",
+        "type",       "properties", "required", "additionalProperties",
+        "minLength",  "maxLength",  "minimum",  "maximum",
+        "enum",       "items",      "minItems", "maxItems",
         "description"};
     for (const auto known : kKeywords)
         if (known == keyword) return true;
@@ -51,8 +52,8 @@ void check_pair(const json& schema, const std::string& where, const char* low, c
     for (const auto& it : {lo, hi}) {
         if (it == schema.end()) continue;
         if (counts ? !is_count(*it) : !it->is_number())
-            fail(where, "'" + it.key() + "' must be a " +
-                            (counts ? "non-negative integer" : "number"));
+            fail(where,
+                 "'" + it.key() + "' must be a " + (counts ? "non-negative integer" : "number"));
     }
     if (lo != schema.end() && hi != schema.end() && *hi < *lo)
         fail(where, std::string("'") + low + "' is greater than '" + high + "'");
@@ -97,11 +98,10 @@ void check_node(const json& schema, const std::string& where, std::size_t depth)
     const auto info = detail::kind_of(type->get_ref<const std::string&>());
     if (!info) fail(where, "unsupported type '" + type->get<std::string>() + "'");
     for (const auto& item : schema.items()) {
-        if (!is_known_keyword(item.key()))
-            fail(where, "unsupported keyword '" + item.key() + "'");
+        if (!is_known_keyword(item.key())) fail(where, "unsupported keyword '" + item.key() + "'");
         if (!keyword_applies(item.key(), info->kind))
-            fail(where, "keyword '" + item.key() + "' does not apply to type " +
-                            std::string(info->name));
+            fail(where,
+                 "keyword '" + item.key() + "' does not apply to type " + std::string(info->name));
     }
     if (const auto d = schema.find("description"); d != schema.end() && !d->is_string())
         fail(where, "'description' must be a string");
@@ -132,7 +132,8 @@ void check_node(const json& schema, const std::string& where, std::size_t depth)
         json plain = schema;
         plain.erase("enum");
         for (const auto& value : *values)
-            if (validate(plain, value, "enum")) fail(where, "an 'enum' value does not match the schema");
+            if (validate(plain, value, "enum"))
+                fail(where, "an 'enum' value does not match the schema");
     }
 }
 

@@ -30,8 +30,8 @@ void check_schema(const nlohmann::json& schema, std::string_view where);
 /// Validates `value` against a schema that passed check_schema(). Returns nullopt when it
 /// matches, else "<path>: <rule>" for the first violation found, `path` being the name of
 /// `value` (e.g. "body" gives "body.data: longer than 1024 characters"). Messages never contain
-/// values; field names appear only when the schema defines them, or as a printable_excerpt() of
-/// an unknown field's name.
+/// values, and field names only when the schema defines them (an unknown key could carry patient
+/// data).
 std::optional<std::string> validate(const nlohmann::json& schema, const nlohmann::json& value,
                                     std::string_view path);
 

@@ -58,16 +58,4 @@ bool is_printable_ascii(std::string_view text) noexcept {
     return true;
 }
 
-std::string printable_excerpt(std::string_view text, std::size_t max_chars) {
-    std::string out;
-    out.reserve(max_chars + 3);
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (is_continuation(byte)) continue;  // one '?' per multi-byte character, not per byte
-        if (out.size() == max_chars) return out + "...";
-        out.push_back(is_printable(byte) ? c : '?');
-    }
-    return out;
-}
-
 }  // namespace wardline::proto

@@ -8,9 +8,6 @@
 
 namespace wardline::proto {
 
-/// Longest excerpt of client-chosen text (an unknown field name) that an error message may carry.
-inline constexpr std::size_t kMaxExcerptChars = 32;
-
 /// Number of Unicode code points in `text`, or nullopt if it is not valid UTF-8 (RFC 3629 §4:
 /// no overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequences).
 std::optional<std::size_t> utf8_code_points(std::string_view text) noexcept;
@@ -18,9 +15,5 @@ std::optional<std::size_t> utf8_code_points(std::string_view text) noexcept;
 /// True if every byte of `text` is printable ASCII (0x20..0x7E).
 bool is_printable_ascii(std::string_view text) noexcept;
 
-/// A copy of `text` that is safe to put in an error message or a log line: at most `max_chars`
-/// characters, each non-printable or non-ASCII character replaced by '?', "..." appended when cut.
-/// Used only for field names the schema does not define; values are never excerpted.
-std::string printable_excerpt(std::string_view text, std::size_t max_chars = kMaxExcerptChars);
 
 }  // namespace wardline::proto

@@ -4,6 +4,7 @@
 #include "common/core/embedded.hpp"
 #include "common/core/log.hpp"
 #include "common/proto/protocol.hpp"
+#include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
@@ -96,7 +97,9 @@ int main(int argc, char** argv) {
             return server::PoolSample{s.size, s.in_use, s.idle, s.connecting,
                                       s.acquire_waits, s.acquire_wait_ns, s.acquire_timeouts};
         });
-        server::Dispatcher dispatcher(protocol, config.limits, pool, expected_schema_version());
+        // CPU-heavy work waits in a bounded queue, never on an I/O thread.
+        server::WorkerPool workers(config.worker_threads, 64 * config.worker_threads);
+        server::Dispatcher dispatcher(protocol, config.limits, pool, workers, expected_schema_version());
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         log::app().info("wardline-server {} starting (protocol {}, schema {})", WARDLINE_VERSION,
                         protocol.version(), expected_schema_version());

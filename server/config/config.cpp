@@ -200,7 +200,9 @@ void print_default_config(std::ostream& out) {
             section = name.substr(0, dot);
             out << "\n[" << section << "]\n";
         }
-        out << "# " << k.doc << "\n" << name.substr(dot + 1) << " = " << k.fallback << "\n";
+        out << "# " << k.doc << "\n" << name.substr(dot + 1) << " =";
+        if (*k.fallback) out << " " << k.fallback;
+        out << "\n";
     }
 }
 

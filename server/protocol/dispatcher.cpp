@@ -2,6 +2,7 @@
 #include "server/protocol/dispatcher.hpp"
 
 #include "common/proto/protocol.hpp"
+#include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
 #include "server/storage/pg_pool.hpp"
 #include "server/storage/statements.hpp"
@@ -11,8 +12,8 @@
 namespace wardline::server {
 
 Dispatcher::Dispatcher(const proto::Protocol& protocol, const Limits& limits,
-                       storage::PgPool& pool, int expected_schema_version)
-    : protocol_(protocol), limits_(limits), pool_(pool),
+                       storage::PgPool& pool, WorkerPool& workers, int expected_schema_version)
+    : protocol_(protocol), limits_(limits), pool_(pool), workers_(workers),
       expected_schema_version_(expected_schema_version) {}
 
 boost::asio::awaitable<Outcome> Dispatcher::dispatch(proto::Request request, RequestContext&) {

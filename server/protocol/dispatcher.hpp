@@ -19,6 +19,7 @@ class PgPool;
 namespace wardline::server {
 
 struct Limits;
+class WorkerPool;
 
 /// What one request produced: a response body, or an error code with a message that is safe
 /// to send and to log (ids and rules only, never request content).
@@ -37,8 +38,9 @@ struct RequestContext {
 /// authenticate, authorize, rate-limit (done by the session), validate, act, audit, respond.
 class Dispatcher {
 public:
+    /// `workers` runs CPU-heavy steps of handlers (password hashing, from issue #3 on).
     Dispatcher(const proto::Protocol& protocol, const Limits& limits, storage::PgPool& pool,
-               int expected_schema_version);
+               WorkerPool& workers, int expected_schema_version);
 
     boost::asio::awaitable<Outcome> dispatch(proto::Request request, RequestContext& ctx);
 
@@ -54,6 +56,7 @@ private:
     const proto::Protocol& protocol_;
     const Limits& limits_;
     storage::PgPool& pool_;
+    WorkerPool& workers_;
     int expected_schema_version_;
 };
 

@@ -32,8 +32,8 @@ std::map<int, Applied> read_applied(PgSyncConnection& conn) {
         return out;
     auto r = conn.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
     for (int i = 0; i < r.rows(); ++i)
-        out.emplace(static_cast<int>(r.int64(i, 0)),
-                    Applied{std::string(r.text_or_throw(i, 1)), std::string(r.text_or_throw(i, 2))});
+        out.emplace(static_cast<int>(r.int64(i, 0)), Applied{std::string(r.text_or_throw(i, 1)),
+                                                             std::string(r.text_or_throw(i, 2))});
     return out;
 }
 

@@ -17,7 +17,9 @@ namespace wardline::server::storage {
 class PgParams {
 public:
     PgParams() = default;
-    /// Text parameters, e.g. `PgParams{"alice", "42"}`.
+    /// Text parameters, e.g. `PgParams{"alice", "42"}`. Inside a coroutine, declare it as a
+    /// local before the co_await: GCC 12 miscompiles braced temporaries in co_await
+    /// expressions ("array used as initializer").
     PgParams(std::initializer_list<std::string_view> texts);
 
     PgParams& text(std::string_view value);             ///< text format

@@ -7,6 +7,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/post.hpp>
@@ -133,7 +134,8 @@ void PoolState::stop() {
     {
         std::lock_guard lock(mutex_);
         for (auto& [id, c] : connectors_)
-            asio::post(c.strand, [signal = c.signal] { signal->emit(asio::cancellation_type::all); });
+            asio::post(c.strand,
+                       [signal = c.signal] { signal->emit(asio::cancellation_type::all); });
     }
     // Close the idle connections, then wake every waiter with an error.
     while (idle_.try_receive([this](boost::system::error_code, IdleConn item) {
@@ -212,11 +214,17 @@ void PoolState::give_back(std::unique_ptr<PgConnection> conn) noexcept {
     conn->set_idle_since(Clock::now());
     idle_count_.fetch_add(1);
     IdleConn item(std::move(conn), weak_from_this());
-    if (!idle_.try_send(boost::system::error_code{}, std::move(item))) {
-        // Only after stop() closed the channel (capacity equals pool size).
+    if (idle_.try_send(boost::system::error_code{}, std::move(item))) return;
+    if (stopped_) {
         idle_count_.fetch_sub(1);
-        item.conn.reset();
+        item.conn.reset();  // closed channel: drop, do not come back here
+        return;
     }
+    // Asio 1.81 (Boost 1.81) bug: cancelling the last waiting receive (our acquire timeout)
+    // leaves a buffered channel in the "block" send state, so try_send fails although the
+    // buffer has room. A pending async_send is still taken by the next receive; it also
+    // puts the channel back into buffered mode.
+    idle_.async_send(boost::system::error_code{}, std::move(item), asio::detached);
 }
 
 asio::awaitable<Result<PgLease>> PoolState::acquire(std::shared_ptr<PoolState> self) {

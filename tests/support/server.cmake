@@ -2,7 +2,7 @@
 # Real wardline-server processes and a TLS WebSocket/HTTPS client for integration tests.
 add_library(wardline_test_server STATIC server_process.cpp ws_client.cpp)
 target_link_libraries(wardline_test_server
-    PUBLIC wardline_asio nlohmann_json::nlohmann_json
+    PUBLIC wardline_asio wardline_test_pg nlohmann_json::nlohmann_json
     PRIVATE wardline_server_net wardline_options)
 target_compile_definitions(wardline_test_server PRIVATE
     WARDLINE_SERVER_BIN="$<TARGET_FILE:wardline-server>")

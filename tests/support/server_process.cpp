@@ -2,6 +2,7 @@
 #include "tests/support/server_process.hpp"
 
 #include "server/net/self_signed_cert.hpp"
+#include "tests/support/pg_cluster.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

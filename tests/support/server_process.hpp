@@ -3,7 +3,6 @@
 // Starts a real wardline-server process for a test: its own config file, a self-signed
 // certificate, free loopback ports, and a database. Stops it with SIGTERM on destruction.
 #include <sys/types.h>
-#include <time.h>
 
 #include <chrono>
 #include <cstdint>
@@ -55,17 +54,5 @@ private:
 
 /// A loopback TCP port that was free a moment ago.
 std::uint16_t free_port();
-
-/// Polls `pred` until it is true or the deadline passes; returns its last value.
-template <class Pred>
-bool wait_for(Pred pred, std::chrono::milliseconds deadline) {
-    const auto end = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < end) {
-        if (pred()) return true;
-        struct timespec ts{0, 20'000'000};
-        nanosleep(&ts, nullptr);
-    }
-    return pred();
-}
 
 }  // namespace wardline::test

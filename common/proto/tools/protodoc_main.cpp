@@ -64,11 +64,11 @@ int check(const std::string& path, const std::string& markdown, const Options& o
     const auto current = read_file(path);
     if (current && *current == markdown) return 0;
     std::cerr << "wardline-protodoc: " << path
-              << (current ? " is out of date with the protocol schema."
-                          : " could not be read.")
+              << (current ? " is out of date with the protocol schema." : " could not be read.")
               << "\nRegenerate it with:\n  " << self;
     if (options.schema) std::cerr << " --schema " << *options.schema;
-    std::cerr << " --output " << path << "\n";
+    std::cerr << " --output " << path << "\n"
+              << "or, from a configured build directory: ninja update_protocol_doc\n";
     return 1;
 }
 

@@ -288,3 +288,29 @@ TEST_F(ServerTest, SigtermClosesWithGoingAwayAndExitsZero) {
 
 }  // namespace
 }  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+TEST_F(ServerTest, JsonLogLinesAreValidJson) {
+    start_server({{"log.format", "json"}});
+    auto ws = connect();
+    ws->send_text("{\"broken\"");
+    ws->read_json();
+    ws->send_binary("x");
+    ws->read();
+    server().stop();
+    std::istringstream in(server().log());
+    std::string line;
+    int lines = 0;
+    while (std::getline(in, line)) {
+        ++lines;
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << line;
+        EXPECT_TRUE(j.contains("level") && j.contains("logger") && j.contains("msg")) << line;
+    }
+    EXPECT_GE(lines, 3);
+}
+
+}  // namespace
+}  // namespace wardline::test

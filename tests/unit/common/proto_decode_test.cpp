@@ -18,8 +18,8 @@ std::string ping(std::string_view body, std::string_view id = "r1") {
 }
 
 TEST(ProtoDecode, AcceptsValidHello) {
-    const auto request = accepted(
-        R"({"id":"r1","type":"system.hello","body":{"protocol":1,"client":"cli/1.0"}})");
+    const auto request =
+        accepted(R"({"id":"r1","type":"system.hello","body":{"protocol":1,"client":"cli/1.0"}})");
     EXPECT_EQ(request.id, "r1");
     EXPECT_EQ(request.type, "system.hello");
     EXPECT_EQ(request.body, json::parse(R"({"protocol":1,"client":"cli/1.0"})"));
@@ -50,8 +50,8 @@ TEST(ProtoDecode, RefusesMalformedJson) {
 }
 
 TEST(ProtoDecode, RefusesFramesThatAreNotObjects) {
-    for (const auto* frame : {R"([{"id":"a","type":"system.ping"}])", R"("text")", "42", "-1.5",
-                              "null", "true"}) {
+    for (const auto* frame :
+         {R"([{"id":"a","type":"system.ping"}])", R"("text")", "42", "-1.5", "null", "true"}) {
         const auto error = refused(frame);
         EXPECT_EQ(error.code, Errc::bad_request) << frame;
         EXPECT_EQ(error.message, "frame: must be a JSON object") << frame;
@@ -132,34 +132,33 @@ TEST(ProtoDecode, RefusesBodyThatIsNotAnObject) {
 TEST(ProtoDecode, RefusesUnknownTopLevelKey) {
     const auto error = refused(R"({"id":"r9","type":"system.ping","extra":1})");
     EXPECT_EQ(error.code, Errc::bad_request);
-    EXPECT_EQ(error.message, "frame: unknown field 'extra'");
+    EXPECT_EQ(error.message, "frame: unknown field (allowed: id, type, body)");
     EXPECT_EQ(error.id, "r9");
     EXPECT_EQ(refused(R"({"id":"r9","type":"system.ping","Body":{}})").message,
-              "frame: unknown field 'Body'");
+              "frame: unknown field (allowed: id, type, body)");
 }
 
 TEST(ProtoDecode, RefusesUnknownBodyField) {
     const auto error = refused(ping(R"({"data":"hi","x":1})"));
     EXPECT_EQ(error.code, Errc::bad_request);
-    EXPECT_EQ(error.message, "body: unknown field 'x'");
+    EXPECT_EQ(error.message, "body: unknown field (not in the schema)");
     EXPECT_EQ(error.id, "r1");
     EXPECT_EQ(refused(R"({"id":"s","type":"system.status","body":{"a":null}})").message,
-              "body: unknown field 'a'");
+              "body: unknown field (not in the schema)");
 }
 
-TEST(ProtoDecode, TruncatesAndSanitisesUnknownFieldNames) {
-    const std::string name = std::string(40, 'k') + R"(\u0007\u00e9)";
-    const auto error = refused(ping(R"({")" + name + R"(":1})"));
-    EXPECT_EQ(error.message, "body: unknown field '" + std::string(32, 'k') + "...'");
-    const auto short_error = refused(ping(R"({"a\u0007\u00e9b":1})"));
-    EXPECT_EQ(short_error.message, "body: unknown field 'a??b'");
+TEST(ProtoDecode, NeverEchoesUnknownFieldNames) {
+    // A client could put patient data into a key; the message names the rule only.
+    const auto error = refused(ping(R"({"PATIENT-SECRET-123":1})"));
+    EXPECT_EQ(error.message, "body: unknown field (not in the schema)");
+    const auto top = refused(R"({"id":"r","type":"system.ping","PATIENT-SECRET-123":1})");
+    EXPECT_EQ(top.message, "frame: unknown field (allowed: id, type, body)");
 }
 
 TEST(ProtoDecode, RefusesWrongFieldTypes) {
     for (const auto* value : {R"("1")", "1.5", "1.0", "1e0", "true", "null", "[1]", "{}"}) {
-        const auto error =
-            refused(R"({"id":"h","type":"system.hello","body":{"protocol":)" +
-                    std::string(value) + "}}");
+        const auto error = refused(R"({"id":"h","type":"system.hello","body":{"protocol":)" +
+                                   std::string(value) + "}}");
         EXPECT_EQ(error.code, Errc::bad_request) << value;
         EXPECT_EQ(error.message, "body.protocol: must be an integer") << value;
         EXPECT_EQ(error.id, "h") << value;
@@ -191,7 +190,8 @@ TEST(ProtoDecode, CountsLengthInCodePointsNotBytes) {
 }
 
 TEST(ProtoDecode, EnforcesMinLength) {
-    const auto error = refused(R"({"id":"h","type":"system.hello","body":{"protocol":1,"client":""}})");
+    const auto error =
+        refused(R"({"id":"h","type":"system.hello","body":{"protocol":1,"client":""}})");
     EXPECT_EQ(error.message, "body.client: shorter than 1 character");
 }
 
@@ -203,8 +203,7 @@ TEST(ProtoDecode, EnforcesMinimumAndMaximum) {
     accepted(hello("1"));
     accepted(hello("1000"));
     EXPECT_EQ(refused(hello("0")).message, "body.protocol: below the minimum 1");
-    EXPECT_EQ(refused(hello("-9223372036854775808")).message,
-              "body.protocol: below the minimum 1");
+    EXPECT_EQ(refused(hello("-9223372036854775808")).message, "body.protocol: below the minimum 1");
     EXPECT_EQ(refused(hello("1001")).message, "body.protocol: above the maximum 1000");
     EXPECT_EQ(refused(hello("18446744073709551615")).message,
               "body.protocol: above the maximum 1000");
@@ -224,8 +223,7 @@ TEST(ProtoDecode, RefusesInvalidUtf8) {
 }
 
 TEST(ProtoDecode, RefusesDeeplyNestedInputWithoutCrashing) {
-    for (const auto& frame : {std::string(100000, '['), std::string(100000, '{'),
-                              [] {
+    for (const auto& frame : {std::string(100000, '['), std::string(100000, '{'), [] {
                                   std::string s;
                                   for (int i = 0; i < 20000; ++i) s += R"({"a":)";
                                   return s;
@@ -245,16 +243,17 @@ TEST(ProtoDecode, RefusesDeeplyNestedInputWithoutCrashing) {
 
 TEST(ProtoDecode, BracketsInsideStringsDoNotCountAsNesting) {
     const auto text = std::string(500, '[') + R"(\"{{{)" + std::string(500, '{');
-    EXPECT_EQ(accepted(ping(R"({"data":")" + text + R"("})")).body["data"].get<std::string>().size(),
-              1005U);
+    EXPECT_EQ(
+        accepted(ping(R"({"data":")" + text + R"("})")).body["data"].get<std::string>().size(),
+        1004U);
 }
 
 TEST(ProtoDecode, RefusesDuplicateKeys) {
     auto error = refused(R"({"id":"a","id":"b","type":"system.ping"})");
-    EXPECT_EQ(error.message, "frame: duplicate key 'id'");
+    EXPECT_EQ(error.message, "frame: duplicate key");
     EXPECT_FALSE(error.id);
     error = refused(ping(R"({"data":"x","data":"y"})"));
-    EXPECT_EQ(error.message, "frame: duplicate key 'data'");
+    EXPECT_EQ(error.message, "frame: duplicate key");
     // The same key in two different objects is fine.
     accepted(R"({"id":"a","type":"system.hello","body":{"protocol":1}})");
 }
@@ -285,9 +284,10 @@ TEST(ProtoDecode, ErrorMessagesNeverContainSuppliedValues) {
         EXPECT_EQ(error.message.find(secret), std::string::npos) << error.message;
         EXPECT_EQ(error.message.find("PATIENT"), std::string::npos) << error.message;
     }
-    for (const auto* frame : {R"({"id":"a","type":"test.all","body":{"color":"PATIENT-SECRET-123"}})",
-                              R"({"id":"a","type":"test.all","body":{"tags":["PATIENT-SECRET-123"]}})",
-                              R"({"id":"a","type":"test.all","body":{"meta":{"level":"PATIENT-SECRET-123"}}})"}) {
+    for (const auto* frame :
+         {R"({"id":"a","type":"test.all","body":{"color":"PATIENT-SECRET-123"}})",
+          R"({"id":"a","type":"test.all","body":{"tags":["PATIENT-SECRET-123"]}})",
+          R"({"id":"a","type":"test.all","body":{"meta":{"level":"PATIENT-SECRET-123"}}})"}) {
         const auto error = refused(keyword_protocol(), frame);
         EXPECT_EQ(error.message.find("PATIENT"), std::string::npos) << error.message;
     }

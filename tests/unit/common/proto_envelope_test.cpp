@@ -24,9 +24,10 @@ TEST(ProtoEnvelope, EncodesOkResponses) {
 
 TEST(ProtoEnvelope, EncodesErrorsWithId) {
     const auto frame = json::parse(encode_error("q7", Errc::not_found, "conversation: not found"));
-    EXPECT_EQ(frame, (json{{"id", "q7"},
-                           {"status", "error"},
-                           {"error", {{"code", "not_found"}, {"message", "conversation: not found"}}}}));
+    EXPECT_EQ(frame,
+              (json{{"id", "q7"},
+                    {"status", "error"},
+                    {"error", {{"code", "not_found"}, {"message", "conversation: not found"}}}}));
 }
 
 TEST(ProtoEnvelope, EncodesErrorsWithoutIdAsNull) {

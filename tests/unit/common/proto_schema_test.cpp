@@ -51,8 +51,8 @@ TEST(ProtoSchema, CopiesShareTheDocument) {
 
 TEST(ProtoSchema, ChecksResponsesAgainstTheSchema) {
     const auto& p = embedded();
-    const json limits = {{"max_frame_bytes", 65536}, {"max_in_flight", 32},
-                         {"requests_per_second", 50}};
+    const json limits = {
+        {"max_frame_bytes", 65536}, {"max_in_flight", 32}, {"requests_per_second", 50}};
     json hello = {{"protocol", 1}, {"server", "wardline/0.1"}, {"limits", limits}};
     EXPECT_EQ(p.check_response("system.hello", hello), std::nullopt);
     hello["limits"].erase("max_in_flight");
@@ -62,14 +62,13 @@ TEST(ProtoSchema, ChecksResponsesAgainstTheSchema) {
     EXPECT_EQ(p.check_response("system.hello", hello),
               "body.limits.max_in_flight: must be an integer");
     EXPECT_EQ(p.check_response("system.ping", json{{"server_time_ms", 1}, {"extra", 1}}),
-              "body: unknown field 'extra'");
+              "body: unknown field (not in the schema)");
     EXPECT_EQ(p.check_response("system.ping", json{{"server_time_ms", 1}, {"data", "d"}}),
               std::nullopt);
     json status = {{"database", "ok"}, {"schema_version", 3}, {"expected_schema_version", 3}};
     EXPECT_EQ(p.check_response("system.status", status), std::nullopt);
     status["database"] = "degraded";
-    EXPECT_EQ(p.check_response("system.status", status),
-              R"(body.database: must be one of ["ok"])");
+    EXPECT_EQ(p.check_response("system.status", status), R"(body.database: must be one of ["ok"])");
     EXPECT_EQ(p.check_response("system.nope", json::object()), "unknown request type");
 }
 
@@ -174,15 +173,14 @@ TEST(ProtoSchema, RefusesBrokenDocuments) {
     doc["version"] = 0;
     expect_refused(doc, "version: must be a positive integer");
     doc = minimal();
-    doc["errors"] = json::array({{{"code", "a"}, {"description", "d"}},
-                                 {{"code", "a"}, {"description", "d"}}});
+    doc["errors"] =
+        json::array({{{"code", "a"}, {"description", "d"}}, {{"code", "a"}, {"description", "d"}}});
     expect_refused(doc, "code 'a' is listed twice");
 }
 
 TEST(ProtoSchema, RefusesSchemasNestedTooDeep) {
     json node = {{"type", "string"}};
-    for (int i = 0; i < 20; ++i)
-        node = {{"type", "object"}, {"properties", {{"n", node}}}};
+    for (int i = 0; i < 20; ++i) node = {{"type", "object"}, {"properties", {{"n", node}}}};
     auto doc = minimal();
     doc["requests"]["t.r"]["body"] = node;
     expect_refused(doc, "nested deeper than");

@@ -129,9 +129,9 @@ TEST_F(ConfigTest, DefaultConfigParsesAfterFillingRequiredKeys) {
     print_default_config(out);
     std::string text = out.str();
     auto fill = [&](const std::string& key, const std::string& value) {
-        const auto pos = text.find("\n" + key + " = \n");
+        const auto pos = text.find("\n" + key + " =\n");
         ASSERT_NE(pos, std::string::npos) << key;
-        text.replace(pos, key.size() + 5, "\n" + key + " = " + value + "\n");
+        text.replace(pos, key.size() + 4, "\n" + key + " = " + value + "\n");
     };
     fill("certificate", "/c");
     fill("private_key", "/k");

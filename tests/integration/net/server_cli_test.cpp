@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The wardline-server command line: --check-config, refusals, no secrets as arguments.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+struct Run {
+    int status;
+    std::string output;
+};
+
+Run run(const std::string& args) {
+    const std::string cmd = std::string(WARDLINE_SERVER_BIN) + " " + args + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (p && std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+    const int rc = p ? ::pclose(p) : -1;
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
+}
+
+class ServerCli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() / ("wardline-cli-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir_);
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::string write(const std::string& text) {
+        const auto path = (dir_ / "w.conf").string();
+        std::ofstream(path) << text;
+        return path;
+    }
+    std::filesystem::path dir_;
+};
+
+TEST_F(ServerCli, CheckConfigAcceptsValidFile) {
+    const auto r = run("--check-config --config " +
+                       write("[server]\nlisten =\nplain_listen = 127.0.0.1:9\n[database]\nconninfo = dbname=x\n"));
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("valid"), std::string::npos);
+}
+
+TEST_F(ServerCli, RefusesPlainTextOnNonLoopback) {
+    const auto r = run("--check-config --config " +
+                       write("[server]\nlisten =\nplain_listen = 0.0.0.0:8080\n[database]\nconninfo = dbname=x\n"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.output.find("server.plain_listen"), std::string::npos) << r.output;
+}
+
+TEST_F(ServerCli, MissingKeyIsNamed) {
+    const auto r = run("--check-config --config " + write("[server]\nlisten = 127.0.0.1:1\n"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.output.find("tls.certificate"), std::string::npos) << r.output;
+}
+
+TEST_F(ServerCli, SecretsAreNotTakenAsArguments) {
+    const auto r = run("--config x --db-password hunter2");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.output.find("hunter2"), std::string::npos) << "the refused value must not be echoed";
+}
+
+TEST_F(ServerCli, UnreadableCertificateFailsAtStartWithTheFileName) {
+    const auto r = run("--config " + write("[server]\nlisten = 127.0.0.1:1\n[tls]\ncertificate = /nonexistent/c.pem\n"
+                                           "private_key = /nonexistent/k.pem\n[database]\nconninfo = dbname=x\n"));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("/nonexistent/c.pem"), std::string::npos) << r.output;
+}
+
+TEST_F(ServerCli, PrintDefaultConfigIsParseable) {
+    const auto r = run("--print-default-config");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.output.find("[database]"), std::string::npos);
+}
+
+}  // namespace
