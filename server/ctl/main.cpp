@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const std::vector<std::string> args(argv + 2, argv + argc);
     namespace ctl = wardline::server::ctl;
-    if (command == "migrate") return wardline::server::storage::run_migrate(args, std::cout, std::cerr);
-    if (command == "db-bootstrap") return wardline::server::storage::run_db_bootstrap(args, std::cout, std::cerr);
+    if (command == "migrate") return ctl::run_migrate(args, std::cout, std::cerr);
+    if (command == "db-bootstrap") return ctl::run_db_bootstrap(args, std::cout, std::cerr);
     if (command == "org") return ctl::run_org(args, std::cout, std::cerr);
     if (command == "user") return ctl::run_user(args, std::cout, std::cerr);
     if (command == "tls") return run_tls(args);

@@ -257,6 +257,7 @@ TestDatabase PgCluster::make_info(const std::string& name) const {
 }
 
 TestDatabase PgCluster::create_database() {
+    ensure_template();
     const std::string name = "t_" + random_token(12);
     auto su = storage::PgSyncConnection::connect(superuser_conninfo(), superuser_password_);
     for (int attempt = 0;; ++attempt) {

@@ -58,7 +58,7 @@ public:
 
     /// Bootstraps the roles and builds wardline_template (migrated) unless it exists.
     void ensure_template();
-    /// A new migrated database `t_<random>` copied from the template.
+    /// A new migrated database `t_<random>` copied from the template (built first if needed).
     TestDatabase create_database();
     /// A new empty database `e_<random>` owned by the owner role (for migrator tests).
     TestDatabase create_empty_database();

@@ -27,7 +27,7 @@ protected:
         o.plain_listener = plain;
         server_.emplace(db_, std::move(o));
     }
-    void start_server(const DbTarget& db) { server_.emplace(db); }
+    void start_server_on(const DbTarget& db) { server_.emplace(db); }
 
     ServerProcess& server() { return *server_; }
     const DbTarget& db() const { return db_; }

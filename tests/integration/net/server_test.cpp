@@ -36,7 +36,7 @@ TEST_F(ServerTest, ReadyzIsReadyWithMigratedDatabase) {
 
 TEST_F(ServerTest, ReadyzIsNotReadyWhenDatabaseUnreachable) {
     DbTarget nowhere{"host=127.0.0.1 port=" + std::to_string(free_port()) + " dbname=x user=x", "pw"};
-    start_server(nowhere);
+    start_server_on(nowhere);
     EXPECT_EQ(http_get(tls(), "/healthz").status, 200);  // alive, but...
     const auto r = http_get(tls(), "/readyz");
     EXPECT_EQ(r.status, 503);
