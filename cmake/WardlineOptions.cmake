@@ -4,6 +4,11 @@ add_library(wardline_options INTERFACE)
 target_compile_options(wardline_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
     -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
     -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+# GCC 12 at -O1 and above reports Asio's own awaitable frame allocator (aligned_alloc paired
+# with its recycling operator delete) as mismatched: a false positive in Boost headers.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(wardline_options INTERFACE -Wno-mismatched-new-delete)
+endif()
 if(WARDLINE_WERROR)
     target_compile_options(wardline_options INTERFACE -Werror)
 endif()
@@ -13,8 +18,9 @@ if(WARDLINE_SANITIZE)
     add_link_options(-fsanitize=${_san})
 endif()
 
-# Embeds a text file into a generated C++ source as `extern const std::string_view NAME;`
-# inside namespace wardline::embedded. Used for the protocol schema, SQL and migrations.
+# Embeds text files into a generated C++ source defining
+# `std::span<const EmbeddedFile> wardline::embedded::NAME()` (see common/core/embedded.hpp).
+# Used for the protocol schema, SQL statements and migrations.
 function(wardline_embed_files OUT_VAR)
     cmake_parse_arguments(E "" "NAME" "FILES" ${ARGN})
     set(_out ${CMAKE_CURRENT_BINARY_DIR}/embedded_${E_NAME}.cpp)

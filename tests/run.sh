@@ -3,7 +3,7 @@
 # Runs every Wardline test on a fresh Debian 12 machine:
 #   1. installs what is missing (apt-get),
 #   2. builds with warnings as errors and runs the whole ctest suite (unit, integration
-#      against a private PostgreSQL the run starts itself, end-to-end),
+#      against a private PostgreSQL the run starts itself, real server processes over TLS),
 #   3. builds with AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite again,
 #   4. builds the libFuzzer targets with clang and runs a short fuzz smoke test.
 # Exits non-zero on any failure. Options: --quick (step 2 only), --no-fuzz, --no-sanitizers.

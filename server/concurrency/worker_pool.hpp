@@ -20,7 +20,7 @@ public:
     /// `threads` workers; at most `max_queued` tasks queued or running at once.
     WorkerPool(std::size_t threads, std::size_t max_queued)
         : pool_(threads), max_queued_(max_queued) {}
-    ~WorkerPool() { stop(); }
+    ~WorkerPool() { join(); }
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
@@ -37,18 +37,20 @@ public:
             std::atomic<std::size_t>& n;
             ~Release() { n.fetch_sub(1); }
         } release{pending_};
-        co_return co_await boost::asio::co_spawn(pool_.get_executor(), invoke(std::move(fn)),
-                                                 boost::asio::use_awaitable);
+        // Named locals, not temporaries, inside co_await: GCC 12 can destroy a temporary of a
+        // co_await expression twice.
+        auto task = invoke(std::move(fn));
+        auto result = co_await boost::asio::co_spawn(pool_.get_executor(), std::move(task),
+                                                     boost::asio::use_awaitable);
+        co_return result;
     }
 
     /// Tasks queued or running now.
     std::size_t pending() const { return pending_.load(); }
 
-    /// Lets running tasks finish and joins the threads. Idempotent.
-    void stop() {
-        pool_.stop();
-        pool_.join();
-    }
+    /// Waits until every queued task has run, then joins the threads. Call it only after the
+    /// I/O threads have stopped submitting work. Idempotent.
+    void join() { pool_.join(); }
 
 private:
     template <class F, class R = std::invoke_result_t<F>>

@@ -31,6 +31,14 @@ public:
     bool flag(const std::string& key) const {
         return std::any_of(pairs_.begin(), pairs_.end(), [&](const auto& p) { return p.first == key; });
     }
+    /// True if any flag names a password but is not a *-file flag (secrets on the command
+    /// line are readable by every local user through /proc).
+    bool has_plain_password_flag() const {
+        return std::any_of(pairs_.begin(), pairs_.end(), [](const auto& p) {
+            return p.first.find("password") != std::string::npos &&
+                   p.first.size() > 5 && p.first.compare(p.first.size() - 5, 5, "-file") != 0;
+        });
+    }
     std::string positional(std::size_t i) const { return i < positional_.size() ? positional_[i] : ""; }
 
 private:

@@ -1,52 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 // Bootstrap commands until the identity service (issue #3) owns users. They talk to the
-// database as its owner role, synchronously, with parameters only.
+// database as its owner role, synchronously, with registry statements and parameters only.
 #include "server/ctl/org_user_commands.hpp"
 
 #include "server/ctl/cli_args.hpp"
+#include "server/storage/pg_sync.hpp"
+#include "server/storage/statements.hpp"
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
-#include <cstdlib>
-#include <memory>
+#include <algorithm>
+#include <optional>
 #include <ostream>
 
 namespace wardline::server::ctl {
 namespace {
 
-struct PgConnDeleter {
-    void operator()(PGconn* c) const { PQfinish(c); }
-};
-struct PgResultDeleter {
-    void operator()(PGresult* r) const { PQclear(r); }
-};
-using Conn = std::unique_ptr<PGconn, PgConnDeleter>;
-using Res = std::unique_ptr<PGresult, PgResultDeleter>;
-
-/// Connects with conninfo from --database-url and the password from WARDLINE_DB_PASSWORD or
-/// --password-file. Errors name no secret.
-Conn connect(const CliArgs& a, std::ostream& err) {
+/// Connects as the conninfo from --database-url says, with the password from
+/// WARDLINE_DB_PASSWORD or --password-file. A password inside the conninfo or in a plain flag
+/// is refused. Errors name no secret.
+std::optional<storage::PgSyncConnection> connect(const CliArgs& a, std::ostream& err) {
+    if (a.has_plain_password_flag()) {
+        err << "passwords are not taken on the command line; use WARDLINE_DB_PASSWORD or "
+               "--password-file\n";
+        return std::nullopt;
+    }
     const auto url = a.value("--database-url");
     if (!url) {
         err << "missing --database-url CONNINFO (without password)\n";
-        return nullptr;
+        return std::nullopt;
     }
     auto password = password_from(a, "--password-file", "WARDLINE_DB_PASSWORD", err);
-    if (!password) return nullptr;
-    const char* keys[] = {"dbname", "password", nullptr};
-    const char* values[] = {url->c_str(), password->empty() ? nullptr : password->c_str(), nullptr};
-    Conn conn(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
-    if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+    if (!password) return std::nullopt;
+    try {
+        return storage::PgSyncConnection::connect(*url, *password);
+    } catch (const std::invalid_argument& e) {
+        err << e.what() << "\n";
+    } catch (const storage::PgSyncError&) {
         err << "cannot connect to the database (check --database-url and the password)\n";
-        return nullptr;
     }
-    return conn;
+    return std::nullopt;
 }
 
-Res exec(PGconn* c, const char* sql, std::initializer_list<const char*> params) {
-    std::vector<const char*> p(params);
-    return Res(PQexecParams(c, sql, static_cast<int>(p.size()), nullptr, p.data(), nullptr, nullptr, 0));
+/// Runs a registry statement; on failure prints its SQLSTATE (never parameters).
+std::optional<storage::PgResult> run(storage::PgSyncConnection& conn, std::string_view name,
+                                     const storage::PgParams& params, std::ostream& err) {
+    try {
+        return conn.exec_params(storage::statement(name).sql, params);
+    } catch (const storage::PgSyncError& e) {
+        err << name << " failed (SQLSTATE " << (e.sqlstate().empty() ? "none" : e.sqlstate())
+            << ")\n";
+        return std::nullopt;
+    }
 }
 
 std::string one_time_password() {
@@ -75,19 +80,14 @@ int run_org(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     auto conn = connect(a, err);
     if (!conn) return 1;
-    auto r = exec(conn.get(),
-                  "INSERT INTO organizations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING "
-                  "RETURNING id",
-                  {name->c_str()});
-    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-        err << "org create: failed (" << PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) << ")\n";
-        return 1;
-    }
-    if (PQntuples(r.get()) == 0) {
+    const storage::PgParams params{*name};
+    const auto r = run(*conn, "insert_organization", params, err);
+    if (!r) return 1;
+    if (r->rows() == 0) {
         out << "organization already exists\n";
         return 0;
     }
-    out << "organization created: " << PQgetvalue(r.get(), 0, 0) << "\n";
+    out << "organization created: " << r->text_or_throw(0, 0) << "\n";
     return 0;
 }
 
@@ -126,16 +126,10 @@ int run_user(const std::vector<std::string>& args, std::ostream& out, std::ostre
         err << "user create: out of memory while hashing\n";
         return 1;
     }
-    auto r = exec(conn.get(),
-                  "INSERT INTO users (org_id, username, display_name, role, password_hash) "
-                  "SELECT id, lower($2), $3, $4, $5 FROM organizations WHERE name = $1 "
-                  "ON CONFLICT (org_id, username) DO NOTHING RETURNING id",
-                  {org->c_str(), username->c_str(), display->c_str(), role->c_str(), hash});
-    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-        err << "user create: failed (" << PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) << ")\n";
-        return 1;
-    }
-    if (PQntuples(r.get()) == 0) {
+    const storage::PgParams params{*org, *username, *display, *role, std::string(hash)};
+    const auto r = run(*conn, "insert_user", params, err);
+    if (!r) return 1;
+    if (r->rows() == 0) {
         err << "user create: no such organization, or the username is taken\n";
         return 3;
     }

@@ -174,7 +174,9 @@ private:
         Outcome outcome = Failure{Errc::internal, ""};
         try {
             RequestContext rc{self->id_};
-            outcome = co_await self->ctx_.dispatcher.dispatch(std::move(req), rc);
+            // Built outside the co_await expression: GCC 12 mishandles some temporaries there.
+            auto pending = self->ctx_.dispatcher.dispatch(std::move(req), rc);
+            outcome = co_await std::move(pending);
         } catch (const std::exception& e) {
             log::net().error("conn={} type={} internal error: {}", self->id_, type, e.what());
             outcome = Failure{Errc::internal, "internal error (reference " + self->id_ + ")"};

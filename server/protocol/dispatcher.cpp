@@ -47,7 +47,8 @@ Outcome Dispatcher::ping(const nlohmann::json& body) {
 }
 
 boost::asio::awaitable<Result<int>> Dispatcher::schema_version() {
-    auto result = co_await pool_.query(storage::sql::schema_version(), {});
+    auto pending = pool_.query(storage::sql::schema_version());  // see ws_session.cpp on GCC 12
+    auto result = co_await std::move(pending);
     if (!result) co_return result.error();
     co_return static_cast<int>(result->int64(0, 0));
 }

@@ -21,7 +21,7 @@ struct PgConfig {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds acquire_timeout{2000};
     /// Idle connections older than this get a `SELECT 1` before being handed out.
-    std::chrono::milliseconds health_check_interval{30000};
+    std::chrono::milliseconds health_check_interval{10000};
     /// First reconnect delay; doubles (with jitter) up to reconnect_max.
     std::chrono::milliseconds reconnect_initial{100};
     std::chrono::milliseconds reconnect_max{5000};

@@ -172,6 +172,20 @@ void WsClient::close() {
     });
 }
 
+double seconds_until_closed_after_tls(const ClientOptions& o) {
+    asio::io_context ioc;
+    auto ctx = make_client_tls(o);
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(connect_socket(ioc, o)), ctx);
+    set_sni(stream.native_handle());
+    stream.handshake(asio::ssl::stream_base::client);
+    const auto start = std::chrono::steady_clock::now();
+    char byte = 0;
+    bool done = false;
+    stream.async_read_some(asio::buffer(&byte, 1), [&](beast::error_code, std::size_t) { done = true; });
+    if (!run_until(ioc, done, 30s)) return -1;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 HttpResult http_get(const ClientOptions& o, const std::string& target) {
     asio::io_context ioc;
     auto socket = connect_socket(ioc, o);

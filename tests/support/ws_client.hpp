@@ -63,6 +63,10 @@ struct HttpResult {
     std::map<std::string, std::string> headers;  ///< lower-case names
 };
 
+/// Completes a TLS handshake, sends nothing, and returns the seconds until the server closes
+/// the connection (or -1 if it stays open for 30 s).
+double seconds_until_closed_after_tls(const ClientOptions& options);
+
 /// One HTTPS (or plain, when ca_file is empty) GET request. Throws on connection failure.
 HttpResult http_get(const ClientOptions& options, const std::string& target);
 

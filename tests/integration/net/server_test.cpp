@@ -314,3 +314,31 @@ TEST_F(ServerTest, JsonLogLinesAreValidJson) {
 
 }  // namespace
 }  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+TEST_F(ServerTest, TlsClientThatSendsNothingIsClosedAfterHandshakeTimeout) {
+    start_server({{"limits.handshake_timeout_seconds", "1"}});
+    const auto waited = seconds_until_closed_after_tls(tls());
+    EXPECT_GE(waited, 0.5);
+    EXPECT_LT(waited, 5.0);
+    EXPECT_EQ(http_get(tls(), "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, IdlePeerThatNeverAnswersPingsIsDropped) {
+    start_server({{"limits.idle_timeout_seconds", "1"}});
+    auto silent = connect();
+    auto lively = connect();
+    // `lively` keeps reading, so its client answers the server's pings; `silent` does not read.
+    const auto until = std::chrono::steady_clock::now() + 3s;
+    while (std::chrono::steady_clock::now() < until)
+        EXPECT_EQ(lively->read(100ms).kind, ReadResult::Kind::timeout);
+    EXPECT_EQ(lively->request("system.ping")["status"], "ok");
+    const auto r = silent->read(2s);
+    EXPECT_TRUE(r.kind == ReadResult::Kind::error || r.kind == ReadResult::Kind::closed)
+        << static_cast<int>(r.kind);
+}
+
+}  // namespace
+}  // namespace wardline::test
