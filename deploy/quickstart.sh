@@ -18,8 +18,13 @@ ensure_packages "${WARDLINE_BUILD_PACKAGES[@]}" "${WARDLINE_RUN_PACKAGES[@]}"
 
 echo "==> building release binaries"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/wardline-ccache}"
-cmake --preset release >/dev/null
-cmake --build --preset release --target wardline-server wardlinectl
+mkdir -p var
+if ! { cmake --preset release && cmake --build --preset release --target wardline-server wardlinectl; } \
+        > var/build.log 2>&1; then
+    tail -n 40 var/build.log
+    echo "build failed; the whole log is in var/build.log" >&2
+    exit 1
+fi
 BIN="$ROOT/build/release/server"
 CTL="$BIN/ctl/wardlinectl"
 SERVER="$BIN/app/wardline-server"

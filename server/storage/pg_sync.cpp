@@ -25,6 +25,9 @@ PgSyncConnection PgSyncConnection::connect(std::string_view conninfo, std::strin
     if (PQstatus(conn) != CONNECTION_OK)
         throw PgSyncError("cannot connect to PostgreSQL: " + out.message(PQerrorMessage(conn)),
                           "");
+    // NOTICEs ("relation already exists, skipping") are expected on idempotent re-runs and
+    // would only clutter wardlinectl's output; errors still arrive as PgSyncError.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     return out;
 }
 

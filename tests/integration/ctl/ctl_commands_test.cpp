@@ -2,36 +2,22 @@
 // wardlinectl org/user/tls, run as a real process against a fresh test database.
 #include "server/storage/pg_sync.hpp"
 #include "tests/support/pg_cluster.hpp"
+#include "tests/support/run_command.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 
 namespace wardline::test {
 namespace {
 
 namespace storage = wardline::server::storage;
 
-struct Run {
-    int status;
-    std::string output;
-};
-
-Run ctl(const std::string& args) {
-    const std::string cmd = std::string(WARDLINECTL_BIN) + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (p && std::fgets(buf.data(), buf.size(), p)) out += buf.data();
-    const int rc = p ? ::pclose(p) : -1;
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
-}
+CommandResult ctl(const std::string& args) { return run_command(std::string(WARDLINECTL_BIN) + " " + args); }
 
 class CtlCommands : public ::testing::Test {
 protected:

@@ -1,29 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // The wardline-server command line: --check-config, refusals, no secrets as arguments.
+#include "tests/support/run_command.hpp"
+
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 
 namespace {
 
-struct Run {
-    int status;
-    std::string output;
-};
+using wardline::test::CommandResult;
 
-Run run(const std::string& args) {
-    const std::string cmd = std::string(WARDLINE_SERVER_BIN) + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (p && std::fgets(buf.data(), buf.size(), p)) out += buf.data();
-    const int rc = p ? ::pclose(p) : -1;
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
+CommandResult run(const std::string& args) {
+    return wardline::test::run_command(std::string(WARDLINE_SERVER_BIN) + " " + args);
 }
 
 class ServerCli : public ::testing::Test {
