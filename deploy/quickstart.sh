@@ -108,6 +108,11 @@ if [ ! -s "$VAR/tls/cert.pem" ]; then
         --name localhost --name 127.0.0.1 --name ::1
 fi
 
+if [ ! -s "$SECRETS/sealing.keyring" ]; then
+    echo "==> keyring that seals TOTP secrets at rest"
+    "$CTL" keyring create --out "$SECRETS/sealing.keyring"
+fi
+
 if [ ! -f "$VAR/demo-created" ]; then
     echo "==> demo organization and users (one-time passwords are shown only now)"
     export WARDLINE_DB_PASSWORD="$OWNER_PW"
@@ -131,6 +136,8 @@ private_key = $VAR/tls/key.pem
 [database]
 conninfo = host=$RUN dbname=wardline user=wardline_app
 password_file = $SECRETS/db-app.pw
+[identity]
+sealing_keyring_file = $SECRETS/sealing.keyring
 CONF
 
 "$SERVER" --config "$VAR/wardline.conf" --check-config

@@ -8,13 +8,14 @@
 namespace wardline {
 namespace {
 
-constexpr std::array<std::pair<Errc, std::string_view>, 11> kCodes{{
+constexpr std::array<std::pair<Errc, std::string_view>, 12> kCodes{{
     {Errc::bad_request, "bad_request"},
     {Errc::unknown_type, "unknown_type"},
     {Errc::unauthenticated, "unauthenticated"},
     {Errc::forbidden, "forbidden"},
     {Errc::not_found, "not_found"},
     {Errc::conflict, "conflict"},
+    {Errc::password_rejected, "password_rejected"},
     {Errc::rate_limited, "rate_limited"},
     {Errc::too_many_in_flight, "too_many_in_flight"},
     {Errc::unavailable, "unavailable"},

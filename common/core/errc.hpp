@@ -16,6 +16,7 @@ enum class Errc {
     forbidden,          ///< authenticated but not permitted
     not_found,          ///< the addressed object does not exist (or is not visible)
     conflict,           ///< a uniqueness or state conflict
+    password_rejected,  ///< a new password breaks the password rules
     rate_limited,       ///< too many requests; retry later
     too_many_in_flight, ///< the connection has too many unanswered requests
     unavailable,        ///< a dependency (the database) is not reachable; retry later

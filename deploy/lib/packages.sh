@@ -5,7 +5,7 @@
 WARDLINE_BUILD_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     libboost1.81-dev libboost-program-options1.81-dev libssl-dev libpq-dev libsodium-dev
-    nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev
+    nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev libicu-dev
 )
 # Packages to run it: the private PostgreSQL cluster and tools the scripts use.
 WARDLINE_RUN_PACKAGES=(postgresql-15 openssl curl util-linux)

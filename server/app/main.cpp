@@ -6,6 +6,10 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/identity/admin_service.hpp"
+#include "server/identity/auth_service.hpp"
+#include "server/identity/credentials.hpp"
+#include "server/identity/session_registry.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
@@ -99,7 +103,14 @@ int main(int argc, char** argv) {
         });
         // CPU-heavy work waits in a bounded queue, never on an I/O thread.
         server::WorkerPool workers(config.worker_threads, 64 * config.worker_threads);
-        server::Dispatcher dispatcher(protocol, config.limits, pool, workers, expected_schema_version());
+        const server::identity::Credentials credentials(
+            config.identity.sealing_keyring_file, config.identity.argon2_ops,
+            config.identity.argon2_memory_kib * 1024, config.identity.totp_issuer);
+        server::identity::SessionRegistry sessions;
+        server::identity::AuthService auth(pool, workers, sessions, credentials);
+        server::identity::AdminService admin(pool, workers, sessions, credentials);
+        server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
+                                      expected_schema_version());
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         log::app().info("wardline-server {} starting (protocol {}, schema {})", WARDLINE_VERSION,
                         protocol.version(), expected_schema_version());

@@ -49,6 +49,10 @@ constexpr Key kKeys[] = {
     {"limits.handshake_timeout_seconds", "10", "Time allowed for TLS + HTTP upgrade + WebSocket handshake, and for an HTTP request."},
     {"limits.idle_timeout_seconds", "60", "The server pings after half this time without traffic and closes the connection when nothing has arrived for this long."},
     {"limits.max_connections", "10000", "Open connections per server process; beyond it new connections are closed at once."},
+    {"identity.sealing_keyring_file", "", "Required. Keyring that seals TOTP secrets at rest (create it with `wardlinectl keyring create`). Readable only by the server's user; keep it out of database backups."},
+    {"identity.totp_issuer", "Wardline", "Name authenticator apps show next to the account."},
+    {"identity.argon2_ops", "2", "Argon2id passes (t). At least 2 (OWASP minimum with 19 MiB)."},
+    {"identity.argon2_memory_kib", "65536", "Argon2id memory per hash in KiB (m). At least 19456 (OWASP minimum)."},
     {"log.level", "info", "trace, debug, info, warn, error, critical or off."},
     {"log.format", "human", "human (one line per event) or json (one JSON object per line)."},
 };
@@ -146,6 +150,14 @@ Config build(const po::variables_map& vm) {
     l.handshake_timeout = std::chrono::seconds(parse_int(vm, "limits.handshake_timeout_seconds", 1, 3600));
     l.idle_timeout = std::chrono::seconds(parse_int(vm, "limits.idle_timeout_seconds", 1, 86400));
     l.max_connections = static_cast<std::size_t>(parse_int(vm, "limits.max_connections", 1, 10000000));
+
+    auto& id = c.identity;
+    id.sealing_keyring_file = str("identity.sealing_keyring_file");
+    if (id.sealing_keyring_file.empty()) fail("identity.sealing_keyring_file: required");
+    id.totp_issuer = str("identity.totp_issuer");
+    if (id.totp_issuer.empty() || id.totp_issuer.size() > 64) fail("identity.totp_issuer: 1 to 64 characters");
+    id.argon2_ops = static_cast<unsigned>(parse_int(vm, "identity.argon2_ops", 2, 64));
+    id.argon2_memory_kib = static_cast<std::size_t>(parse_int(vm, "identity.argon2_memory_kib", 19456, 4 << 20));
 
     c.log_level = str("log.level");
     static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};

@@ -39,6 +39,14 @@ struct DatabaseConfig {
     std::chrono::milliseconds health_check_interval{10000};
 };
 
+/// Credentials and sessions (issue #3).
+struct IdentityConfig {
+    std::string sealing_keyring_file;  ///< seals TOTP secrets at rest
+    std::string totp_issuer = "Wardline";
+    unsigned argon2_ops = 2;
+    std::size_t argon2_memory_kib = 65536;
+};
+
 /// The whole server configuration. Loaded by load_config(); every key has a default or is
 /// reported as required, naming the key and the file.
 struct Config {
@@ -51,6 +59,7 @@ struct Config {
     std::chrono::seconds shutdown_grace{10};
     DatabaseConfig database;
     Limits limits;
+    IdentityConfig identity;
     std::string log_level = "info";
     std::string log_format = "human";
 };

@@ -10,7 +10,8 @@
 #include "server/metrics/metrics.hpp"
 #include "server/net/connection_id.hpp"
 #include "server/net/server_context.hpp"
-#include "server/net/token_bucket.hpp"
+#include "server/concurrency/token_bucket.hpp"
+#include "server/identity/connection_auth.hpp"
 #include "server/protocol/dispatcher.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +20,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -52,7 +54,12 @@ public:
           ws_(std::move(stream)),
           outbox_(ws_.get_executor(), limits_.max_outbox_frames),
           bucket_(limits_.requests_per_second, limits_.request_burst, Clock::now()),
-          id_(next_connection_id()) {}
+          id_(next_connection_id()),
+          session_timer_(ws_.get_executor()) {
+        boost::system::error_code ec;
+        const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+        if (!ec) auth_.source_address = peer.address().to_string();
+    }
 
     static asio::awaitable<void> run(std::shared_ptr<WsSession> self, UpgradeRequest request) {
         auto& ws = self->ws_;
@@ -75,12 +82,19 @@ public:
                 asio::dispatch(s->ws_.get_executor(), [s] { s->begin_shutdown(); });
         });
         if (self->ctx_.stopping.load()) self->begin_shutdown();
+        self->auth_.on_end = [weak](const std::string& session_id, identity::EndReason reason) {
+            if (auto s = weak.lock())
+                asio::dispatch(s->ws_.get_executor(),
+                               [s, session_id, reason] { s->on_session_ended(session_id, reason); });
+        };
 
         self->send_event("system.welcome", {{"protocol", self->ctx_.protocol.version()},
                                             {"server", WARDLINE_VERSION},
                                             {"connection_id", self->id_}});
-        co_await (self->read_loop() && self->write_loop());
+        co_await (self->read_loop() && self->write_loop() && self->session_watch());
         self->ctx_.registry.remove(self->registration_);
+        auto closing = self->ctx_.dispatcher.connection_closed(self->auth_);
+        co_await std::move(closing);
         log::net().debug("conn={} websocket closed", self->id_);
     }
 
@@ -105,6 +119,38 @@ private:
             on_frame(beast::buffers_to_string(buffer.data()));
         }
         outbox_.close();
+        closed_ = true;
+        session_timer_.cancel();
+    }
+
+    /// Ends the bound session when its idle or absolute deadline passes, and tells the client.
+    /// Requests move the idle deadline; the loop wakes at the old one and waits again.
+    asio::awaitable<void> session_watch() {
+        while (!closed_) {
+            const auto deadline = auth_.session ? std::min(auth_.session->idle_deadline,
+                                                           auth_.session->absolute_deadline)
+                                                : Clock::now() + std::chrono::hours(24);
+            session_timer_.expires_at(deadline);
+            co_await session_timer_.async_wait(use_nothrow);  // woken early by cancel(): re-check
+            if (closed_) break;
+            if (!auth_.session) continue;
+            const auto now = Clock::now();
+            const bool expired = now >= auth_.session->absolute_deadline;
+            if (!expired && now < auth_.session->idle_deadline) continue;
+            const auto reason = expired ? identity::EndReason::expired : identity::EndReason::idle_timeout;
+            auto ending = ctx_.dispatcher.end_bound_session(auth_, reason);
+            if (co_await std::move(ending)) send_event("auth.session_ended", {{"reason", identity::to_string(reason)}});
+        }
+    }
+
+    /// The SessionRegistry says the session ended elsewhere (logout on another connection, an
+    /// administrator, a password change). The database already knows.
+    void on_session_ended(const std::string& session_id, identity::EndReason reason) {
+        if (!auth_.session || auth_.session->session_id != session_id) return;
+        auth_.session.reset();
+        auth_.registry_handle = 0;
+        session_timer_.cancel();
+        send_event("auth.session_ended", {{"reason", identity::to_string(reason)}});
     }
 
     asio::awaitable<void> write_loop() {
@@ -173,7 +219,7 @@ private:
         const std::string type = req.type;
         Outcome outcome = Failure{Errc::internal, ""};
         try {
-            RequestContext rc{self->id_};
+            RequestContext rc{self->id_, self->auth_};
             // Built outside the co_await expression: GCC 12 mishandles some temporaries there.
             auto pending = self->ctx_.dispatcher.dispatch(std::move(req), rc);
             outcome = co_await std::move(pending);
@@ -182,6 +228,7 @@ private:
             outcome = Failure{Errc::internal, "internal error (reference " + self->id_ + ")"};
         }
         --self->in_flight_;
+        self->session_timer_.cancel();  // a request may have bound, ended or extended a session
         if (auto* body = std::get_if<nlohmann::json>(&outcome)) {
             self->ctx_.metrics.request_done(type, Clock::now() - start, std::nullopt);
             self->send(proto::encode_ok(id, *body));
@@ -241,6 +288,9 @@ private:
     TokenBucket bucket_;
     std::string id_;
     std::uint64_t registration_ = 0;
+    identity::ConnectionAuth auth_;
+    asio::steady_timer session_timer_;
+    bool closed_ = false;
     std::uint64_t event_seq_ = 0;
     std::size_t in_flight_ = 0;
     std::size_t rate_violations_ = 0;

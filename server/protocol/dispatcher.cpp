@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/protocol/dispatcher.hpp"
 
+#include "common/core/log.hpp"
 #include "common/proto/protocol.hpp"
+#include "server/authz/request_policy.hpp"
+#include "server/identity/admin_service.hpp"
+#include "server/identity/auth_service.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
 #include "server/storage/pg_pool.hpp"
@@ -12,16 +16,51 @@
 namespace wardline::server {
 
 Dispatcher::Dispatcher(const proto::Protocol& protocol, const Limits& limits,
-                       storage::PgPool& pool, WorkerPool& workers, int expected_schema_version)
-    : protocol_(protocol), limits_(limits), pool_(pool), workers_(workers),
-      expected_schema_version_(expected_schema_version) {}
+                       storage::PgPool& pool, WorkerPool& workers,
+                       identity::AuthService& auth, identity::AdminService& admin,
+                       int expected_schema_version)
+    : protocol_(protocol), limits_(limits), pool_(pool), workers_(workers), auth_(auth),
+      admin_(admin), expected_schema_version_(expected_schema_version) {}
 
-boost::asio::awaitable<Outcome> Dispatcher::dispatch(proto::Request request, RequestContext&) {
+boost::asio::awaitable<Outcome> Dispatcher::dispatch(proto::Request request, RequestContext& ctx) {
     // The codec has already checked the type and the body against proto/wardline.schema.json.
-    if (request.type == "system.hello") co_return co_await hello(request.body);
-    if (request.type == "system.ping") co_return ping(request.body);
-    if (request.type == "system.status") co_return co_await status();
+    const auto* policy = authz::policy_for(request.type);
+    if (policy == nullptr) {
+        // Deny by default. A test keeps the table and the schema in step, so this is a bug.
+        log::auth().error("conn={} type={} has no authorization rule", ctx.connection_id, request.type);
+        co_return Failure{Errc::forbidden, "this request type has no authorization rule"};
+    }
+    auto authorizing = auth_.authorize(ctx.auth, *policy);
+    if (auto refused = co_await std::move(authorizing)) co_return std::move(*refused);
+    auto routed = route(request, ctx);
+    co_return co_await std::move(routed);
+}
+
+boost::asio::awaitable<Outcome> Dispatcher::route(proto::Request& request, RequestContext& ctx) {
+    const std::string_view type = request.type;
+    if (type == "system.hello") co_return co_await hello(request.body);
+    if (type == "system.ping") co_return ping(request.body);
+    if (type == "system.status") co_return co_await status();
+    if (type.starts_with("auth.") || type.starts_with("account.")) {
+        auto handled = auth_.handle(request.type, request.body, ctx.auth);
+        co_return co_await std::move(handled);
+    }
+    if (type.starts_with("users.") || type.starts_with("devices.") || type.starts_with("sessions.")) {
+        auto handled = admin_.handle(request.type, request.body, ctx.auth);
+        co_return co_await std::move(handled);
+    }
     co_return Failure{Errc::unknown_type, "no handler for this request type"};
+}
+
+boost::asio::awaitable<bool> Dispatcher::end_bound_session(identity::ConnectionAuth& auth,
+                                                           identity::EndReason reason) {
+    auto ending = auth_.end_bound_session(auth, reason);
+    co_return co_await std::move(ending);
+}
+
+boost::asio::awaitable<void> Dispatcher::connection_closed(identity::ConnectionAuth& auth) {
+    auto closing = auth_.connection_closed(auth);
+    co_await std::move(closing);
 }
 
 boost::asio::awaitable<Outcome> Dispatcher::hello(const nlohmann::json& body) {

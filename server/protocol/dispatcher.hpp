@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include "common/core/errc.hpp"
+#include "server/identity/connection_auth.hpp"
+#include "server/protocol/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -15,23 +17,20 @@ struct Request;
 namespace wardline::server::storage {
 class PgPool;
 }
+namespace wardline::server::identity {
+class AuthService;
+class AdminService;
+}
 
 namespace wardline::server {
 
 struct Limits;
 class WorkerPool;
 
-/// What one request produced: a response body, or an error code with a message that is safe
-/// to send and to log (ids and rules only, never request content).
-struct Failure {
-    Errc code;
-    std::string message;
-};
-using Outcome = std::variant<nlohmann::json, Failure>;
-
 /// Per-connection facts a handler may need.
 struct RequestContext {
     std::string connection_id;
+    identity::ConnectionAuth& auth;
 };
 
 /// Routes a decoded request to its handler. The order in every handler, after Signal:
@@ -40,9 +39,19 @@ class Dispatcher {
 public:
     /// `workers` runs CPU-heavy steps of handlers (password hashing, from issue #3 on).
     Dispatcher(const proto::Protocol& protocol, const Limits& limits, storage::PgPool& pool,
-               WorkerPool& workers, int expected_schema_version);
+               WorkerPool& workers, identity::AuthService& auth, identity::AdminService& admin,
+               int expected_schema_version);
 
+    /// Authorizes the request by its row in server/authz/request_policy.cpp (deny by
+    /// default), then runs its handler.
     boost::asio::awaitable<Outcome> dispatch(proto::Request request, RequestContext& ctx);
+
+    /// The connection's session passed a deadline: ends it in the database and the audit
+    /// trail. False if there was no session any more.
+    boost::asio::awaitable<bool> end_bound_session(identity::ConnectionAuth& auth,
+                                                   identity::EndReason reason);
+    /// The connection closed: forgets its binding, keeps the session for auth.resume.
+    boost::asio::awaitable<void> connection_closed(identity::ConnectionAuth& auth);
 
     /// Reads the applied schema version; unavailable when the database cannot be reached.
     boost::asio::awaitable<Result<int>> schema_version();
@@ -52,11 +61,14 @@ private:
     boost::asio::awaitable<Outcome> hello(const nlohmann::json& body);
     Outcome ping(const nlohmann::json& body);
     boost::asio::awaitable<Outcome> status();
+    boost::asio::awaitable<Outcome> route(proto::Request& request, RequestContext& ctx);
 
     const proto::Protocol& protocol_;
     const Limits& limits_;
     storage::PgPool& pool_;
     WorkerPool& workers_;
+    identity::AuthService& auth_;
+    identity::AdminService& admin_;
     int expected_schema_version_;
 };
 

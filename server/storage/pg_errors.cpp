@@ -14,6 +14,7 @@ struct Rule {
 
 // The one table. First match wins, so full codes go before their class.
 constexpr std::array kRules{
+    Rule{"22P02", Errc::bad_request, false},  // invalid_text_representation (e.g. a bad uuid)
     Rule{"23505", Errc::conflict, false},     // unique_violation
     Rule{"40001", Errc::unavailable, true},   // serialization_failure (after retries)
     Rule{"40P01", Errc::unavailable, true},   // deadlock_detected (after retries)

@@ -65,7 +65,8 @@ TEST_F(CtlCommands, UserCreatePrintsOneTimePasswordMatchingStoredArgon2idHash) {
     EXPECT_GE(password.size(), 20u);
 
     auto c = owner();
-    auto row = c.exec("SELECT username, role, password_hash, must_change_password FROM users");
+    auto row = c.exec("SELECT u.username_canonical, r.name, u.password_hash, u.must_change_password "
+                      "FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id");
     ASSERT_EQ(row.rows(), 1);
     EXPECT_EQ(row.text_or_throw(0, 0), "dr.house");  // usernames are case-insensitive
     EXPECT_EQ(row.text_or_throw(0, 1), "physician");

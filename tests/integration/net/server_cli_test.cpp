@@ -23,9 +23,16 @@ protected:
         std::filesystem::create_directories(dir_);
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
+    /// Writes a configuration file; unless `text` has its own [identity] section, one naming
+    /// a valid keyring (a fixed test key) is added.
     std::string write(const std::string& text) {
         const auto path = (dir_ / "w.conf").string();
-        std::ofstream(path) << text;
+        const auto keyring = (dir_ / "sealing.keyring").string();
+        std::ofstream(keyring) << "1 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
+        std::ofstream out(path);
+        out << text;
+        if (text.find("[identity]") == std::string::npos)
+            out << "[identity]\nsealing_keyring_file = " << keyring << "\n";
         return path;
     }
     std::filesystem::path dir_;
@@ -62,6 +69,18 @@ TEST_F(ServerCli, UnreadableCertificateFailsAtStartWithTheFileName) {
                                            "private_key = /nonexistent/k.pem\n[database]\nconninfo = dbname=x\n"));
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("/nonexistent/c.pem"), std::string::npos) << r.output;
+}
+
+TEST_F(ServerCli, MissingOrBrokenKeyringFailsNamingTheKey) {
+    const std::string base = "[server]\nlisten =\nplain_listen = 127.0.0.1:1\n[database]\nconninfo = dbname=x\n";
+    auto r = run("--check-config --config " + write(base + "[identity]\ntotp_issuer = X\n"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.output.find("identity.sealing_keyring_file"), std::string::npos) << r.output;
+    std::ofstream((dir_ / "bad.keyring").string()) << "1 not-a-key\n";
+    r = run("--config " + write(base + "[identity]\nsealing_keyring_file = " + (dir_ / "bad.keyring").string() + "\n"));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("identity.sealing_keyring_file: line 1"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("not-a-key"), std::string::npos) << "key material echoed";
 }
 
 TEST_F(ServerCli, PrintDefaultConfigIsParseable) {

@@ -17,8 +17,8 @@ namespace wardline::test {
 class ServerFixture : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto created = shared_cluster().create_database();
-        db_ = DbTarget{created.runtime_conninfo, created.runtime_password};
+        database_ = shared_cluster().create_database();
+        db_ = DbTarget{database_.runtime_conninfo, database_.runtime_password};
     }
 
     void start_server(std::map<std::string, std::string> config = {}, bool plain = false) {
@@ -31,6 +31,8 @@ protected:
 
     ServerProcess& server() { return *server_; }
     const DbTarget& db() const { return db_; }
+    /// The fresh database, with its owner role for set-up and checks behind the server's back.
+    const TestDatabase& database() const { return database_; }
 
     ClientOptions tls() const {
         ClientOptions o;
@@ -57,6 +59,7 @@ protected:
     }
 
 private:
+    TestDatabase database_;
     DbTarget db_;
     std::optional<ServerProcess> server_;
 };

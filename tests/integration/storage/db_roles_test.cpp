@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "common/core/embedded.hpp"
 #include "server/ctl/migrate_command.hpp"
 #include "server/storage/conninfo.hpp"
 #include "server/storage/db_roles.hpp"
@@ -49,12 +50,13 @@ TEST_F(RuntimeRole, CannotCreateTables) {
 }
 
 TEST_F(RuntimeRole, CanReadButNeverChangeSchemaMigrations) {
-    EXPECT_EQ(runtime_->exec("SELECT max(version) FROM schema_migrations").int64(0, 0), 2);
+    EXPECT_EQ(runtime_->exec("SELECT max(version) FROM schema_migrations").int64(0, 0),
+              static_cast<std::int64_t>(wardline::embedded::migrations().size()));
     EXPECT_EQ(sqlstate_of(*runtime_, "UPDATE schema_migrations SET checksum = 'x'"),
               kInsufficientPrivilege);
     EXPECT_EQ(sqlstate_of(*runtime_, "DELETE FROM schema_migrations"), kInsufficientPrivilege);
     EXPECT_EQ(sqlstate_of(*runtime_, "INSERT INTO schema_migrations (version, name, checksum) "
-                                     "VALUES (3, 'x', 'x')"),
+                                     "VALUES (999, 'x', 'x')"),
               kInsufficientPrivilege);
     EXPECT_EQ(owner_->exec("SELECT count(*) FROM schema_migrations WHERE checksum = 'x'")
                   .int64(0, 0),
@@ -63,8 +65,9 @@ TEST_F(RuntimeRole, CanReadButNeverChangeSchemaMigrations) {
 
 TEST_F(RuntimeRole, WritesUsersButCannotDeleteThem) {
     runtime_->exec("INSERT INTO organizations (name) VALUES ('General')");
-    runtime_->exec("INSERT INTO users (org_id, username, display_name, role, password_hash) "
-                   "SELECT id, 'drhouse', 'Dr House', 'physician', 'x' FROM organizations");
+    runtime_->exec("INSERT INTO users (org_id, username, username_canonical, username_skeleton, "
+                   "display_name, password_hash) "
+                   "SELECT id, 'drhouse', 'drhouse', 'drhouse', 'Dr House', 'x' FROM organizations");
     runtime_->exec("UPDATE users SET status = 'suspended' WHERE username = 'drhouse'");
     EXPECT_EQ(sqlstate_of(*runtime_, "DELETE FROM users"), kInsufficientPrivilege);
     EXPECT_EQ(sqlstate_of(*runtime_, "DELETE FROM organizations"), kInsufficientPrivilege);

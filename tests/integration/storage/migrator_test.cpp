@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "common/core/embedded.hpp"
 #include "server/ctl/migrate_command.hpp"
 #include "server/storage/migrator.hpp"
 #include "server/storage/pg_sync.hpp"
 #include "tests/support/pg_cluster.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include <atomic>
 #include <filesystem>
@@ -112,7 +115,9 @@ TEST_F(MigratorTest, RefusesAppliedMigrationWhoseFileChanged) {
     dir.copy_embedded();
     Migrator(*conn_, load_migrations(dir.path())).migrate();
     dir.append("0001_baseline.sql", "-- an innocent-looking edit\n");
-    dir.write("0003_more.sql", "CREATE TABLE must_not_exist (id int);\n");
+    char next[32];
+    std::snprintf(next, sizeof next, "%04zu_more.sql", wardline::embedded::migrations().size() + 1);
+    dir.write(next, "CREATE TABLE must_not_exist (id int);\n");
 
     Migrator migrator(*conn_, load_migrations(dir.path()));
     try {

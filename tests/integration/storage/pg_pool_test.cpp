@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "common/core/embedded.hpp"
 #include "common/core/log.hpp"
 #include "server/storage/pg_pool.hpp"
 #include "server/storage/pg_sync.hpp"
@@ -62,7 +63,7 @@ TEST_F(PgPoolTest, RunsRegistryStatementsAsRuntimeRole) {
 
     auto version = threads_.run(pool->query(sql::schema_version()));
     ASSERT_TRUE(version.has_value()) << version.error().message();
-    EXPECT_EQ(version->int64(0, 0), 2);
+    EXPECT_EQ(version->int64(0, 0), static_cast<std::int64_t>(wardline::embedded::migrations().size()));
 }
 
 TEST_F(PgPoolTest, BinaryByteaParameterRoundTripsUnescaped) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "server/net/token_bucket.hpp"
+#include "server/concurrency/token_bucket.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 namespace wardline::server {
 
-/// Per-connection request rate limit: `rate` tokens per second, at most `burst` saved up.
+/// A rate limit (per connection, per source address): `rate` tokens per second, at most `burst` saved up.
 /// Not thread-safe: each connection uses its own on its own strand. Time is passed in so
 /// tests can drive it.
 class TokenBucket {

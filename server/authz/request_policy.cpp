@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/authz/request_policy.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace wardline::server::authz {
+namespace {
+
+using enum Access;
+using enum Target;
+
+// Sorted by type (checked by a test), so lookups can bisect.
+constexpr std::array kPolicies = std::to_array<RequestPolicy>({
+    {"account.change_password", session, "", none},
+    {"auth.change_password", login, "", none},
+    {"auth.login", anonymous, "", none},
+    {"auth.logout", session, "", none},
+    {"auth.logout_all", session, "", none},
+    {"auth.mfa_confirm", login, "", none},
+    {"auth.mfa_enroll", login, "", none},
+    {"auth.mfa_verify", login, "", none},
+    {"auth.resume", anonymous, "", none},
+    {"devices.revoke", session, "devices.manage", org_device},
+    {"sessions.revoke", session, "devices.manage", org_session},
+    {"system.hello", anonymous, "", none},
+    {"system.ping", anonymous, "", none},
+    {"system.status", anonymous, "", none},
+    {"users.create", session, "users.manage", none},
+    {"users.deactivate", session, "users.manage", org_user},
+    {"users.devices", session, "users.read", org_user},
+    {"users.list", session, "users.read", none},
+    {"users.reactivate", session, "users.manage", org_user},
+    {"users.reset_mfa", session, "users.credentials", org_user},
+    {"users.reset_password", session, "users.credentials", org_user},
+    {"users.sessions", session, "users.read", org_user},
+    {"users.set_roles", session, "roles.assign", org_user},
+    {"users.suspend", session, "users.manage", org_user},
+    {"users.unlock", session, "users.credentials", org_user},
+    {"users.update", session, "users.manage", org_user},
+});
+
+constexpr std::array<std::string_view, 16> kPermissions{
+    "audit.export",      "audit.read",       "break_glass",        "chat.use",
+    "conversations.create", "devices.manage", "directory.read",   "ediscovery.export",
+    "legal_hold.manage", "org.settings",     "patient_threads.create", "retention.manage",
+    "roles.assign",      "users.credentials", "users.manage",     "users.read",
+};
+
+}  // namespace
+
+std::span<const RequestPolicy> request_policies() noexcept { return kPolicies; }
+
+const RequestPolicy* policy_for(std::string_view type) noexcept {
+    const auto it = std::lower_bound(kPolicies.begin(), kPolicies.end(), type,
+                                     [](const RequestPolicy& p, std::string_view t) { return p.type < t; });
+    return it != kPolicies.end() && it->type == type ? &*it : nullptr;
+}
+
+std::span<const std::string_view> known_permissions() noexcept { return kPermissions; }
+
+std::string describe(const RequestPolicy& policy) {
+    if (!policy.permission.empty()) return "permission " + std::string(policy.permission);
+    switch (policy.access) {
+        case Access::anonymous: return "none";
+        case Access::login: return "login";
+        case Access::session: return "session";
+    }
+    return "?";
+}
+
+}  // namespace wardline::server::authz

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// What one connection holds about who is on the other end: nothing, a login in progress, or
+// a session. Owned by the connection and touched only on its strand, so it needs no lock.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <string>
+#include <vector>
+
+namespace wardline::server::identity {
+
+using Clock = std::chrono::steady_clock;
+
+/// A login whose password was right and which still needs a password change and/or MFA.
+struct PendingLogin {
+    std::string user_id;
+    std::string org_id;
+    std::string org_name;
+    std::string username;
+    std::string display_name;
+    bool must_change_password = false;
+    bool mfa_required = true;
+    bool mfa_enrolled = false;
+    bool mfa_passed = false;  ///< a TOTP or recovery code was accepted in this login
+    bool privileged = false;
+    int lockout_threshold = 10;
+    int idle_timeout_seconds = 900;
+    int absolute_lifetime_seconds = 43200;
+    // The device the session will be bound to: an existing id, or one to register.
+    std::optional<std::string> device_id;
+    std::string device_name;
+    std::string device_platform;
+    std::vector<std::uint8_t> device_identity_key;
+    Clock::time_point started;
+};
+
+/// A session bound to this connection.
+struct BoundSession {
+    std::string session_id;
+    std::string user_id;
+    std::string org_id;
+    std::string device_id;
+    std::string username;
+    std::string display_name;
+    std::set<std::string, std::less<>> permissions;
+    std::chrono::seconds idle_timeout{900};
+    std::int64_t expires_at_ms = 0;  ///< absolute end, ms since the Unix epoch
+    Clock::time_point idle_deadline;
+    Clock::time_point absolute_deadline;
+    Clock::time_point last_persisted;  ///< when sessions.last_seen_at was last written
+
+    bool has(std::string_view permission) const { return permissions.contains(permission); }
+};
+
+/// Reasons a session ends, as the auth.session_ended event names them.
+enum class EndReason {
+    logout,
+    revoked,
+    idle_timeout,
+    expired,
+    password_changed,
+    user_suspended,
+    user_deactivated,
+    device_revoked,
+    credentials_reset,
+};
+std::string_view to_string(EndReason r) noexcept;
+
+/// Tells a connection that its session ended. Called from any thread; the connection's
+/// implementation posts to its own strand.
+using SessionEndFn = std::function<void(const std::string& session_id, EndReason)>;
+
+class ConnectionAuth {
+public:
+    /// A pending login times out after this long.
+    static constexpr std::chrono::minutes kLoginTimeout{10};
+
+    std::optional<PendingLogin> pending;
+    std::optional<BoundSession> session;
+    /// Set while an auth.* request runs, so that two cannot interleave on one connection.
+    bool busy = false;
+    /// Address of the peer, for audit records and per-address throttling.
+    std::string source_address;
+    /// Set by the connection: how the SessionRegistry reaches it.
+    SessionEndFn on_end;
+    /// SessionRegistry handle of the bound session; 0 when none.
+    std::uint64_t registry_handle = 0;
+};
+
+}  // namespace wardline::server::identity

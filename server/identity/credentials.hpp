@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The credential operations the identity services need, over the credential library
+// (server/auth: Unicode rules, Argon2id, TOTP, recovery codes, tokens, sealing). Kept as one
+// narrow facade so the services read as the login flow, not as crypto.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace wardline::server::identity {
+
+using Bytes = std::vector<std::uint8_t>;
+
+class Credentials {
+public:
+    /// Loads the sealing keyring (TOTP secrets at rest) from `keyring_file`. Throws
+    /// std::runtime_error (start-up failure) if it cannot. `argon_ops` and `argon_mem_bytes`
+    /// are the Argon2id parameters; `totp_issuer` names the service in authenticator apps.
+    Credentials(const std::string& keyring_file, unsigned long long argon_ops,
+                std::size_t argon_mem_bytes, std::string totp_issuer);
+    ~Credentials();
+
+    /// NFKC + case fold + character rules; nullopt if the text cannot be a username.
+    std::optional<std::string> canonical_username(std::string_view typed) const;
+    /// Canonical form and confusable skeleton, or a message saying which rule failed.
+    struct UsernameForms {
+        std::string canonical;
+        std::string skeleton;
+    };
+    std::variant<UsernameForms, std::string> username_forms(std::string_view typed) const;
+
+    /// Empty if `password` may be set, else the rule it breaks, in words for the user.
+    std::string check_new_password(std::string_view password, std::string_view username,
+                                   std::string_view org_name, bool privileged) const;
+
+    // Argon2id: CPU- and memory-heavy, call on the worker pool.
+    std::string hash_password(std::string_view password) const;
+    bool verify_password(std::string_view password, std::string_view stored_hash) const;
+    /// Costs what a verify costs, for unknown accounts.
+    void verify_dummy(std::string_view password) const;
+
+    Bytes new_totp_secret() const;
+    std::string totp_secret_text(std::span<const std::uint8_t> secret) const;
+    std::string totp_uri(std::string_view org_name, std::string_view username,
+                         std::span<const std::uint8_t> secret) const;
+    /// The RFC 6238 time step the code matches (±1 step of `unix_seconds`) and that is later
+    /// than `last_used_step`; nullopt for a wrong, malformed or replayed code.
+    std::optional<std::int64_t> totp_check(std::span<const std::uint8_t> secret,
+                                           std::string_view code, std::int64_t unix_seconds,
+                                           std::int64_t last_used_step) const;
+
+    std::vector<std::string> new_recovery_codes() const;
+    /// Hash of a recovery code as the user typed it (normalized); nullopt if malformed.
+    std::optional<Bytes> recovery_code_hash(std::string_view typed) const;
+
+    struct Token {
+        std::string text;
+        Bytes hash;
+    };
+    Token new_session_token() const;
+    /// Hash of a presented token; nullopt if malformed.
+    std::optional<Bytes> session_token_hash(std::string_view text) const;
+
+    Bytes seal(std::span<const std::uint8_t> plaintext, std::string_view associated) const;
+    std::optional<Bytes> open(std::span<const std::uint8_t> sealed, std::string_view associated) const;
+
+    /// A fresh one-time password for an administrator to hand over.
+    std::string new_one_time_password() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Base32 (RFC 4648, no padding, case-insensitive); nullopt on a character outside it.
+std::optional<Bytes> base32_decode(std::string_view text);
+/// The 6-digit RFC 6238 code of `secret` at `unix_seconds` (tests and tools).
+std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t unix_seconds);
+/// Appends a new random key to the keyring file (creating it), which then seals; returns its
+/// id. Old keys keep opening what they sealed, so rotation needs no downtime.
+std::uint32_t add_keyring_key(const std::string& path);
+
+}  // namespace wardline::server::identity

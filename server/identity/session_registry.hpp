@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Which live connections are bound to which session, so that ending a session (logout
+// elsewhere, suspension, device revocation) reaches those connections at once. One per
+// server process; thread-safe.
+// TODO(#5): across server nodes this travels by LISTEN/NOTIFY; today it reaches the
+// connections of this process, and other nodes notice at the next request or resume.
+#include "server/identity/connection_auth.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace wardline::server::identity {
+
+class SessionRegistry {
+public:
+    using EndFn = SessionEndFn;
+
+    /// Registers a connection bound to a session. Returns a handle for unbind().
+    std::uint64_t bind(std::string session_id, std::string user_id, std::string device_id, EndFn on_end);
+    void unbind(std::uint64_t handle);
+
+    /// Tells every connection bound to the session(s) that it ended, and forgets them.
+    /// Returns the number of connections told.
+    std::size_t end_session(const std::string& session_id, EndReason reason);
+    std::size_t end_user(const std::string& user_id, EndReason reason,
+                         const std::optional<std::string>& except_session = std::nullopt);
+    std::size_t end_device(const std::string& device_id, EndReason reason);
+
+    std::size_t size() const;
+
+private:
+    struct Binding {
+        std::string session_id;
+        std::string user_id;
+        std::string device_id;
+        EndFn on_end;
+    };
+    template <class Pred>
+    std::size_t end_where(Pred pred, EndReason reason);
+
+    mutable std::mutex mutex_;
+    std::uint64_t next_ = 1;
+    std::map<std::uint64_t, Binding> bindings_;
+};
+
+}  // namespace wardline::server::identity

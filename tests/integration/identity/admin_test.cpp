@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// Account administration over the WebSocket (issue #3), from the administrator's side and
+// from the side of those who must be refused.
+#include "tests/integration/identity/identity_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace wardline::test {
+namespace {
+
+using nlohmann::json;
+
+std::string error_code(const json& r) { return r.value("status", "") == "error" ? r["error"]["code"].get<std::string>() : ""; }
+
+class Admin : public IdentityFixture {
+protected:
+    void SetUp() override {
+        IdentityFixture::SetUp();
+        create_org("General");
+        create_org("Other");
+        start();
+        admin_ = enroll("General", "ada.admin", "admin");
+    }
+    TestUser admin_;
+};
+
+TEST_F(Admin, CreatedUserGetsAOneTimePasswordThatMustBeChanged) {
+    auto ws = logged_in(admin_);
+    auto r = ws->request("users.create", {{"username", "New.Nurse"}, {"display_name", "New Nurse"},
+                                          {"department", "ICU"}, {"roles", {"nurse"}}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    EXPECT_EQ(r["body"]["user"]["roles"], json({"nurse"}));
+    EXPECT_EQ(r["body"]["user"]["department"], "ICU");
+    const std::string otp = r["body"]["one_time_password"];
+    TestUser u;
+    u.org = "General";
+    u.username = "new.nurse";
+    u.device_key = random_device_key();
+    auto other = connect();
+    r = other->request("auth.login", login_body(u, otp));
+    EXPECT_EQ(r["body"].value("next", ""), "change_password") << r.dump();
+    EXPECT_EQ(audit_count("user.create", "success"), 1);
+}
+
+TEST_F(Admin, ConfusableAndDuplicateUsernamesAreRefused) {
+    auto ws = logged_in(admin_);
+    ASSERT_EQ(ws->request("users.create", {{"username", "paul"}, {"display_name", "P"}, {"roles", {"nurse"}}}).value("status", ""), "ok");
+    // Same name in another case, and with a Cyrillic "а" that looks like the Latin one.
+    EXPECT_EQ(error_code(ws->request("users.create", {{"username", "PAUL"}, {"display_name", "P2"}, {"roles", {"nurse"}}})), "conflict");
+    EXPECT_EQ(error_code(ws->request("users.create", {{"username", "p\u0430ul"}, {"display_name", "P3"}, {"roles", {"nurse"}}})), "conflict");
+    EXPECT_EQ(error_code(ws->request("users.create", {{"username", "no spaces allowed"}, {"display_name", "P4"}, {"roles", {"nurse"}}})), "bad_request");
+    EXPECT_EQ(error_code(ws->request("users.create", {{"username", "valid.name"}, {"display_name", "P5"}, {"roles", {"overlord"}}})), "bad_request");
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE username_canonical IN ('paul', 'valid.name')"), 1);
+}
+
+TEST_F(Admin, SuspendingAUserEndsTheirLiveConnectionWithinASecond) {
+    TestUser u = enroll("General", "dr.quinn", "physician");
+    auto victim = logged_in(u);
+    auto ws = logged_in(admin_);
+    const auto before = std::chrono::steady_clock::now();
+    ASSERT_EQ(ws->request("users.suspend", {{"user_id", u.id}}).value("status", ""), "ok");
+    const auto event = victim->read_json(std::chrono::seconds(1));
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(1));
+    EXPECT_EQ(event.value("event", ""), "auth.session_ended");
+    EXPECT_EQ(event["body"].value("reason", ""), "user_suspended");
+    EXPECT_EQ(error_code(victim->request("auth.logout")), "unauthenticated");
+    // A suspended user cannot log in, and the answer does not say why.
+    auto again = connect();
+    EXPECT_EQ(error_code(again->request("auth.login", login_body(u, u.password))), "unauthenticated");
+    ASSERT_EQ(ws->request("users.reactivate", {{"user_id", u.id}}).value("status", ""), "ok");
+    EXPECT_EQ(again->request("auth.login", login_body(u, u.password))["body"].value("next", ""), "mfa_verify");
+}
+
+TEST_F(Admin, AnotherOrganizationsUsersAreInvisibleAndUntouchable) {
+    TestUser foreign = enroll("Other", "foreign.doc", "physician");
+    auto ws = logged_in(admin_);
+    for (const char* type : {"users.suspend", "users.deactivate", "users.reset_mfa", "users.reset_password",
+                             "users.unlock", "users.devices", "users.sessions"})
+        EXPECT_EQ(error_code(ws->request(type, {{"user_id", foreign.id}})), "not_found") << type;
+    EXPECT_EQ(error_code(ws->request("users.update", {{"user_id", foreign.id}, {"display_name", "Pwned"}})), "not_found");
+    EXPECT_EQ(error_code(ws->request("devices.revoke", {{"device_id", foreign.device_id}})), "not_found");
+    const auto listed = ws->request("users.list", {{"query", "foreign"}});
+    EXPECT_TRUE(listed["body"]["users"].empty()) << listed.dump();
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE display_name = 'Pwned' OR status <> 'active'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE revoked_at IS NOT NULL"), 0);
+}
+
+TEST_F(Admin, NonAdminsAreRefusedAndEachRefusalIsAudited) {
+    TestUser doc = enroll("General", "dr.who", "physician");
+    auto ws = logged_in(doc);
+    const auto before = audit_count("authz.denied", "denied");
+    EXPECT_EQ(error_code(ws->request("users.list")), "forbidden");
+    EXPECT_EQ(error_code(ws->request("users.suspend", {{"user_id", admin_.id}})), "forbidden");
+    EXPECT_EQ(audit_count("authz.denied", "denied"), before + 2);
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE status <> 'active'"), 0);
+}
+
+TEST_F(Admin, ListPagesThroughUsersInUsernameOrder) {
+    auto ws = logged_in(admin_);
+    for (const char* name : {"b.one", "c.two", "d.three"})
+        ASSERT_EQ(ws->request("users.create", {{"username", name}, {"display_name", name}, {"roles", {"billing"}}}).value("status", ""), "ok");
+    auto page = ws->request("users.list", {{"limit", 2}});
+    ASSERT_EQ(page["body"]["users"].size(), 2u);
+    EXPECT_EQ(page["body"]["users"][0]["username"], "ada.admin");
+    const std::string after = page["body"]["next_after"];
+    page = ws->request("users.list", {{"limit", 2}, {"after", after}});
+    ASSERT_EQ(page["body"]["users"].size(), 2u);
+    EXPECT_EQ(page["body"]["users"][0]["username"], "c.two");
+    EXPECT_EQ(ws->request("users.list", {{"limit", 0}})["error"]["code"], "bad_request");
+    EXPECT_EQ(ws->request("users.list", {{"limit", 201}})["error"]["code"], "bad_request");
+}
+
+TEST_F(Admin, AdminCannotSuspendThemselves) {
+    auto ws = logged_in(admin_);
+    EXPECT_EQ(error_code(ws->request("users.suspend", {{"user_id", admin_.id}})), "conflict");
+    EXPECT_EQ(ws->request("system.ping").value("status", ""), "ok");
+}
+
+TEST_F(Admin, ResetMfaMakesTheNextLoginEnrollAgain) {
+    TestUser u = enroll("General", "mfa.lost", "nurse");
+    auto ws = logged_in(admin_);
+    ASSERT_EQ(ws->request("users.reset_mfa", {{"user_id", u.id}}).value("status", ""), "ok");
+    auto other = connect();
+    EXPECT_EQ(other->request("auth.login", login_body(u, u.password))["body"].value("next", ""), "mfa_enroll");
+    EXPECT_EQ(count("SELECT count(*) FROM recovery_codes WHERE user_id = '" + u.id + "'"), 0);
+}
+
+TEST_F(Admin, MalformedIdsAreNotFoundNotErrors) {
+    auto ws = logged_in(admin_);
+    EXPECT_EQ(error_code(ws->request("users.suspend", {{"user_id", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}})), "not_found");
+    EXPECT_EQ(error_code(ws->request("users.suspend", {{"user_id", "short"}})), "bad_request");
+    EXPECT_EQ(ws->request("system.ping").value("status", ""), "ok");
+}
+
+}  // namespace
+}  // namespace wardline::test

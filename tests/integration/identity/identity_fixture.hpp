@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// A real wardline-server on a fresh database, organizations and users made with the real
+// wardlinectl, and clients that walk the whole login (one-time password, password change,
+// TOTP enrollment) over TLS.
+#include "server/storage/pg_sync.hpp"
+#include "tests/integration/net/server_fixture.hpp"
+#include "tests/support/run_command.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wardline::test {
+
+/// A user whose first login is done: the password is their own, TOTP is enrolled.
+struct TestUser {
+    std::string org;
+    std::string username;
+    std::string password;
+    std::string id;
+    std::vector<std::uint8_t> totp_secret;
+    std::vector<std::string> recovery_codes;
+    std::string device_key;  ///< base64 Ed25519 public key of the test "installation"
+    std::string device_id;
+    std::string token;
+};
+
+/// The current RFC 6238 code of `secret`, `offset_steps` 30-second steps from now.
+std::string totp_now(const std::vector<std::uint8_t>& secret, int offset_steps = 0);
+/// Decodes the base32 secret of auth.mfa_enroll.
+std::vector<std::uint8_t> base32_secret(const std::string& text);
+/// A random base64 32-byte key standing in for a device identity key.
+std::string random_device_key();
+
+class IdentityFixture : public ServerFixture {
+protected:
+    void SetUp() override;
+
+    /// Starts the server (with `config` overrides) after the database is ready.
+    void start(std::map<std::string, std::string> config = {});
+
+    CommandResult ctl(const std::string& args);
+    void create_org(const std::string& name);
+    /// Creates a user with wardlinectl and returns their one-time password.
+    std::string create_user(const std::string& org, const std::string& username, const std::string& role);
+    /// create_user + the whole first login on a connection of its own, then logout.
+    TestUser enroll(const std::string& org, const std::string& username, const std::string& role);
+    /// Logs `user` in on `ws` with a fresh TOTP code (waiting for the next step if the
+    /// current one was used already). Returns the auth.mfa_verify response.
+    nlohmann::json login(WsClient& ws, TestUser& user);
+    /// A connected client that is logged in as `user`.
+    std::unique_ptr<WsClient> logged_in(TestUser& user);
+
+    nlohmann::json login_body(const TestUser& user, const std::string& password) const;
+
+    server::storage::PgSyncConnection owner();
+    long long count(const std::string& sql);
+    /// Audit records of `action` (and outcome, if given).
+    long long audit_count(const std::string& action, const std::string& outcome = "");
+
+    std::string url_;
+};
+
+}  // namespace wardline::test

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// Login, MFA, sessions and their refusals, against a real server and database (issue #3).
+#include "tests/integration/identity/identity_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+namespace wardline::test {
+namespace {
+
+using nlohmann::json;
+
+std::string error_code(const json& r) { return r.value("status", "") == "error" ? r["error"]["code"].get<std::string>() : ""; }
+std::string error_message(const json& r) { return r["error"].value("message", ""); }
+
+class Login : public IdentityFixture {
+protected:
+    void SetUp() override {
+        IdentityFixture::SetUp();
+        create_org("General");
+        create_org("Other");
+        start();
+    }
+};
+
+TEST_F(Login, FirstLoginWalksPasswordChangeAndTotpEnrollmentToASession) {
+    TestUser u = enroll("General", "dr.house", "physician");
+    EXPECT_EQ(u.recovery_codes.size(), 10u);
+    EXPECT_FALSE(u.token.empty());
+    EXPECT_EQ(audit_count("auth.login", "success"), 1);
+    EXPECT_EQ(audit_count("mfa.enroll", "success"), 1);
+    EXPECT_EQ(audit_count("account.password_change", "success"), 1);
+    EXPECT_EQ(audit_count("device.register", "success"), 1);
+    // The secret is sealed at rest: its bytes never appear in the users row.
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE totp_secret_sealed IS NOT NULL"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM recovery_codes"), 10);
+    // The session token is stored only as a hash.
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE position(convert_to('" + u.token + "', 'UTF8') IN token_hash) > 0"), 0);
+}
+
+TEST_F(Login, SessionGrantsThePermissionsOfTheRole) {
+    TestUser u = enroll("General", "nurse.ratched", "nurse");
+    auto ws = connect();
+    const auto r = login(*ws, u);
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    const auto perms = r["body"]["session"]["permissions"];
+    EXPECT_NE(std::find(perms.begin(), perms.end(), "chat.use"), perms.end());
+    EXPECT_EQ(std::find(perms.begin(), perms.end(), "users.manage"), perms.end());
+}
+
+TEST_F(Login, UnknownOrganizationUnknownUserAndWrongPasswordLookTheSame) {
+    TestUser u = enroll("General", "alice", "physician");
+    auto ws = connect();
+    const auto wrong_pw = ws->request("auth.login", login_body(u, "not the password at all"));
+    TestUser ghost = u;
+    ghost.username = "nobody-here";
+    const auto unknown_user = ws->request("auth.login", login_body(ghost, u.password));
+    TestUser elsewhere = u;
+    elsewhere.org = "No Such Hospital";
+    const auto unknown_org = ws->request("auth.login", login_body(elsewhere, u.password));
+    for (const auto* r : {&wrong_pw, &unknown_user, &unknown_org}) {
+        EXPECT_EQ(error_code(*r), "unauthenticated") << r->dump();
+        EXPECT_EQ(error_message(*r), error_message(wrong_pw));
+        EXPECT_EQ(r->dump().find("not the password"), std::string::npos);
+    }
+    EXPECT_EQ(audit_count("auth.login", "failure"), 3);
+    // Nothing of the attempt's secret lands in the audit trail.
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE details LIKE '%not the password%'"), 0);
+}
+
+TEST_F(Login, RequestsBeforeLoginAreUnauthenticated) {
+    auto ws = connect();
+    for (const char* type : {"users.list", "auth.logout", "account.change_password"}) {
+        json body = json::object();
+        if (std::string(type) == "account.change_password")
+            body = {{"current_password", "a"}, {"new_password", "b"}};
+        EXPECT_EQ(error_code(ws->request(type, body)), "unauthenticated") << type;
+    }
+    EXPECT_EQ(error_code(ws->request("auth.mfa_verify", {{"code", "123456"}})), "unauthenticated");
+    EXPECT_EQ(ws->request("system.ping").value("status", ""), "ok");  // the connection is fine
+}
+
+TEST_F(Login, ReplayedTotpCodeIsRefused) {
+    TestUser u = enroll("General", "bob", "physician");
+    auto ws = connect();
+    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    // The enrollment already used the current step's code.
+    const auto r = ws->request("auth.mfa_verify", {{"code", totp_now(u.totp_secret)}});
+    EXPECT_EQ(error_code(r), "unauthenticated") << r.dump();
+    EXPECT_GE(count("SELECT count(*) FROM audit_records WHERE action = 'mfa.verify' AND details LIKE '%replayed_code%'"), 1);
+}
+
+TEST_F(Login, WrongAndMalformedTotpCodesAreRefused) {
+    TestUser u = enroll("General", "carol", "physician");
+    auto ws = connect();
+    for (const std::string code : {"000000", "12345", "1234567", "abcdef", " 123456", "１２３４５６"}) {
+        ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+        const auto r = ws->request("auth.mfa_verify", {{"code", code}});
+        EXPECT_EQ(error_code(r), "unauthenticated") << code;
+    }
+    EXPECT_EQ(error_code(ws->request("auth.mfa_verify", {{"code", std::string(17, '1')}})), "bad_request");
+}
+
+TEST_F(Login, RecoveryCodeWorksExactlyOnce) {
+    TestUser u = enroll("General", "dave", "physician");
+    const std::string code = u.recovery_codes.at(3);
+    auto ws = connect();
+    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    auto r = ws->request("auth.mfa_verify", {{"recovery_code", code}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    ASSERT_EQ(ws->request("auth.logout").value("status", ""), "ok");
+    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    r = ws->request("auth.mfa_verify", {{"recovery_code", code}});
+    EXPECT_EQ(error_code(r), "unauthenticated");
+}
+
+TEST_F(Login, AccountLocksAfterTheThresholdAndUnlockReopensIt) {
+    TestUser u = enroll("General", "erin", "physician");
+    owner().exec("UPDATE organization_policies SET lockout_threshold = 3");
+    auto ws = connect();
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(error_code(ws->request("auth.login", login_body(u, "wrong password " + std::to_string(i)))), "unauthenticated");
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE locked"), 1);
+    EXPECT_EQ(audit_count("account.locked"), 1);
+    // Locked: even the right password gets the same refusal.
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(u, u.password))), "unauthenticated");
+    const auto unlocked = ctl("user unlock --org General --username erin");
+    ASSERT_EQ(unlocked.status, 0) << unlocked.output;
+    const auto r = ws->request("auth.login", login_body(u, u.password));
+    EXPECT_EQ(r["body"].value("next", ""), "mfa_verify") << r.dump();
+}
+
+TEST_F(Login, ResumeBindsTheSessionOnANewConnectionWithoutThePassword) {
+    TestUser u = enroll("General", "frank", "admin");
+    auto ws = connect();
+    auto r = ws->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    EXPECT_FALSE(r["body"]["session"].contains("token"));
+    EXPECT_EQ(ws->request("users.list").value("status", ""), "ok");
+}
+
+TEST_F(Login, ResumeRefusesAnotherDeviceAnEndedSessionAndGarbage) {
+    TestUser u = enroll("General", "grace", "physician");
+    TestUser other = enroll("General", "heidi", "physician");
+    auto ws = connect();
+    // The token of one device presented with another device's id.
+    EXPECT_EQ(error_code(ws->request("auth.resume", {{"token", u.token}, {"device_id", other.device_id}})), "unauthenticated");
+    for (const std::string& token : {std::string(""), std::string("x"), std::string(128, 'A'), std::string("not base64 !!")})
+        EXPECT_NE(ws->request("auth.resume", {{"token", token}, {"device_id", u.device_id}}).value("status", ""), "ok");
+    EXPECT_EQ(error_code(ws->request("auth.resume", {{"token", u.token}, {"device_id", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}})), "unauthenticated");
+    // enroll() logged out... no: it closed the connection, so the session is still live.
+    ASSERT_EQ(ws->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}}).value("status", ""), "ok");
+    ASSERT_EQ(ws->request("auth.logout").value("status", ""), "ok");
+    auto ws2 = connect();
+    EXPECT_EQ(error_code(ws2->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}})), "unauthenticated");
+    // An expired session (absolute lifetime over) cannot be resumed either.
+    owner().exec("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = '" + other.id + "'");
+    EXPECT_EQ(error_code(ws2->request("auth.resume", {{"token", other.token}, {"device_id", other.device_id}})), "unauthenticated");
+}
+
+TEST_F(Login, IdleSessionEndsAndTheClientIsTold) {
+    TestUser u = enroll("General", "ivan", "physician");
+    owner().exec("UPDATE organization_policies SET session_idle_timeout_seconds = 5");
+    auto ws = connect();
+    ASSERT_EQ(login(*ws, u).value("status", ""), "ok");
+    const auto event = ws->read_json(std::chrono::seconds(10));
+    EXPECT_EQ(event.value("event", ""), "auth.session_ended") << event.dump();
+    EXPECT_EQ(event["body"].value("reason", ""), "idle_timeout");
+    EXPECT_EQ(error_code(ws->request("auth.logout")), "unauthenticated");
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE end_reason = 'idle_timeout'"), 1);
+}
+
+TEST_F(Login, PasswordChangeEndsOtherSessionsAndKeepsThisOne) {
+    TestUser u = enroll("General", "judy", "physician");
+    const std::string enrollment_token = u.token;  // enroll() left that session live
+    auto first = logged_in(u);
+    auto second = connect();
+    ASSERT_EQ(second->request("auth.resume", {{"token", enrollment_token}, {"device_id", u.device_id}}).value("status", ""), "ok");
+    // Weak and common passwords are refused with the rule, never the password.
+    auto r = first->request("account.change_password", {{"current_password", u.password}, {"new_password", "short"}});
+    EXPECT_EQ(error_code(r), "password_rejected");
+    EXPECT_EQ(r.dump().find("\"short\""), std::string::npos);
+    r = first->request("account.change_password", {{"current_password", "wrong current"}, {"new_password", "a perfectly fine new passphrase"}});
+    EXPECT_EQ(error_code(r), "unauthenticated");
+    r = first->request("account.change_password", {{"current_password", u.password}, {"new_password", "a perfectly fine new passphrase"}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    EXPECT_GE(r["body"]["ended"].get<int>(), 1);
+    const auto event = second->read_json(std::chrono::seconds(2));
+    EXPECT_EQ(event["body"].value("reason", ""), "password_changed") << event.dump();
+    EXPECT_EQ(error_code(second->request("auth.logout")), "unauthenticated");
+    EXPECT_EQ(first->request("auth.logout").value("status", ""), "ok");  // this one lives on
+}
+
+TEST_F(Login, OversizedAndMalformedCredentialsAreBadRequests) {
+    auto ws = connect();
+    json body{{"organization", "General"}, {"username", "x"}, {"password", std::string(1025, 'p')},
+              {"device", {{"name", "pc"}, {"platform", "linux"}, {"identity_key", random_device_key()}}}};
+    EXPECT_EQ(error_code(ws->request("auth.login", body)), "bad_request");
+    body["password"] = "p";
+    body["device"]["identity_key"] = "short";
+    EXPECT_EQ(error_code(ws->request("auth.login", body)), "bad_request");
+    body["device"]["identity_key"] = random_device_key();
+    body["username"] = 42;
+    EXPECT_EQ(error_code(ws->request("auth.login", body)), "bad_request");
+    body.erase("username");
+    EXPECT_EQ(error_code(ws->request("auth.login", body)), "bad_request");
+    EXPECT_EQ(ws->request("system.ping").value("status", ""), "ok");
+}
+
+TEST_F(Login, RevokedDeviceCannotLogInAgain) {
+    TestUser admin = enroll("General", "root.admin", "admin");
+    TestUser u = enroll("General", "ken", "physician");
+    auto victim = connect();
+    ASSERT_EQ(victim->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}}).value("status", ""), "ok");
+    auto a = logged_in(admin);
+    ASSERT_EQ(a->request("devices.revoke", {{"device_id", u.device_id}}).value("status", ""), "ok");
+    const auto event = victim->read_json(std::chrono::seconds(2));
+    EXPECT_EQ(event["body"].value("reason", ""), "device_revoked") << event.dump();
+    auto again = connect();
+    const auto r = again->request("auth.login", login_body(u, u.password));
+    EXPECT_EQ(error_code(r), "forbidden") << r.dump();
+}
+
+}  // namespace
+}  // namespace wardline::test
