@@ -107,7 +107,9 @@ int main(int argc, char** argv) {
             config.identity.sealing_keyring_file, config.identity.argon2_ops,
             config.identity.argon2_memory_kib * 1024, config.identity.totp_issuer);
         server::identity::SessionRegistry sessions;
-        server::identity::AuthService auth(pool, workers, sessions, credentials);
+        server::identity::AuthService auth(
+            pool, workers, sessions, credentials,
+            {config.identity.login_burst, config.identity.login_per_minute});
         server::identity::AdminService admin(pool, workers, sessions, credentials);
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
                                       expected_schema_version());

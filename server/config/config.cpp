@@ -53,6 +53,8 @@ constexpr Key kKeys[] = {
     {"identity.totp_issuer", "Wardline", "Name authenticator apps show next to the account."},
     {"identity.argon2_ops", "2", "Argon2id passes (t). At least 2 (OWASP minimum with 19 MiB)."},
     {"identity.argon2_memory_kib", "65536", "Argon2id memory per hash in KiB (m). At least 19456 (OWASP minimum)."},
+    {"identity.login_burst", "100", "Login and resume attempts one source address may make at once. Hospitals put many clinicians behind one NAT address: keep it well above a shift change."},
+    {"identity.login_per_minute", "60", "Sustained login and resume attempts per source address and minute."},
     {"log.level", "info", "trace, debug, info, warn, error, critical or off."},
     {"log.format", "human", "human (one line per event) or json (one JSON object per line)."},
 };
@@ -158,6 +160,8 @@ Config build(const po::variables_map& vm) {
     if (id.totp_issuer.empty() || id.totp_issuer.size() > 64) fail("identity.totp_issuer: 1 to 64 characters");
     id.argon2_ops = static_cast<unsigned>(parse_int(vm, "identity.argon2_ops", 2, 64));
     id.argon2_memory_kib = static_cast<std::size_t>(parse_int(vm, "identity.argon2_memory_kib", 19456, 4 << 20));
+    id.login_burst = static_cast<double>(parse_int(vm, "identity.login_burst", 1, 1000000));
+    id.login_per_minute = static_cast<double>(parse_int(vm, "identity.login_per_minute", 1, 1000000));
 
     c.log_level = str("log.level");
     static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};

@@ -45,6 +45,8 @@ struct IdentityConfig {
     std::string totp_issuer = "Wardline";
     unsigned argon2_ops = 2;
     std::size_t argon2_memory_kib = 65536;
+    double login_burst = 100;       ///< per source address
+    double login_per_minute = 60;  ///< per source address
 };
 
 /// The whole server configuration. Loaded by load_config(); every key has a default or is

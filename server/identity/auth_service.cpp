@@ -95,10 +95,10 @@ struct BusyGuard {
 }  // namespace
 
 AuthService::AuthService(storage::PgPool& pool, WorkerPool& workers, SessionRegistry& sessions,
-                         const Credentials& credentials,
+                         const Credentials& credentials, AddressThrottle throttle,
                          std::function<SystemClock::time_point()> now)
     : pool_(pool), workers_(workers), sessions_(sessions), credentials_(credentials),
-      now_(std::move(now)) {}
+      now_(std::move(now)), throttle_(throttle) {}
 
 AuthService::~AuthService() = default;
 
@@ -108,8 +108,7 @@ bool AuthService::address_allowed(const std::string& address) {
     if (throttles_.size() > 100'000) throttles_.clear();  // bound memory under address floods
     auto it = throttles_.find(address);
     if (it == throttles_.end())
-        it = throttles_.emplace(address, TokenBucket(AddressThrottle::kPerMinute / 60.0,
-                                                     AddressThrottle::kBurst, now))
+        it = throttles_.emplace(address, TokenBucket(throttle_.per_minute / 60.0, throttle_.burst, now))
                  .first;
     return it->second.take(now);
 }

@@ -33,10 +33,11 @@ class Credentials;
 class SessionRegistry;
 struct AuditNote;
 
-/// Per source address: at most kBurst login or resume attempts at once, refilled at kPerMinute.
+/// Per source address: at most `burst` login or resume attempts at once, refilled at
+/// `per_minute` (configuration identity.login_*).
 struct AddressThrottle {
-    static constexpr double kBurst = 20;
-    static constexpr double kPerMinute = 10;
+    double burst = 100;
+    double per_minute = 60;
 };
 
 class AuthService {
@@ -44,7 +45,7 @@ public:
     using SystemClock = std::chrono::system_clock;
 
     AuthService(storage::PgPool& pool, WorkerPool& workers, SessionRegistry& sessions,
-                const Credentials& credentials,
+                const Credentials& credentials, AddressThrottle throttle = {},
                 std::function<SystemClock::time_point()> now = SystemClock::now);
     ~AuthService();
 
@@ -96,6 +97,7 @@ private:
     SessionRegistry& sessions_;
     const Credentials& credentials_;
     std::function<SystemClock::time_point()> now_;
+    AddressThrottle throttle_;
     std::mutex throttle_mutex_;
     std::map<std::string, TokenBucket, std::less<>> throttles_;
 };

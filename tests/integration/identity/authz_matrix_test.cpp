@@ -84,7 +84,7 @@ TEST_F(AuthzMatrix, EveryRequestTypeHasAnExample) {
 TEST_F(AuthzMatrix, EveryRoleIsRefusedWhatItsPermissionsDoNotGrantAndEveryOrgIsSealed) {
     create_org("General");
     create_org("Other");
-    start();
+    start({{"identity.login_burst", "1000"}});  // 18 first logins from one address
     const auto protocol = proto::Protocol::load_embedded();
     auto db = owner();
     // devices.revoke ends the target's sessions: it goes last so sessions.revoke has one.
@@ -96,8 +96,8 @@ TEST_F(AuthzMatrix, EveryRoleIsRefusedWhatItsPermissionsDoNotGrantAndEveryOrgIsS
         TestUser caller = enroll("General", "caller." + role, role);
         TestUser own = enroll("General", "target." + role, "nurse");
         TestUser foreign = enroll("Other", "foreign." + role, "nurse");
-        const auto own_session = db.exec("SELECT id FROM sessions WHERE user_id = '" + own.id + "' AND ended_at IS NULL LIMIT 1").text_or_throw(0, 0);
-        const auto foreign_session = db.exec("SELECT id FROM sessions WHERE user_id = '" + foreign.id + "' AND ended_at IS NULL LIMIT 1").text_or_throw(0, 0);
+        const std::string own_session(db.exec("SELECT id FROM sessions WHERE user_id = '" + own.id + "' AND ended_at IS NULL LIMIT 1").text_or_throw(0, 0));
+        const std::string foreign_session(db.exec("SELECT id FROM sessions WHERE user_id = '" + foreign.id + "' AND ended_at IS NULL LIMIT 1").text_or_throw(0, 0));
         const auto granted = permissions_of(db, role);
         auto ws = logged_in(caller);
         ++foreign_users;

@@ -95,12 +95,16 @@ TEST_F(Login, ReplayedTotpCodeIsRefused) {
 TEST_F(Login, WrongAndMalformedTotpCodesAreRefused) {
     TestUser u = enroll("General", "carol", "physician");
     auto ws = connect();
+    // Each wrong code counts as a failed login (the pending login stays for the next try).
+    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
     for (const std::string code : {"000000", "12345", "1234567", "abcdef", " 123456", "１２３４５６"}) {
-        ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
         const auto r = ws->request("auth.mfa_verify", {{"code", code}});
         EXPECT_EQ(error_code(r), "unauthenticated") << code;
     }
     EXPECT_EQ(error_code(ws->request("auth.mfa_verify", {{"code", std::string(17, '1')}})), "bad_request");
+    EXPECT_EQ(count("SELECT failed_logins FROM users WHERE username_canonical = 'carol'"), 6);
+    // From the third failure on, the account is throttled: even the right password is refused.
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(u, u.password))), "unauthenticated");
 }
 
 TEST_F(Login, RecoveryCodeWorksExactlyOnce) {
@@ -191,6 +195,22 @@ TEST_F(Login, PasswordChangeEndsOtherSessionsAndKeepsThisOne) {
     EXPECT_EQ(event["body"].value("reason", ""), "password_changed") << event.dump();
     EXPECT_EQ(error_code(second->request("auth.logout")), "unauthenticated");
     EXPECT_EQ(first->request("auth.logout").value("status", ""), "ok");  // this one lives on
+}
+
+class LoginThrottle : public IdentityFixture {};
+
+TEST_F(LoginThrottle, OneAddressIsRateLimitedAndTheAttemptIsAudited) {
+    create_org("General");
+    start({{"identity.login_burst", "3"}, {"identity.login_per_minute", "1"}});
+    TestUser ghost;
+    ghost.org = "General";
+    ghost.username = "nobody";
+    ghost.device_key = random_device_key();
+    auto ws = connect();
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(error_code(ws->request("auth.login", login_body(ghost, "guess " + std::to_string(i)))), "unauthenticated");
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(ghost, "guess 4"))), "rate_limited");
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE details LIKE '%address_throttled%'"), 1);
 }
 
 TEST_F(Login, OversizedAndMalformedCredentialsAreBadRequests) {

@@ -28,6 +28,7 @@ protected:
         return path;
     }
     static constexpr const char* kMinimal =
+        "[identity]\nsealing_keyring_file = /etc/wardline/sealing.keyring\n"
         "[tls]\ncertificate = /etc/c.pem\nprivate_key = /etc/k.pem\n"
         "[database]\nconninfo = host=/run/postgresql dbname=wardline user=app\n";
 
@@ -88,7 +89,8 @@ TEST_F(ConfigTest, PlainListenerOnlyOnLoopback) {
 
 TEST_F(ConfigTest, PlainOnlyNeedsNoCertificate) {
     const auto c = load_config(write("[server]\nlisten =\nplain_listen = 127.0.0.1:8080\n"
-                                     "[database]\nconninfo = dbname=x\n"));
+                                     "[database]\nconninfo = dbname=x\n"
+                                     "[identity]\nsealing_keyring_file = /k\n"));
     ASSERT_TRUE(c) << c.error();
     EXPECT_TRUE(c->listen.empty());
 }
@@ -119,6 +121,21 @@ TEST_F(ConfigTest, MissingFileIsReported) {
     EXPECT_NE(c.error().find("absent.conf"), std::string::npos);
 }
 
+TEST_F(ConfigTest, IdentityKeysAreCheckedAndArgonCannotGoBelowOwasp) {
+    auto c = load_config(write(std::string(kMinimal) + "[identity]\nargon2_memory_kib = 19455\n"));
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().find("identity.argon2_memory_kib"), std::string::npos) << c.error();
+    c = load_config(write(std::string(kMinimal) + "[identity]\nargon2_ops = 1\n"));
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().find("identity.argon2_ops"), std::string::npos) << c.error();
+    c = load_config(write(std::string(kMinimal) + "[identity]\nlogin_burst = 0\n"));
+    EXPECT_FALSE(c);
+    c = load_config(write(std::string(kMinimal)));
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_EQ(c->identity.argon2_memory_kib, 65536u);
+    EXPECT_EQ(c->identity.sealing_keyring_file, "/etc/wardline/sealing.keyring");
+}
+
 TEST_F(ConfigTest, BadLogLevelAndFormatRefused) {
     EXPECT_FALSE(load_config(write(std::string(kMinimal) + "[log]\nlevel = chatty\n")));
     EXPECT_FALSE(load_config(write(std::string(kMinimal) + "[log]\nformat = xml\n")));
@@ -136,6 +153,7 @@ TEST_F(ConfigTest, DefaultConfigParsesAfterFillingRequiredKeys) {
     fill("certificate", "/c");
     fill("private_key", "/k");
     fill("conninfo", "dbname=x");
+    fill("sealing_keyring_file", "/k");
     const auto c = load_config(write(text));
     EXPECT_TRUE(c) << c.error();
 }
