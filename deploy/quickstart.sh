@@ -113,6 +113,11 @@ if [ ! -s "$SECRETS/sealing.keyring" ]; then
     "$CTL" keyring create --out "$SECRETS/sealing.keyring"
 fi
 
+if [ ! -s "$SECRETS/audit.key" ]; then
+    echo "==> audit signing key (verify the trail with: wardlinectl audit verify --public-key $SECRETS/audit.key.pub)"
+    "$CTL" audit keygen --out "$SECRETS/audit.key"
+fi
+
 if [ ! -f "$VAR/demo-created" ]; then
     echo "==> demo organization and users (one-time passwords are shown only now)"
     export WARDLINE_DB_PASSWORD="$OWNER_PW"
@@ -138,6 +143,8 @@ conninfo = host=$RUN dbname=wardline user=wardline_app
 password_file = $SECRETS/db-app.pw
 [identity]
 sealing_keyring_file = $SECRETS/sealing.keyring
+[audit]
+signing_key_file = $SECRETS/audit.key
 CONF
 
 "$SERVER" --config "$VAR/wardline.conf" --check-config

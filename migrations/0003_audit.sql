@@ -38,3 +38,19 @@ CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
     FOR EACH STATEMENT EXECUTE FUNCTION audit_records_refuse_change();
 
 GRANT SELECT, INSERT ON audit_records TO wardline_runtime;
+
+-- Signed checkpoints: every N records or T seconds a server signs (sequence, hash, time) with
+-- the Ed25519 audit key, which lives in a file outside the database. Anyone holding the public
+-- key can check the chain up to a checkpoint offline.
+CREATE TABLE audit_checkpoints (
+    seq bigint PRIMARY KEY,
+    hash bytea NOT NULL,
+    signed_at timestamptz NOT NULL,
+    key_id text NOT NULL,
+    signature bytea NOT NULL
+);
+CREATE TRIGGER audit_checkpoints_no_update_delete BEFORE UPDATE OR DELETE ON audit_checkpoints
+    FOR EACH ROW EXECUTE FUNCTION audit_records_refuse_change();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_records_refuse_change();
+GRANT SELECT, INSERT ON audit_checkpoints TO wardline_runtime;

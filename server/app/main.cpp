@@ -6,6 +6,7 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
@@ -114,6 +115,11 @@ int main(int argc, char** argv) {
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
                                       expected_schema_version());
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
+        server::audit::Checkpointer checkpointer(
+            ioc.get_executor(), pool,
+            server::audit::SigningKey::load(config.audit.signing_key_file, "audit.signing_key_file"),
+            config.audit.checkpoint_every_records, config.audit.checkpoint_interval);
+        checkpointer.start();
         log::app().info("wardline-server {} starting (protocol {}, schema {})", WARDLINE_VERSION,
                         protocol.version(), expected_schema_version());
         pool.start();

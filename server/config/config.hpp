@@ -49,6 +49,13 @@ struct IdentityConfig {
     double login_per_minute = 60;  ///< per source address
 };
 
+/// The audit trail's checkpoint signing (issue #3).
+struct AuditConfig {
+    std::string signing_key_file;
+    std::int64_t checkpoint_every_records = 1000;
+    std::chrono::seconds checkpoint_interval{60};
+};
+
 /// The whole server configuration. Loaded by load_config(); every key has a default or is
 /// reported as required, naming the key and the file.
 struct Config {
@@ -62,6 +69,7 @@ struct Config {
     DatabaseConfig database;
     Limits limits;
     IdentityConfig identity;
+    AuditConfig audit;
     std::string log_level = "info";
     std::string log_format = "human";
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // wardlinectl: administration from the shell. Secrets come from environment variables or
 // files, never from the command line (which other users can read in /proc).
+#include "server/ctl/audit_commands.hpp"
 #include "server/ctl/migrate_command.hpp"
 #include "server/ctl/org_user_commands.hpp"
 #include "server/identity/credentials.hpp"
@@ -25,6 +26,7 @@ void usage(std::ostream& out) {
            "  user create --org NAME --username U --display-name D --role ROLE --database-url CONNINFO\n"
            "  user unlock --org NAME --username U --database-url CONNINFO\n"
            "  user reset-mfa --org NAME --username U --database-url CONNINFO\n"
+           "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit --help)\n"
            "  keyring create --out FILE       new sealing keyring (identity.sealing_keyring_file)\n"
            "  keyring rotate --file FILE      add a key that seals from now on; old keys still open\n"
            "  tls self-signed --cert FILE --key FILE [--name HOST]...   development certificate\n"
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
     if (command == "user") return ctl::run_user(args, std::cout, std::cerr);
     if (command == "tls") return run_tls(args);
     if (command == "keyring") return run_keyring(args);
+    if (command == "audit") return ctl::run_audit(args, std::cout, std::cerr);
     if (command == "version") {
         std::cout << "wardlinectl " << WARDLINE_VERSION << "\n";
         return 0;

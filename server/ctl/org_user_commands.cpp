@@ -4,6 +4,7 @@
 #include "server/ctl/org_user_commands.hpp"
 
 #include "server/ctl/cli_args.hpp"
+#include "server/ctl/db_connect.hpp"
 #include "server/storage/pg_sync.hpp"
 #include "server/storage/statements.hpp"
 
@@ -26,32 +27,6 @@ namespace {
 constexpr unsigned long long kArgonOps = 2;
 constexpr std::size_t kArgonMemory = 64u << 20;
 
-/// Connects as the conninfo from --database-url says, with the password from
-/// WARDLINE_DB_PASSWORD or --password-file. A password inside the conninfo or in a plain flag
-/// is refused. Errors name no secret.
-std::optional<storage::PgSyncConnection> connect(const CliArgs& a, std::ostream& err) {
-    if (a.has_plain_password_flag()) {
-        err << "passwords are not taken on the command line; use WARDLINE_DB_PASSWORD or "
-               "--password-file\n";
-        return std::nullopt;
-    }
-    const auto url = a.value("--database-url");
-    if (!url) {
-        err << "missing --database-url CONNINFO (without password)\n";
-        return std::nullopt;
-    }
-    auto password = password_from(a, "--password-file", "WARDLINE_DB_PASSWORD", err);
-    if (!password) return std::nullopt;
-    try {
-        return storage::PgSyncConnection::connect(*url, *password);
-    } catch (const std::invalid_argument& e) {
-        err << e.what() << "\n";
-    } catch (const storage::PgSyncError&) {
-        err << "cannot connect to the database (check --database-url and the password)\n";
-    }
-    return std::nullopt;
-}
-
 /// Runs a registry statement; on failure prints its SQLSTATE (never parameters).
 std::optional<storage::PgResult> run(storage::PgSyncConnection& conn, std::string_view name,
                                      const storage::PgParams& params, std::ostream& err) {
@@ -65,30 +40,6 @@ std::optional<storage::PgResult> run(storage::PgSyncConnection& conn, std::strin
 }
 
 }  // namespace
-
-int run_org(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CliArgs a(args);
-    if (a.positional(0) != "create") {
-        err << "usage: wardlinectl org create --name NAME --database-url CONNINFO\n";
-        return 2;
-    }
-    const auto name = a.value("--name");
-    if (!name || name->empty() || name->size() > 200) {
-        err << "org create: --name is required (1..200 characters)\n";
-        return 2;
-    }
-    auto conn = connect(a, err);
-    if (!conn) return 1;
-    const storage::PgParams params{*name};
-    const auto r = run(*conn, "insert_organization", params, err);
-    if (!r) return 1;
-    if (r->rows() == 0) {
-        out << "organization already exists\n";
-        return 0;
-    }
-    out << "organization created: " << r->text_or_throw(0, 0) << "\n";
-    return 0;
-}
 
 namespace {
 
@@ -159,7 +110,7 @@ int user_create(const CliArgs& a, std::ostream& out, std::ostream& err) {
         return 2;
     }
     const auto& names = std::get<identity::Credentials::UsernameForms>(forms);
-    auto conn = connect(a, err);
+    auto conn = connect_owner(a, err);
     if (!conn) return 1;
     const std::string password = creds.new_one_time_password();
     const std::string hash = creds.hash_password(password);
@@ -204,7 +155,7 @@ int user_fix(const CliArgs& a, const std::string& what, std::ostream& out, std::
         err << "user " << what << ": not a valid username\n";
         return 2;
     }
-    auto conn = connect(a, err);
+    auto conn = connect_owner(a, err);
     if (!conn) return 1;
     bool missing = false;
     const bool ok = in_transaction(*conn, [&] {
@@ -243,6 +194,40 @@ int user_fix(const CliArgs& a, const std::string& what, std::ostream& out, std::
 }
 
 }  // namespace
+
+int run_org(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CliArgs a(args);
+    if (a.positional(0) != "create") {
+        err << "usage: wardlinectl org create --name NAME --database-url CONNINFO\n";
+        return 2;
+    }
+    const auto name = a.value("--name");
+    if (!name || name->empty() || name->size() > 200) {
+        err << "org create: --name is required (1..200 characters)\n";
+        return 2;
+    }
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    std::string org_id;
+    const bool ok = in_transaction(*conn, [&] {
+        const storage::PgParams params{*name};
+        const auto r = run(*conn, "insert_organization", params, err);
+        if (!r) return false;
+        if (r->rows() == 0) return true;  // exists already: nothing to record
+        org_id = std::string(r->text_or_throw(0, 0));
+        identity::AuditNote n = operator_note("org.create", org_id, "");
+        n.target_kind = "organization";
+        n.target_id = org_id;
+        return identity::write_audit_sync(*conn, std::move(n));
+    }, err);
+    if (!ok) return 1;
+    if (org_id.empty()) {
+        out << "organization already exists\n";
+        return 0;
+    }
+    out << "organization created: " << org_id << "\n";
+    return 0;
+}
 
 int run_user(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CliArgs a(args);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tests/support/server_process.hpp"
 
+#include "server/audit/checkpoint.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/net/self_signed_cert.hpp"
 #include "tests/support/pg_cluster.hpp"
@@ -71,10 +72,15 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
         {"database.connect_timeout_ms", "2000"},
         {"database.acquire_timeout_ms", "1000"},
         {"identity.sealing_keyring_file", dir_ + "/sealing.keyring"},
+        {"audit.signing_key_file", dir_ + "/audit.key"},
         {"identity.argon2_memory_kib", "19456"},  // the OWASP minimum: fast tests
         {"log.level", "debug"},
     };
     server::identity::add_keyring_key(dir_ + "/sealing.keyring");
+    {
+        const auto key = server::audit::SigningKey::write_new(dir_ + "/audit.key");
+        std::ofstream(dir_ + "/audit.key.pub") << server::audit::public_key_text(key.public_key()) << "\n";
+    }
     if (options.plain_listener) {
         plain_port_ = free_port();
         cfg["server.plain_listen"] = "127.0.0.1:" + std::to_string(plain_port_);

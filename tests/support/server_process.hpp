@@ -33,6 +33,9 @@ public:
     std::uint16_t port() const { return port_; }
     std::uint16_t plain_port() const { return plain_port_; }
     const std::string& certificate() const { return cert_; }
+    /// The audit signing key the server uses, and its public key (audit.key.pub beside it).
+    std::string audit_key() const { return dir_ + "/audit.key"; }
+    std::string audit_public_key() const { return dir_ + "/audit.key.pub"; }
     pid_t pid() const { return pid_; }
     bool running();
     /// Sends `signal` and waits for the exit; returns the exit status (128+N if killed by N),

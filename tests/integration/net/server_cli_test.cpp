@@ -2,6 +2,8 @@
 // The wardline-server command line: --check-config, refusals, no secrets as arguments.
 #include "tests/support/run_command.hpp"
 
+#include "server/audit/checkpoint.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -29,10 +31,13 @@ protected:
         const auto path = (dir_ / "w.conf").string();
         const auto keyring = (dir_ / "sealing.keyring").string();
         std::ofstream(keyring) << "1 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
+        const auto audit_key = (dir_ / "audit.key").string();
+        if (!std::filesystem::exists(audit_key)) wardline::server::audit::SigningKey::write_new(audit_key);
         std::ofstream out(path);
         out << text;
         if (text.find("[identity]") == std::string::npos)
             out << "[identity]\nsealing_keyring_file = " << keyring << "\n";
+        out << "[audit]\nsigning_key_file = " << audit_key << "\n";
         return path;
     }
     std::filesystem::path dir_;
