@@ -13,6 +13,7 @@ using enum Target;
 // Sorted by type (checked by a test), so lookups can bisect.
 constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"account.change_password", session, "", none},
+    {"audit.query", session, "audit.read", none},
     {"auth.change_password", login, "", none},
     {"auth.login", anonymous, "", none},
     {"auth.logout", session, "", none},
@@ -22,6 +23,8 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"auth.mfa_verify", login, "", none},
     {"auth.resume", anonymous, "", none},
     {"devices.revoke", session, "devices.manage", org_device},
+    {"org.get_policy", session, "org.settings", none},
+    {"org.set_policy", session, "org.settings", none},
     {"sessions.revoke", session, "devices.manage", org_session},
     {"system.hello", anonymous, "", none},
     {"system.ping", anonymous, "", none},

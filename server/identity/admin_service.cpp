@@ -8,6 +8,7 @@
 #include "server/identity/identity_sql.hpp"
 #include "server/identity/session_registry.hpp"
 #include "server/storage/pg_pool.hpp"
+#include "server/storage/statements.hpp"
 #include "server/storage/transaction.hpp"
 
 #include <algorithm>
@@ -129,6 +130,10 @@ boost::asio::awaitable<Outcome> AdminService::handle(std::string type, json body
         work = devices(std::move(body), caller);
     else if (type == "users.sessions")
         work = sessions(std::move(body), caller);
+    else if (type == "org.get_policy" || type == "org.set_policy")
+        work = policy(std::move(type), std::move(body), caller, source);
+    else if (type == "audit.query")
+        work = audit_query(std::move(body), caller, source);
     else if (type == "devices.revoke" || type == "sessions.revoke")
         work = revoke(std::move(type), std::move(body), caller, source);
     else if (type.starts_with("users."))
@@ -428,6 +433,115 @@ boost::asio::awaitable<Outcome> AdminService::revoke(std::string type, json body
     else
         sessions_.end_session(id, EndReason::revoked);
     co_return json::object();
+}
+
+boost::asio::awaitable<Outcome> AdminService::policy(std::string type, json body, BoundSession caller,
+                                                     std::string source) {
+    static constexpr const char* kFields[] = {"mfa_required", "session_idle_timeout_seconds",
+                                              "session_absolute_lifetime_seconds", "lockout_threshold",
+                                              "break_glass_minutes"};
+    auto render = [](const PgResult& r) {
+        return json{{"policy",
+                     {{"mfa_required", r.boolean(0, 0)},
+                      {"session_idle_timeout_seconds", r.int64(0, 1)},
+                      {"session_absolute_lifetime_seconds", r.int64(0, 2)},
+                      {"lockout_threshold", r.int64(0, 3)},
+                      {"break_glass_minutes", r.int64(0, 4)}}}};
+    };
+    if (type == "org.get_policy") {
+        PgParams params{caller.org_id};
+        auto reading = pool_.query(admin_sql::org_policy_get(), std::move(params));
+        auto r = co_await std::move(reading);
+        if (!r || r->rows() != 1) co_return kUnavailable;
+        co_return render(*r);
+    }
+    PgParams params{caller.org_id};
+    auto it = body.find("mfa_required");
+    if (it != body.end())
+        params.boolean(it->get<bool>());
+    else
+        params.null();
+    for (const char* k : {"session_idle_timeout_seconds", "session_absolute_lifetime_seconds", "lockout_threshold",
+                          "break_glass_minutes"}) {
+        if (auto f = body.find(k); f != body.end())
+            params.integer(f->get<std::int64_t>());
+        else
+            params.null();
+    }
+    auto lease = co_await pool_.acquire();
+    if (!lease) co_return kUnavailable;
+    json out;
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        auto r = co_await l.query(admin_sql::org_policy_set(), params);
+        if (!r) co_return r.error();
+        if (r->rows() != 1) co_return Errc::not_found;
+        out = render(*r);
+        AuditNote n = admin_note(caller, "org.policy_change", "organization", caller.org_id, source);
+        for (const char* k : kFields)
+            if (body.contains(k)) n.details["changed"][k] = body[k];
+        n.high_severity = body.contains("mfa_required") && !body["mfa_required"].get<bool>();
+        auto writing = write_audit(l, std::move(n));
+        co_return co_await std::move(writing);
+    };
+    auto done = co_await storage::with_transaction(*lease, work);
+    lease->release();
+    if (!done) co_return kUnavailable;
+    co_return out;
+}
+
+boost::asio::awaitable<Outcome> AdminService::audit_query(json body, BoundSession caller, std::string source) {
+    const int limit = body.value("limit", 100);
+    auto optional_int = [&](const char* key, PgParams& p) {
+        if (auto it = body.find(key); it != body.end())
+            p.integer(it->get<std::int64_t>());
+        else
+            p.null();
+    };
+    PgParams params{caller.org_id};
+    params.optional_text(optional_string(body, "actor_id"))
+        .optional_text(optional_string(body, "action"))
+        .optional_text(optional_string(body, "target_id"))
+        .optional_text(optional_string(body, "outcome"));
+    optional_int("from_ms", params);
+    optional_int("to_ms", params);
+    optional_int("before_seq", params);
+    params.integer(limit + 1);
+    auto lease = co_await pool_.acquire();
+    if (!lease) co_return kUnavailable;
+    json records = json::array();
+    std::optional<std::int64_t> next;
+    // The search and its own audit record commit together: nobody reads the trail unseen.
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        records = json::array();
+        auto r = co_await l.query(storage::statement("audit_query"), params);
+        if (!r) co_return r.error();
+        const int shown = std::min(r->rows(), limit);
+        for (int i = 0; i < shown; ++i)
+            records.push_back({{"seq", r->int64(i, 0)}, {"time_ms", r->int64(i, 1)},
+                               {"actor_kind", std::string(r->text_or_throw(i, 2))},
+                               {"actor_id", std::string(r->text_or_throw(i, 3))},
+                               {"action", std::string(r->text_or_throw(i, 4))},
+                               {"target_kind", std::string(r->text_or_throw(i, 5))},
+                               {"target_id", std::string(r->text_or_throw(i, 6))},
+                               {"outcome", std::string(r->text_or_throw(i, 7))},
+                               {"severity", std::string(r->text_or_throw(i, 8))},
+                               {"source_address", std::string(r->text_or_throw(i, 9))},
+                               {"details", std::string(r->text_or_throw(i, 10))}});
+        if (r->rows() > limit) next = r->int64(shown - 1, 0);
+        AuditNote n = admin_note(caller, "audit.query", "", "", source);
+        json filters = body;
+        filters.erase("limit");
+        n.details["filters"] = std::move(filters);
+        n.details["returned"] = shown;
+        auto writing = write_audit(l, std::move(n));
+        co_return co_await std::move(writing);
+    };
+    auto done = co_await storage::with_transaction(*lease, work);
+    lease->release();
+    if (!done) co_return kUnavailable;
+    json out{{"records", std::move(records)}};
+    if (next) out["next_before_seq"] = *next;
+    co_return out;
 }
 
 }  // namespace wardline::server::identity

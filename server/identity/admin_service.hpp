@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The account administration API (issue #3): users.*, devices.revoke, sessions.revoke. The
+// The account administration API (issue #3): users.*, devices.revoke, sessions.revoke, and
+// the audit trail search (audit.query). The
 // dispatcher has already checked the permission (server/authz/request_policy.cpp); every
 // statement here is scoped to the caller's organization, so an id of another organization is
 // not_found. Every change is audited in its own transaction.
@@ -41,6 +42,9 @@ private:
     boost::asio::awaitable<Outcome> sessions(nlohmann::json body, BoundSession caller);
     boost::asio::awaitable<Outcome> revoke(std::string type, nlohmann::json body, BoundSession caller,
                                            std::string source);
+    boost::asio::awaitable<Outcome> policy(std::string type, nlohmann::json body, BoundSession caller,
+                                           std::string source);
+    boost::asio::awaitable<Outcome> audit_query(nlohmann::json body, BoundSession caller, std::string source);
     /// The user as the protocol shows it, or not_found.
     boost::asio::awaitable<Outcome> user_json(std::string org_id, std::string user_id);
 

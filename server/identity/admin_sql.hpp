@@ -6,6 +6,8 @@
 namespace wardline::server::identity::admin_sql {
 
 inline storage::Statement device_revoke() { return storage::statement("device_revoke"); }
+inline storage::Statement org_policy_get() { return storage::statement("org_policy_get"); }
+inline storage::Statement org_policy_set() { return storage::statement("org_policy_set"); }
 inline storage::Statement recovery_codes_clear() { return storage::statement("recovery_codes_clear"); }
 inline storage::Statement session_revoke() { return storage::statement("session_revoke"); }
 inline storage::Statement user_create() { return storage::statement("user_create"); }

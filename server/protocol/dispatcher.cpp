@@ -45,7 +45,8 @@ boost::asio::awaitable<Outcome> Dispatcher::route(proto::Request& request, Reque
         auto handled = auth_.handle(request.type, request.body, ctx.auth);
         co_return co_await std::move(handled);
     }
-    if (type.starts_with("users.") || type.starts_with("devices.") || type.starts_with("sessions.")) {
+    if (type.starts_with("users.") || type.starts_with("devices.") || type.starts_with("sessions.") ||
+        type.starts_with("audit.") || type.starts_with("org.")) {
         auto handled = admin_.handle(request.type, request.body, ctx.auth);
         co_return co_await std::move(handled);
     }

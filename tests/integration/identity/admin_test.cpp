@@ -128,6 +128,47 @@ TEST_F(Admin, ResetMfaMakesTheNextLoginEnrollAgain) {
     EXPECT_EQ(count("SELECT count(*) FROM recovery_codes WHERE user_id = '" + u.id + "'"), 0);
 }
 
+TEST_F(Admin, AuditQueryFiltersPagesStaysInTheOrganizationAndIsItselfAudited) {
+    TestUser foreign = enroll("Other", "foreign.admin", "admin");
+    auto ws = logged_in(admin_);
+    auto r = ws->request("audit.query", {{"action", "auth.login"}, {"limit", 1}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    ASSERT_EQ(r["body"]["records"].size(), 1u);
+    EXPECT_EQ(r["body"]["records"][0]["action"], "auth.login");
+    ASSERT_TRUE(r["body"].contains("next_before_seq"));  // the enrollment login and this one
+    const auto page2 = ws->request("audit.query", {{"action", "auth.login"}, {"before_seq", r["body"]["next_before_seq"]}});
+    ASSERT_EQ(page2.value("status", ""), "ok");
+    EXPECT_LT(page2["body"]["records"][0]["seq"].get<long long>(), r["body"]["records"][0]["seq"].get<long long>());
+    // Nothing of the other organization, even when asked by its user's id.
+    r = ws->request("audit.query", {{"actor_id", foreign.id}});
+    EXPECT_TRUE(r["body"]["records"].empty()) << r.dump();
+    EXPECT_GE(audit_count("audit.query", "success"), 3);
+    EXPECT_EQ(ws->request("audit.query", {{"limit", 501}})["error"]["code"], "bad_request");
+    EXPECT_EQ(ws->request("audit.query", {{"outcome", "maybe"}})["error"]["code"], "bad_request");
+}
+
+TEST_F(Admin, PolicyChangesApplyToTheNextLoginAndAreAudited) {
+    auto ws = logged_in(admin_);
+    auto r = ws->request("org.get_policy");
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    EXPECT_EQ(r["body"]["policy"]["session_idle_timeout_seconds"], 900);
+    EXPECT_EQ(r["body"]["policy"]["mfa_required"], true);
+    r = ws->request("org.set_policy", {{"session_idle_timeout_seconds", 600}, {"mfa_required", false}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    EXPECT_EQ(r["body"]["policy"]["session_idle_timeout_seconds"], 600);
+    EXPECT_EQ(r["body"]["policy"]["lockout_threshold"], 10);  // untouched
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'org.policy_change' AND severity = 'high'"), 1);
+    // Out of the documented bounds: refused, nothing changed.
+    EXPECT_EQ(error_code(ws->request("org.set_policy", {{"session_idle_timeout_seconds", 1801}})), "bad_request");
+    EXPECT_EQ(error_code(ws->request("org.set_policy", {{"lockout_threshold", 101}})), "bad_request");
+    EXPECT_EQ(error_code(ws->request("org.set_policy", {{"mfa_required", "no"}})), "bad_request");
+    // Without MFA required, a login ends after the password.
+    auto other = connect();
+    const auto login = other->request("auth.login", login_body(admin_, admin_.password));
+    EXPECT_EQ(login["body"].value("next", ""), "session") << login.dump();
+    EXPECT_EQ(login["body"]["session"]["idle_timeout_seconds"], 600);
+}
+
 TEST_F(Admin, MalformedIdsAreNotFoundNotErrors) {
     auto ws = logged_in(admin_);
     EXPECT_EQ(error_code(ws->request("users.suspend", {{"user_id", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}})), "not_found");

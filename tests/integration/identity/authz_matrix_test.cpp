@@ -26,6 +26,7 @@ std::string status_of(const json& r) {
 const std::map<std::string, json>& examples() {
     static const std::map<std::string, json> kExamples{
         {"account.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
+        {"audit.query", {{"limit", 5}}},
         {"auth.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
         {"auth.login", json::object()},
         {"auth.logout", json::object()},
@@ -35,6 +36,8 @@ const std::map<std::string, json>& examples() {
         {"auth.mfa_verify", {{"code", "123456"}}},
         {"auth.resume", json::object()},
         {"devices.revoke", {{"device_id", "$DEVICE"}}},
+        {"org.get_policy", json::object()},
+        {"org.set_policy", {{"lockout_threshold", 10}}},
         {"sessions.revoke", {{"session_id", "$SESSION"}}},
         {"system.hello", json::object()},
         {"system.ping", json::object()},
