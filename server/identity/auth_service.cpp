@@ -30,7 +30,7 @@ using storage::PgParams;
 // deactivated account, so that nobody learns which it was (issue #3).
 const Failure kWrongCredentials{Errc::unauthenticated, "wrong organization, username or password"};
 const Failure kWrongCode{Errc::unauthenticated, "wrong or already used code"};
-constexpr std::chrono::seconds kPersistSeenEvery{60};
+constexpr std::chrono::seconds kPersistSeenEvery{30};
 // Per-account delay after repeated failures: 2^(failures - 3) seconds, at most 5 minutes.
 constexpr int kFreeFailures = 3;
 constexpr std::int64_t kMaxDelaySeconds = 300;
@@ -178,10 +178,17 @@ boost::asio::awaitable<std::optional<Failure>> AuthService::authorize(
     }
     auth.session->idle_deadline = now + auth.session->idle_timeout;
     if (now - auth.session->last_persisted >= kPersistSeenEvery) {
+        // Also how a session ended outside this process (another node, wardlinectl) reaches
+        // this connection: within kPersistSeenEvery of its next request.
         auth.session->last_persisted = now;
         PgParams params{auth.session->session_id};
-        auto seen = pool_.query(sql::session_seen(), std::move(params));
-        co_await std::move(seen);  // best effort: the in-memory deadline rules this connection
+        auto touching = pool_.query(sql::session_seen(), std::move(params));
+        auto seen = co_await std::move(touching);
+        if (seen && seen->rows() == 0 && auth.session) {
+            unbind(auth);
+            co_return Failure{Errc::unauthenticated, "the session ended; log in again"};
+        }
+        // A database error is not a reason to drop the session: the deadlines still hold.
     }
     co_return std::nullopt;
 }

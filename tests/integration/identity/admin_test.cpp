@@ -67,6 +67,10 @@ TEST_F(Admin, SuspendingAUserEndsTheirLiveConnectionWithinASecond) {
     EXPECT_EQ(event.value("event", ""), "auth.session_ended");
     EXPECT_EQ(event["body"].value("reason", ""), "user_suspended");
     EXPECT_EQ(error_code(victim->request("auth.logout")), "unauthenticated");
+    // Nor can the suspended user's token be resumed on a new connection.
+    auto resumed = connect();
+    EXPECT_EQ(error_code(resumed->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}})),
+              "unauthenticated");
     // A suspended user cannot log in, and the answer does not say why.
     auto again = connect();
     EXPECT_EQ(error_code(again->request("auth.login", login_body(u, u.password))), "unauthenticated");

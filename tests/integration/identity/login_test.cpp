@@ -213,6 +213,20 @@ TEST_F(LoginThrottle, OneAddressIsRateLimitedAndTheAttemptIsAudited) {
     EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE details LIKE '%address_throttled%'"), 1);
 }
 
+TEST_F(Login, WardlinectlResetMfaEndsSessionsAndTheNextLoginEnrollsAgain) {
+    TestUser u = enroll("General", "lost.phone", "nurse");
+    auto live = connect();
+    ASSERT_EQ(live->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}}).value("status", ""), "ok");
+    const auto r = ctl("user reset-mfa --org General --username lost.phone");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE end_reason = 'credentials_reset'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'user.reset_mfa' AND severity = 'high'"), 1);
+    auto again = connect();
+    EXPECT_EQ(again->request("auth.login", login_body(u, u.password))["body"].value("next", ""), "mfa_enroll");
+    EXPECT_EQ(ctl("user reset-mfa --org General --username nobody.here").status, 3);
+    EXPECT_EQ(ctl("user reset-mfa --org General").status, 2);
+}
+
 TEST_F(Login, OversizedAndMalformedCredentialsAreBadRequests) {
     auto ws = connect();
     json body{{"organization", "General"}, {"username", "x"}, {"password", std::string(1025, 'p')},
