@@ -115,6 +115,7 @@ bool AuthService::address_allowed(const std::string& address) {
 
 void AuthService::bind(ConnectionAuth& auth, BoundSession session) {
     unbind(auth);
+    if (auth.closed) return;  // the session stays in the database for auth.resume
     const auto now = Clock::now();
     session.idle_deadline = now + session.idle_timeout;
     session.last_persisted = now;
@@ -923,6 +924,7 @@ boost::asio::awaitable<bool> AuthService::end_bound_session(ConnectionAuth& auth
 }
 
 boost::asio::awaitable<void> AuthService::connection_closed(ConnectionAuth& auth) {
+    auth.closed = true;
     if (!auth.session) co_return;
     const std::string session_id = auth.session->session_id;
     unbind(auth);

@@ -89,6 +89,8 @@ public:
     SessionEndFn on_end;
     /// SessionRegistry handle of the bound session; 0 when none.
     std::uint64_t registry_handle = 0;
+    /// The connection has closed: a login step still running must not bind a session to it.
+    bool closed = false;
 };
 
 }  // namespace wardline::server::identity
