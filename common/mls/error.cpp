@@ -20,6 +20,8 @@ std::string_view to_string(Error e) noexcept {
             return "trailing_data";
         case Error::value_too_large:
             return "value_too_large";
+        case Error::invalid_key:
+            return "invalid_key";
     }
     return "unknown";
 }

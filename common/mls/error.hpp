@@ -26,6 +26,8 @@ enum class Error {
     /// Writer: a variable-length integer or vector length is above 2^30 - 1, the largest
     /// value the MLS varint can encode (RFC 9420 §2.1.2).
     value_too_large,
+    /// Crypto: a key of the wrong size or form for the cipher suite.
+    invalid_key,
 };
 
 /// Stable name of an error value, e.g. "non_minimal_varint"; "unknown" for out-of-range values.
