@@ -13,45 +13,57 @@ namespace {
 
 constexpr std::string_view kLabelPrefix = "MLS 1.0 ";
 
-/// SHA-256, HMAC-SHA256 and Ed25519, all libsodium: what suites 1 and 3 share.
-class Sha256Ed25519Suite final : public CipherSuite {
+/// HKDF-SHA256, DHKEM(X25519, HKDF-SHA256) and Ed25519 with the given AEAD: suites 1 and 3.
+class X25519Ed25519Suite final : public CipherSuite {
 public:
-    explicit Sha256Ed25519Suite(std::uint16_t id) : id_(id) {
+    X25519Ed25519Suite(std::uint16_t id, const Aead& aead) : id_(id), aead_(aead) {
         if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     }
     std::uint16_t id() const noexcept override { return id_; }
-    std::size_t hash_length() const noexcept override { return crypto_hash_sha256_BYTES; }
-    Bytes hash(ByteView data) const override {
-        Bytes out(crypto_hash_sha256_BYTES);
-        crypto_hash_sha256(out.data(), data.data(), data.size());
-        return out;
-    }
-    Bytes hmac(ByteView key, ByteView data) const override {
-        crypto_auth_hmacsha256_state st;
-        crypto_auth_hmacsha256_init(&st, key.data(), key.size());
-        crypto_auth_hmacsha256_update(&st, data.data(), data.size());
-        Bytes out(crypto_auth_hmacsha256_BYTES);
-        crypto_auth_hmacsha256_final(&st, out.data());
-        sodium_memzero(&st, sizeof st);
-        return out;
-    }
+    const Kdf& kdf() const noexcept override { return hkdf_sha256(); }
+    const Aead& aead() const noexcept override { return aead_; }
+    const Kem& kem() const noexcept override { return dhkem_x25519(); }
+
     Result<Bytes> sign(ByteView private_key, ByteView message) const override {
-        if (private_key.size() != crypto_sign_SEEDBYTES) return Error::invalid_key;
-        std::array<std::uint8_t, crypto_sign_PUBLICKEYBYTES> pk{};
-        std::array<std::uint8_t, crypto_sign_SECRETKEYBYTES> sk{};
-        crypto_sign_seed_keypair(pk.data(), sk.data(), private_key.data());
+        auto sk = expanded_key(private_key);
+        if (!sk) return sk.error();
         Bytes sig(crypto_sign_BYTES);
-        crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk.data());
-        sodium_memzero(sk.data(), sk.size());
+        crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk->data());
         return sig;
     }
     bool verify(ByteView public_key, ByteView message, ByteView signature) const override {
-        if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
-        return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) == 0;
+        if (public_key.size() != crypto_sign_PUBLICKEYBYTES ||
+            signature.size() != crypto_sign_BYTES)
+            return false;
+        return crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                           public_key.data()) == 0;
+    }
+    KeyPair generate_signature_key_pair() const override {
+        Bytes seed(crypto_sign_SEEDBYTES);
+        randombytes_buf(seed.data(), seed.size());
+        Bytes pk = signature_public_key(seed).value();
+        return KeyPair{std::move(seed), std::move(pk)};
+    }
+    Result<Bytes> signature_public_key(ByteView private_key) const override {
+        if (private_key.size() != crypto_sign_SEEDBYTES) return Error::invalid_key;
+        Bytes pk(crypto_sign_PUBLICKEYBYTES);
+        Bytes sk(crypto_sign_SECRETKEYBYTES);
+        crypto_sign_seed_keypair(pk.data(), sk.data(), private_key.data());
+        return pk;
     }
 
 private:
+    // libsodium signs with the 64-byte expanded key (seed || public key).
+    static Result<Bytes> expanded_key(ByteView seed) {
+        if (seed.size() != crypto_sign_SEEDBYTES) return Error::invalid_key;
+        std::array<std::uint8_t, crypto_sign_PUBLICKEYBYTES> pk{};
+        Bytes sk(crypto_sign_SECRETKEYBYTES);
+        crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
+        return sk;
+    }
+
     std::uint16_t id_;
+    const Aead& aead_;
 };
 
 /// The TLS encoding of {opaque a<V>; opaque b<V>}, with the "MLS 1.0 " prefix on a if asked.
@@ -67,30 +79,19 @@ Result<Bytes> two_vectors(std::string_view prefix, std::string_view label, ByteV
 }  // namespace
 
 const CipherSuite* suite_for(std::uint16_t id) noexcept {
-    static const Sha256Ed25519Suite suite1(kSuite1);
-    static const Sha256Ed25519Suite suite3(kSuite3);
+    static const X25519Ed25519Suite suite1(kSuite1, aes128_gcm());
+    static const X25519Ed25519Suite suite3(kSuite3, chacha20_poly1305());
     if (id == kSuite1) return &suite1;
     if (id == kSuite3) return &suite3;
     return nullptr;
 }
 
-Bytes hkdf_extract(const CipherSuite& cs, ByteView salt, ByteView ikm) { return cs.hmac(salt, ikm); }
+Bytes hkdf_extract(const CipherSuite& cs, ByteView salt, ByteView ikm) {
+    return cs.kdf().extract(salt, ikm);
+}
 
 Result<Bytes> hkdf_expand(const CipherSuite& cs, ByteView prk, ByteView info, std::size_t length) {
-    const std::size_t nh = cs.hash_length();
-    if (length > 255 * nh) return Error::value_too_large;
-    Bytes out;
-    Bytes t;
-    for (std::uint8_t i = 1; out.size() < length; ++i) {
-        Bytes input = t;
-        input.insert(input.end(), info.begin(), info.end());
-        input.push_back(i);
-        t = cs.hmac(prk, input);
-        out.insert(out.end(), t.begin(), t.end());
-    }
-    out.resize(length);
-    sodium_memzero(t.data(), t.size());
-    return out;
+    return cs.kdf().expand(prk, info, length);
 }
 
 Result<Bytes> expand_with_label(const CipherSuite& cs, ByteView secret, std::string_view label,

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // MLS cipher suites (RFC 9420 §5.1) behind one interface, so that a suite can be added without
 // touching protocol code, and the labelled functions built on them (§5.1.2, §5.1.3, §5.2, §8).
-// Suites 0x0001 and 0x0003 share SHA-256, HMAC-SHA256 and Ed25519 (libsodium); they differ
-// in the AEAD (AES-128-GCM, ChaCha20-Poly1305), which arrives with HPKE.
+// Suites 0x0001 and 0x0003 share HKDF-SHA256, DHKEM(X25519) and Ed25519 (libsodium); they
+// differ in the AEAD: AES-128-GCM (OpenSSL) and ChaCha20-Poly1305 (libsodium).
 #pragma once
+#include "common/mls/bytes.hpp"
+#include "common/mls/crypto_primitives.hpp"
 #include "common/mls/error.hpp"
 
 #include <cstdint>
@@ -13,24 +15,31 @@
 
 namespace wardline::mls {
 
-using Bytes = std::vector<std::uint8_t>;
-using ByteView = std::span<const std::uint8_t>;
-
 inline constexpr std::uint16_t kSuite1 = 0x0001;  ///< MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
-inline constexpr std::uint16_t kSuite3 = 0x0003;  ///< MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519
+inline constexpr std::uint16_t kSuite3 =
+    0x0003;  ///< MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519
 
+/// A cipher suite: its KDF, AEAD and HPKE KEM, and its signature scheme.
 class CipherSuite {
 public:
     virtual ~CipherSuite() = default;
     virtual std::uint16_t id() const noexcept = 0;
+    virtual const Kdf& kdf() const noexcept = 0;
+    virtual const Aead& aead() const noexcept = 0;
+    virtual const Kem& kem() const noexcept = 0;
+
     /// Nh: output length of the hash and of HMAC.
-    virtual std::size_t hash_length() const noexcept = 0;
-    virtual Bytes hash(ByteView data) const = 0;
-    virtual Bytes hmac(ByteView key, ByteView data) const = 0;
+    std::size_t hash_length() const noexcept { return kdf().hash_length(); }
+    Bytes hash(ByteView data) const { return kdf().hash(data); }
+    Bytes hmac(ByteView key, ByteView data) const { return kdf().hmac(key, data); }
+
     /// Signature with the private key as RFC 8032 writes it (the 32-byte seed for Ed25519).
     /// invalid_key for a key of the wrong size.
     virtual Result<Bytes> sign(ByteView private_key, ByteView message) const = 0;
     virtual bool verify(ByteView public_key, ByteView message, ByteView signature) const = 0;
+    virtual KeyPair generate_signature_key_pair() const = 0;
+    /// The public key of a signature private key; invalid_key for a key of the wrong size.
+    virtual Result<Bytes> signature_public_key(ByteView private_key) const = 0;
 };
 
 /// The suite with that id, or nullptr if Wardline does not support it.

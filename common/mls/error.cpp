@@ -22,6 +22,54 @@ std::string_view to_string(Error e) noexcept {
             return "value_too_large";
         case Error::invalid_key:
             return "invalid_key";
+        case Error::decryption_failed:
+            return "decryption_failed";
+        case Error::invalid_leaf:
+            return "invalid_leaf";
+        case Error::generation_expired:
+            return "generation_expired";
+        case Error::generation_too_far:
+            return "generation_too_far";
+        case Error::invalid_tree:
+            return "invalid_tree";
+        case Error::invalid_parent_hash:
+            return "invalid_parent_hash";
+        case Error::invalid_update_path:
+            return "invalid_update_path";
+        case Error::invalid_signature:
+            return "invalid_signature";
+        case Error::not_for_us:
+            return "not_for_us";
+        case Error::invalid_proposal:
+            return "invalid_proposal";
+        case Error::unknown_proposal:
+            return "unknown_proposal";
+        case Error::invalid_key_package:
+            return "invalid_key_package";
+        case Error::missing_psk:
+            return "missing_psk";
+        case Error::invalid_commit:
+            return "invalid_commit";
+        case Error::unsupported:
+            return "unsupported";
+        case Error::invalid_value:
+            return "invalid_value";
+        case Error::invalid_optional:
+            return "invalid_optional";
+        case Error::invalid_membership_tag:
+            return "invalid_membership_tag";
+        case Error::invalid_confirmation_tag:
+            return "invalid_confirmation_tag";
+        case Error::invalid_padding:
+            return "invalid_padding";
+        case Error::wrong_group:
+            return "wrong_group";
+        case Error::wrong_epoch:
+            return "wrong_epoch";
+        case Error::invalid_wire_format:
+            return "invalid_wire_format";
+        case Error::invalid_sender:
+            return "invalid_sender";
     }
     return "unknown";
 }

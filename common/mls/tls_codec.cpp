@@ -79,8 +79,8 @@ Result<void> Writer::vector(std::span<const std::uint8_t> data) {
     return {};
 }
 
-std::vector<std::uint8_t> Writer::take() noexcept {
-    std::vector<std::uint8_t> out;
+Bytes Writer::take() noexcept {
+    Bytes out;
     out.swap(buf_);
     return out;
 }

@@ -3,6 +3,7 @@
 // fixed-width integers, fixed-size byte arrays, and variable-length vectors whose length prefix
 // is the MLS variable-length integer (the QUIC varint of RFC 9000 §16 without its 8-byte form).
 #pragma once
+#include "common/mls/bytes.hpp"
 #include "common/mls/error.hpp"
 
 #include <cstddef>
@@ -62,13 +63,13 @@ public:
     /// The bytes written so far.
     [[nodiscard]] std::span<const std::uint8_t> data() const noexcept { return buf_; }
     /// Hands over the buffer; the writer is empty afterwards.
-    [[nodiscard]] std::vector<std::uint8_t> take() noexcept;
+    [[nodiscard]] Bytes take() noexcept;
 
 private:
     // Inserts the varint length of buf_[start..] at `start`, or truncates back to `start`.
     Result<void> prefix_length_from(std::size_t start);
 
-    std::vector<std::uint8_t> buf_;
+    Bytes buf_;
 };
 
 /// Reads MLS structures from a byte span it does not own. Every read checks the remaining

@@ -2,6 +2,8 @@
 // Loads the IETF MLS test vectors (tests/data/mls, see ORIGIN.md there). The environment
 // variable MLS_TEST_VECTORS_DIR overrides the compiled-in folder at run time.
 #pragma once
+#include "common/mls/bytes.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -30,7 +32,7 @@ inline nlohmann::json load_vectors(std::string_view file) {
 }
 
 /// Decodes a lowercase or uppercase hex string; throws on odd length or a non-hex digit.
-inline std::vector<std::uint8_t> from_hex(std::string_view hex) {
+inline Bytes from_hex(std::string_view hex) {
     auto nibble = [](char c) -> unsigned {
         if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
         if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
@@ -38,7 +40,7 @@ inline std::vector<std::uint8_t> from_hex(std::string_view hex) {
         throw std::invalid_argument("not a hex digit");
     };
     if (hex.size() % 2 != 0) throw std::invalid_argument("odd-length hex");
-    std::vector<std::uint8_t> out;
+    Bytes out;
     out.reserve(hex.size() / 2);
     for (std::size_t i = 0; i < hex.size(); i += 2)
         out.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));

@@ -13,12 +13,12 @@
 
 namespace {
 
+using wardline::mls::Bytes;
 using wardline::mls::Error;
 using wardline::mls::kMaxVarint;
 using wardline::mls::Reader;
 using wardline::mls::Result;
 using wardline::mls::Writer;
-using Bytes = std::vector<std::uint8_t>;
 
 Bytes bytes_of(const Writer& w) {
     return {w.data().begin(), w.data().end()};
