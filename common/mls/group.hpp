@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+// An MLS group as one member sees it (RFC 9420 §8, §11, §12): the public API of the library.
+// A Group is a value: creating, joining, committing and processing return a new state or a
+// refusal, and the caller keeps the old state until it adopts the new one (for a commit of its
+// own: once the Delivery Service has accepted it). Handshake messages are sent as
+// PublicMessage, so the Delivery Service can check membership changes; application messages
+// are PrivateMessage.
+#pragma once
+#include "common/mls/framing.hpp"
+#include "common/mls/group_info.hpp"
+#include "common/mls/group_tree.hpp"
+#include "common/mls/key_package.hpp"
+#include "common/mls/key_schedule.hpp"
+#include "common/mls/message_protection.hpp"
+#include "common/mls/secret_tree.hpp"
+#include "common/mls/treekem.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <variant>
+
+namespace wardline::mls {
+
+/// A KeyPackage and the private keys behind it, kept by the device that made it.
+struct KeyPackageBundle {
+    KeyPackage key_package;
+    Bytes init_private_key;
+    Bytes encryption_private_key;
+    Bytes signature_private_key;
+};
+
+/// A fresh KeyPackage (§10) for a device: new init and leaf HPKE keys, the given credential and
+/// Ed25519 signature key pair, lifetime [not_before, not_after] in seconds since the epoch.
+Result<KeyPackageBundle> make_key_package(const CipherSuite& cs, Credential credential,
+                                          const KeyPair& signature_key, std::uint64_t not_before,
+                                          std::uint64_t not_after);
+
+/// What a Group needs from the application.
+struct GroupConfig {
+    /// Whether a credential with this signature key belongs to the device it names (§5.3.1);
+    /// asked for every new or changed leaf. Unset: every credential is accepted.
+    std::function<bool(const Credential&, ByteView signature_key)> credential_validator;
+    /// External pre-shared keys by psk_id.
+    std::map<Bytes, Bytes> external_psks;
+    RatchetLimits ratchet_limits;
+    PrivateMessageOptions private_messages;
+    /// How many past epochs' resumption PSKs are kept for PSK proposals (§8.6).
+    std::size_t resumption_psks_kept = 8;
+};
+
+/// A commit's effect as the receiver (or the committer) sees it.
+struct NewEpoch {
+    std::uint64_t epoch = 0;
+    std::vector<tree_math::LeafIndex> added;
+    std::vector<tree_math::LeafIndex> removed;
+    std::vector<tree_math::LeafIndex> updated;
+    bool removed_me = false;  ///< this member was removed: the group is no longer usable
+};
+
+/// A decrypted application message.
+struct ApplicationMessage {
+    tree_math::LeafIndex sender;
+    Bytes data;
+    Bytes authenticated_data;
+};
+
+/// A proposal kept for a later commit of this epoch (§12.2).
+struct ProposalStored {
+    Bytes reference;
+};
+
+using Processed = std::variant<NewEpoch, ApplicationMessage, ProposalStored>;
+
+/// What committing produces: the message to send, the Welcome for new members (if any), and
+/// the state to adopt once the Delivery Service has accepted the commit.
+struct CommitOutput;
+
+class Group {
+public:
+    /// A new group of one (§11): epoch 0 with the creator's leaf from its KeyPackage.
+    static Result<Group> create(const CipherSuite& cs, Bytes group_id,
+                                const KeyPackageBundle& creator, GroupConfig config = {},
+                                std::vector<Extension> group_extensions = {});
+
+    /// Joins from a Welcome (§12.4.3.1): `tree` if the Welcome's GroupInfo has no ratchet_tree
+    /// extension. Checks the GroupInfo signature, the tree (hash, parent hashes, signatures)
+    /// and the confirmation tag. not_for_us if the Welcome is not for this KeyPackage.
+    static Result<Group> join(const CipherSuite& cs, const Welcome& welcome,
+                              const KeyPackageBundle& bundle, std::optional<RatchetTree> tree,
+                              GroupConfig config = {});
+
+    /// Processes a handshake or application message of this group (§12.4.2). Proposals are
+    /// kept for the commit that references them; a commit moves the group to the next epoch.
+    /// Every refusal leaves the state as it was, except that an application message's key is
+    /// used up once the message has been read.
+    Result<Processed> process(const MLSMessage& message);
+
+    /// Commits `proposals` (adds, removes, PSKs, extensions) with an UpdatePath (§12.4.1).
+    /// With no proposals this is an update: fresh keys for this member's path.
+    Result<CommitOutput> commit(std::span<const Proposal> proposals,
+                                ByteView authenticated_data = {}) const;
+
+    /// An application message as a PrivateMessage (§6.3).
+    Result<MLSMessage> encrypt(ByteView data, ByteView authenticated_data = {});
+
+    /// MLS-Exporter (§8.5), e.g. for attachment keys.
+    Result<Bytes> export_secret(std::string_view label, ByteView context,
+                                std::uint16_t length) const;
+
+    [[nodiscard]] std::uint64_t epoch() const noexcept { return context_.epoch; }
+    [[nodiscard]] const Bytes& group_id() const noexcept { return context_.group_id; }
+    [[nodiscard]] const Bytes& epoch_authenticator() const noexcept {
+        return secrets_.epoch_authenticator;
+    }
+    [[nodiscard]] tree_math::LeafIndex own_leaf() const noexcept { return keys_.leaf(); }
+    [[nodiscard]] const GroupTree& tree() const noexcept { return tree_; }
+    [[nodiscard]] const GroupContext& context() const noexcept { return context_; }
+    /// The leaves that hold a member, in index order.
+    [[nodiscard]] std::vector<tree_math::LeafIndex> members() const;
+
+private:
+    Group(const CipherSuite& cs, GroupConfig config, tree_math::LeafIndex me)
+        : cs_(&cs), config_(std::move(config)), keys_(me) {}
+
+    struct CachedProposal {
+        Proposal proposal;
+        Sender sender;
+    };
+    struct Applied;  // group_commit.cpp
+
+    Result<AuthenticatedContent> open_handshake(const MLSMessage& message);
+    Result<Processed> process_commit(const AuthenticatedContent& content);
+    Result<Applied> apply_proposals(const std::vector<std::pair<Proposal, Sender>>& proposals,
+                                    tree_math::LeafIndex committer) const;
+    Result<Bytes> psk_secret_for(const std::vector<PreSharedKeyID>& ids) const;
+    Result<void> enter_epoch(GroupContext context, ByteView commit_secret, ByteView psk_secret,
+                             const Bytes* joiner_secret);
+    bool credential_ok(const LeafNode& leaf) const;
+
+    const CipherSuite* cs_;
+    GroupConfig config_;
+    GroupContext context_;
+    GroupTree tree_ = GroupTree::with_first_leaf({});
+    TreePrivateKeys keys_;
+    Bytes signature_private_key_;
+    EpochSecrets secrets_;
+    std::optional<SecretTree> secret_tree_;
+    Bytes interim_transcript_hash_;
+    std::map<Bytes, CachedProposal> proposals_;          // this epoch's, by ProposalRef
+    std::map<std::uint64_t, Bytes> resumption_psks_;     // by epoch
+};
+
+struct CommitOutput {
+    MLSMessage commit;  ///< a PublicMessage
+    std::optional<MLSMessage> welcome;
+    Group next;
+    NewEpoch effect;
+};
+
+}  // namespace wardline::mls
