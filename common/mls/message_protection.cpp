@@ -237,7 +237,8 @@ Result<ReceivedPrivateMessage> unprotect_private(
 
     Result<HashRatchet*> ratchet = secret_tree.ratchet(leaf, ratchet_kind(type));
     if (!ratchet) return ratchet.error();
-    const Result<RatchetKey> key = (*ratchet)->get(sender_data->generation);
+    // Only a message that verifies moves the ratchet (below): peek does not.
+    const Result<RatchetKey> key = (*ratchet)->peek(sender_data->generation);
     if (!key) return key.error();
 
     const Result<Bytes> content_aad =
@@ -265,7 +266,11 @@ Result<ReceivedPrivateMessage> unprotect_private(
         !r)
         return r.error();
 
-    // §9.2: the key is deleted once a message under it has been read, and only then.
+    // §9.2: the key is deleted once a message under it has been read, and only then; the
+    // ratchet moves past it, keeping the keys of the generations skipped.
+    if (Result<RatchetKey> kept = (*ratchet)->get(sender_data->generation); !kept) {
+        return kept.error();
+    }
     (*ratchet)->erase(sender_data->generation);
     return out;
 }

@@ -61,6 +61,21 @@ Result<RatchetKey> HashRatchet::get(std::uint32_t generation) {
     return skipped_.at(generation);
 }
 
+Result<RatchetKey> HashRatchet::peek(std::uint32_t generation) const {
+    if (generation < generation_) {
+        const auto it = skipped_.find(generation);
+        if (it == skipped_.end()) return Error::generation_expired;
+        return it->second;
+    }
+    if (generation - generation_ > limits_.max_forward) return Error::generation_too_far;
+    HashRatchet ahead(*cs_, secret_, limits_);
+    ahead.generation_ = generation_;
+    while (ahead.generation_ < generation) {
+        if (auto r = ahead.advance(); !r) return r.error();
+    }
+    return ahead.derive_current();
+}
+
 void HashRatchet::erase(std::uint32_t generation) {
     skipped_.erase(generation);
 }

@@ -48,6 +48,10 @@ public:
     /// forward keeps the skipped keys within the limits. generation_expired for a generation
     /// whose key was erased or dropped, generation_too_far beyond max_forward.
     Result<RatchetKey> get(std::uint32_t generation);
+    /// The key get(generation) would give, with the same errors, changing nothing: a receiver
+    /// checks a message with it first and moves the ratchet only for a message that verified,
+    /// so a forged one cannot push out the keys kept for late genuine messages.
+    [[nodiscard]] Result<RatchetKey> peek(std::uint32_t generation) const;
     /// Forgets the key of `generation`, once a message under it has been read (§9.2).
     void erase(std::uint32_t generation);
 

@@ -397,6 +397,32 @@ TEST_P(MessageProtection, AlteredMessagesDoNotConsumeTheKey) {
               to_bytes("NPO after midnight"));
 }
 
+TEST_P(MessageProtection, ForgedMessagesDoNotPushOutKeptKeys) {
+    // Another member (who holds the epoch's secrets) forges messages of leaf kSenderLeaf far
+    // ahead; they fail the signature check and must not move the ratchet, which would drop the
+    // keys kept for the genuine messages still on their way.
+    constexpr RatchetLimits limits{.max_forward = 64, .max_skipped_keys = 3};
+    SecretTree sender = new_secret_tree();
+    std::vector<PrivateMessage> genuine;
+    for (int i = 0; i < 3; ++i) {
+        genuine.push_back(send(sender, private_content(ApplicationData{to_bytes("med round")})));
+    }
+    SecretTree receiver = new_secret_tree(limits);
+    ASSERT_TRUE(receive(receiver, genuine[2]));  // generations 0 and 1 are kept for later
+
+    SecretTree forger = new_secret_tree();
+    const KeyPair other = cs().generate_signature_key_pair();
+    for (int i = 0; i < 40; ++i) {
+        const PrivateMessage forged =
+            send(forger, private_content(ApplicationData{to_bytes("x")}, other.private_key));
+        if (i >= 3) {
+            EXPECT_EQ(receive(receiver, forged).error(), Error::invalid_signature);
+        }
+    }
+    EXPECT_TRUE(receive(receiver, genuine[0]));
+    EXPECT_TRUE(receive(receiver, genuine[1]));
+}
+
 TEST_P(MessageProtection, AlteredSenderDataFailsToDecrypt) {
     SecretTree sender = new_secret_tree();
     SecretTree receiver = new_secret_tree();

@@ -78,6 +78,22 @@ TEST(SecretTree, BoundsHowFarAheadAndHowManySkippedKeysAreKept) {
     EXPECT_TRUE(r->get(21));
 }
 
+TEST(SecretTree, PeekGivesTheKeyOfGetAndChangesNothing) {
+    SecretTree tree = make_tree(2, RatchetLimits{.max_forward = 10, .max_skipped_keys = 16});
+    HashRatchet* r = tree.ratchet(tm::LeafIndex{1}, RatchetKind::handshake).value();
+    ASSERT_TRUE(r->get(2));  // 0 and 1 kept, next expected 3
+    const RatchetKey ahead = r->peek(8).value();
+    EXPECT_EQ(r->next_generation(), 3u);
+    EXPECT_EQ(r->peek(14).error(), Error::generation_too_far);  // 3 + max_forward is the last
+    const RatchetKey kept = r->peek(1).value();
+    r->erase(2);
+    EXPECT_EQ(r->peek(2).error(), Error::generation_expired);
+    // What peek showed is what get gives; the skipped keys 0 and 1 were not pushed out.
+    EXPECT_EQ(r->get(8).value().key, ahead.key);
+    EXPECT_EQ(r->get(8).value().nonce, ahead.nonce);
+    EXPECT_EQ(r->get(1).value().key, kept.key);
+}
+
 TEST(KeySchedule, ExportsDependOnLabelContextAndLength) {
     const Bytes exporter(32, 9);
     const Bytes a =
