@@ -105,6 +105,16 @@ public:
     /// An application message as a PrivateMessage (§6.3).
     Result<MLSMessage> encrypt(ByteView data, ByteView authenticated_data = {});
 
+    /// The member's whole state — private keys and this epoch's secrets included — for the
+    /// application to store, encrypted under a local storage key (the client does).
+    Result<Bytes> serialize_state() const;
+
+    /// A member's state from serialize_state(), with `config` (which is not stored). Refuses
+    /// malformed or inconsistent state: another format version or an unknown cipher suite
+    /// (invalid_value), a tree whose hash is not the GroupContext's or without this member's
+    /// leaf (invalid_tree), a signature key not matching the leaf's (invalid_key).
+    static Result<Group> restore(ByteView state, GroupConfig config = {});
+
     /// MLS-Exporter (§8.5), e.g. for attachment keys.
     Result<Bytes> export_secret(std::string_view label, ByteView context,
                                 std::uint16_t length) const;
@@ -148,8 +158,8 @@ private:
     EpochSecrets secrets_;
     std::optional<SecretTree> secret_tree_;
     Bytes interim_transcript_hash_;
-    std::map<Bytes, CachedProposal> proposals_;          // this epoch's, by ProposalRef
-    std::map<std::uint64_t, Bytes> resumption_psks_;     // by epoch
+    std::map<Bytes, CachedProposal> proposals_;       // this epoch's, by ProposalRef
+    std::map<std::uint64_t, Bytes> resumption_psks_;  // by epoch
 };
 
 struct CommitOutput {

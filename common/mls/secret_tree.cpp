@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/mls/secret_tree.hpp"
 
+#include "common/mls/struct_codec.hpp"
+
 #include <algorithm>
 
 namespace wardline::mls {
@@ -63,6 +65,47 @@ void HashRatchet::erase(std::uint32_t generation) {
     skipped_.erase(generation);
 }
 
+Result<void> HashRatchet::encode_state(Writer& w) const {
+    w.u32(generation_);
+    if (auto r = w.vector(secret_); !r) return r;
+    return w.vector_of([&](Writer& out) -> Result<void> {
+        for (const auto& [generation, key] : skipped_) {
+            out.u32(generation);
+            if (auto r = out.vector(key.key); !r) return r;
+            if (auto r = out.vector(key.nonce); !r) return r;
+        }
+        return {};
+    });
+}
+
+Result<HashRatchet> HashRatchet::decode_state(const CipherSuite& cs, Reader& r,
+                                              RatchetLimits limits) {
+    auto generation = r.u32();
+    if (!generation) return generation.error();
+    auto secret = decode_opaque(r);
+    if (!secret) return secret.error();
+    if (secret->size() != cs.hash_length()) return Error::invalid_value;
+    HashRatchet ratchet(cs, std::move(*secret), limits);
+    ratchet.generation_ = *generation;
+    auto skipped = r.vector_reader();
+    if (!skipped) return skipped.error();
+    while (!skipped->at_end()) {
+        auto g = skipped->u32();
+        if (!g) return g.error();
+        auto key = decode_opaque(*skipped);
+        if (!key) return key.error();
+        auto nonce = decode_opaque(*skipped);
+        if (!nonce) return nonce.error();
+        if (*g >= ratchet.generation_ || key->size() != cs.aead().key_length() ||
+            nonce->size() != cs.aead().nonce_length() ||
+            !ratchet.skipped_.emplace(*g, RatchetKey{*g, std::move(*key), std::move(*nonce)})
+                 .second) {
+            return Error::invalid_value;
+        }
+    }
+    return ratchet;
+}
+
 // ---- SecretTree -----------------------------------------------------------------------------
 
 Result<SecretTree> SecretTree::create(const CipherSuite& cs, ByteView encryption_secret,
@@ -123,6 +166,67 @@ Result<HashRatchet*> SecretTree::ratchet(tm::LeafIndex leaf, RatchetKind kind) {
                  .first;
     }
     return kind == RatchetKind::handshake ? &it->second.handshake : &it->second.application;
+}
+
+Result<void> SecretTree::encode_state(Writer& w) const {
+    w.u32(leaves_.value());
+    auto secrets = w.vector_of([&](Writer& out) -> Result<void> {
+        for (std::size_t i = 0; i < node_secrets_.size(); ++i) {
+            if (!node_secrets_[i]) continue;
+            out.u32(static_cast<std::uint32_t>(i));
+            if (auto r = out.vector(*node_secrets_[i]); !r) return r;
+        }
+        return {};
+    });
+    if (!secrets) return secrets;
+    return w.vector_of([&](Writer& out) -> Result<void> {
+        for (const auto& [leaf, pair] : ratchets_) {
+            out.u32(leaf);
+            if (auto r = pair.handshake.encode_state(out); !r) return r;
+            if (auto r = pair.application.encode_state(out); !r) return r;
+        }
+        return {};
+    });
+}
+
+Result<SecretTree> SecretTree::decode_state(const CipherSuite& cs, Reader& r,
+                                            RatchetLimits limits) {
+    auto count = r.u32();
+    if (!count) return count.error();
+    const auto leaves = tm::LeafCount::make(*count);
+    if (!leaves || !tm::root(*leaves)) return Error::invalid_value;
+    SecretTree tree(cs, *leaves, limits);
+    tree.node_secrets_.resize(tm::node_width(*leaves));
+    auto secrets = r.vector_reader();
+    if (!secrets) return secrets.error();
+    while (!secrets->at_end()) {
+        auto node = secrets->u32();
+        if (!node) return node.error();
+        auto secret = decode_opaque(*secrets);
+        if (!secret) return secret.error();
+        if (*node >= tree.node_secrets_.size() || tree.node_secrets_[*node] ||
+            secret->size() != cs.hash_length()) {
+            return Error::invalid_value;
+        }
+        tree.node_secrets_[*node] = std::move(*secret);
+    }
+    auto ratchets = r.vector_reader();
+    if (!ratchets) return ratchets.error();
+    while (!ratchets->at_end()) {
+        auto leaf = ratchets->u32();
+        if (!leaf) return leaf.error();
+        auto handshake = HashRatchet::decode_state(cs, *ratchets, limits);
+        if (!handshake) return handshake.error();
+        auto application = HashRatchet::decode_state(cs, *ratchets, limits);
+        if (!application) return application.error();
+        if (*leaf >= leaves->value() ||
+            !tree.ratchets_
+                 .emplace(*leaf, LeafRatchets{std::move(*handshake), std::move(*application)})
+                 .second) {
+            return Error::invalid_value;
+        }
+    }
+    return tree;
 }
 
 Result<RatchetKey> sender_data_key(const CipherSuite& cs, ByteView sender_data_secret,

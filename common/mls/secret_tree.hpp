@@ -6,6 +6,7 @@
 // reveal the keys of messages already read.
 #pragma once
 #include "common/mls/cipher_suite.hpp"
+#include "common/mls/tls_codec.hpp"
 #include "common/mls/tree_math.hpp"
 
 #include <cstdint>
@@ -53,6 +54,12 @@ public:
     /// The generation next() would use.
     [[nodiscard]] std::uint32_t next_generation() const noexcept { return generation_; }
 
+    /// The ratchet's state, secrets included, for a member's stored group state:
+    /// uint32 generation; opaque secret<V>; {uint32 generation; opaque key<V>; opaque nonce<V>}
+    /// skipped<V>. decode_state checks sizes and order (invalid_value).
+    Result<void> encode_state(Writer& w) const;
+    static Result<HashRatchet> decode_state(const CipherSuite& cs, Reader& r, RatchetLimits limits);
+
 private:
     Result<RatchetKey> derive_current() const;
     Result<void> advance();
@@ -76,6 +83,12 @@ public:
     Result<HashRatchet*> ratchet(tree_math::LeafIndex leaf, RatchetKind kind);
 
     [[nodiscard]] tree_math::LeafCount leaf_count() const noexcept { return leaves_; }
+
+    /// The tree's state, secrets included, for a member's stored group state: uint32 leaves;
+    /// {uint32 node; opaque secret<V>} secrets<V>; {uint32 leaf; HashRatchet handshake;
+    /// HashRatchet application} ratchets<V>. decode_state checks indices and sizes.
+    Result<void> encode_state(Writer& w) const;
+    static Result<SecretTree> decode_state(const CipherSuite& cs, Reader& r, RatchetLimits limits);
 
 private:
     struct LeafRatchets {

@@ -27,6 +27,8 @@ public:
                                        ByteView path_secret);
     [[nodiscard]] const Bytes* get(tree_math::NodeIndex node) const noexcept;
     void erase(tree_math::NodeIndex node) { keys_.erase(node.value); }
+    /// Every key held, by node index.
+    [[nodiscard]] const std::map<std::uint32_t, Bytes>& all() const noexcept { return keys_; }
 
 private:
     tree_math::LeafIndex leaf_;

@@ -78,8 +78,8 @@ const std::vector<VectorFile>& vector_files() {
         {"tree-validation.json", check_tree_validation},
         {"tree-operations.json", check_tree_operations},
         {"treekem.json", check_treekem},
-        {"passive-client-welcome.json", {}},
-        {"passive-client-handling-commit.json", {}},
+        {"passive-client-welcome.json", check_passive_client_welcome},
+        {"passive-client-handling-commit.json", check_passive_client_handling_commit},
     };
     return files;
 }

@@ -79,6 +79,8 @@ FileReport check_message_protection(const Json& file);
 FileReport check_messages(const Json& file);
 FileReport check_transcript_hashes(const Json& file);
 FileReport check_welcome(const Json& file);
+FileReport check_passive_client_welcome(const Json& file);
+FileReport check_passive_client_handling_commit(const Json& file);
 
 /// Hex of a JSON string field.
 Bytes hex_field(const Json& j, std::string_view key);

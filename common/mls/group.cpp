@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: Apache-2.0
+// Creating and joining a group, application messages, and the dispatch of incoming messages.
+// Commits (making and processing them) are in group_commit.cpp.
+#include "common/mls/group.hpp"
+
+#include "common/mls/leaf_validation.hpp"
+#include "common/mls/struct_codec.hpp"
+#include "common/mls/transcript.hpp"
+#include "common/mls/welcome.hpp"
+
+#include <sodium.h>
+
+namespace wardline::mls {
+
+namespace tm = tree_math;
+
+namespace {
+
+Result<Bytes> sign_leaf(const CipherSuite& cs, LeafNode& leaf, ByteView signature_private_key) {
+    auto tbs = leaf_node_tbs(leaf, {}, 0);
+    if (!tbs) return tbs.error();
+    return sign_with_label(cs, signature_private_key, "LeafNodeTBS", *tbs);
+}
+
+Bytes zeros(const CipherSuite& cs) {
+    return Bytes(cs.hash_length(), 0);
+}
+
+}  // namespace
+
+Result<KeyPackageBundle> make_key_package(const CipherSuite& cs, Credential credential,
+                                          const KeyPair& signature_key, std::uint64_t not_before,
+                                          std::uint64_t not_after) {
+    KeyPair init = cs.kem().generate_key_pair();
+    KeyPair encryption = cs.kem().generate_key_pair();
+    LeafNode leaf;
+    leaf.encryption_key = encryption.public_key;
+    leaf.signature_key = signature_key.public_key;
+    leaf.credential = std::move(credential);
+    leaf.capabilities.versions = {static_cast<std::uint16_t>(ProtocolVersion::mls10)};
+    leaf.capabilities.cipher_suites = {cs.id()};
+    leaf.capabilities.credentials = {static_cast<std::uint16_t>(CredentialType::basic)};
+    leaf.leaf_node_source = LeafNodeSource::key_package;
+    leaf.lifetime = Lifetime{not_before, not_after};
+    auto leaf_signature = sign_leaf(cs, leaf, signature_key.private_key);
+    if (!leaf_signature) return leaf_signature.error();
+    leaf.signature = std::move(*leaf_signature);
+
+    KeyPackage kp;
+    kp.cipher_suite = cs.id();
+    kp.init_key = init.public_key;
+    kp.leaf_node = std::move(leaf);
+    auto tbs = key_package_tbs(kp);
+    if (!tbs) return tbs.error();
+    auto signature = sign_with_label(cs, signature_key.private_key, "KeyPackageTBS", *tbs);
+    if (!signature) return signature.error();
+    kp.signature = std::move(*signature);
+    return KeyPackageBundle{std::move(kp), std::move(init.private_key),
+                            std::move(encryption.private_key), signature_key.private_key};
+}
+
+Result<Group> Group::create(const CipherSuite& cs, Bytes group_id, const KeyPackageBundle& creator,
+                            GroupConfig config, std::vector<Extension> group_extensions) {
+    if (auto valid = validate_key_package(cs, creator.key_package); !valid) return valid.error();
+    Group g(cs, std::move(config), tm::LeafIndex{0});
+    if (!g.credential_ok(creator.key_package.leaf_node)) return Error::invalid_key_package;
+    g.tree_ = GroupTree::with_first_leaf(creator.key_package.leaf_node);
+    g.keys_.set(tm::NodeIndex{0}, creator.encryption_private_key);
+    g.signature_private_key_ = creator.signature_private_key;
+
+    // §11: epoch 0 from a random init secret, an all-zero commit secret and no PSKs.
+    GroupContext context;
+    context.cipher_suite = cs.id();
+    context.group_id = std::move(group_id);
+    context.epoch = 0;
+    auto tree_hash = g.tree_.root_tree_hash(cs);
+    if (!tree_hash) return tree_hash.error();
+    context.tree_hash = std::move(*tree_hash);
+    context.extensions = std::move(group_extensions);
+    g.secrets_.init_secret = Bytes(cs.hash_length());
+    randombytes_buf(g.secrets_.init_secret.data(), g.secrets_.init_secret.size());
+    if (auto entered = g.enter_epoch(std::move(context), zeros(cs), zeros(cs), nullptr); !entered) {
+        return entered.error();
+    }
+    const Bytes tag = confirmation_tag(cs, g.secrets_.confirmation_key, {});
+    auto interim = interim_transcript_hash(cs, {}, tag);
+    if (!interim) return interim.error();
+    g.interim_transcript_hash_ = std::move(*interim);
+    return g;
+}
+
+Result<Group> Group::join(const CipherSuite& cs, const Welcome& welcome,
+                          const KeyPackageBundle& bundle, std::optional<RatchetTree> tree,
+                          GroupConfig config) {
+    if (welcome.cipher_suite != cs.id() || bundle.key_package.cipher_suite != cs.id()) {
+        return Error::invalid_value;
+    }
+    auto ref = key_package_ref(cs, bundle.key_package);
+    if (!ref) return ref.error();
+    auto secrets = open_group_secrets(cs, welcome, *ref, bundle.init_private_key);
+    if (!secrets) return secrets.error();
+
+    // The joiner has no earlier epochs: only external PSKs can be resolved.
+    Group g(cs, std::move(config), tm::LeafIndex{0});
+    auto psk_secret = g.psk_secret_for(secrets->psks);
+    if (!psk_secret) return psk_secret.error();
+    auto welcome_key_secret = welcome_secret(cs, secrets->joiner_secret, *psk_secret);
+    if (!welcome_key_secret) return welcome_key_secret.error();
+    auto info = open_group_info(cs, welcome, *welcome_key_secret);
+    if (!info) return info.error();
+    const GroupContext& context = info->group_context;
+    if (context.version != ProtocolVersion::mls10 || context.cipher_suite != cs.id()) {
+        return Error::invalid_value;
+    }
+
+    // §12.4.3.3: the tree from the ratchet_tree extension, else the one given.
+    if (const Extension* ext = find_extension(info->extensions, kExtensionRatchetTree)) {
+        auto nodes = deserialize_ratchet_tree(ext->extension_data);
+        if (!nodes) return nodes.error();
+        tree = std::move(*nodes);
+    }
+    if (!tree) return Error::invalid_tree;
+    auto group_tree = GroupTree::from_nodes(std::move(*tree));
+    if (!group_tree) return group_tree.error();
+    auto tree_hash = group_tree->root_tree_hash(cs);
+    if (!tree_hash) return tree_hash.error();
+    if (!equal_constant_time(*tree_hash, context.tree_hash)) return Error::invalid_tree;
+    if (auto ok = group_tree->verify_parent_hashes(cs); !ok) return ok.error();
+    if (auto ok = check_unique_keys(*group_tree); !ok) return ok.error();
+    std::optional<tm::LeafIndex> me;
+    for (std::uint32_t i = 0; i < group_tree->leaf_count().value(); ++i) {
+        const LeafNode* leaf = group_tree->leaf(tm::LeafIndex{i});
+        if (leaf == nullptr) continue;
+        if (!group_tree->verify_leaf_signature(cs, tm::LeafIndex{i}, context.group_id)) {
+            return Error::invalid_signature;
+        }
+        if (!g.credential_ok(*leaf)) return Error::invalid_key_package;
+        if (*leaf == bundle.key_package.leaf_node) me = tm::LeafIndex{i};
+    }
+    if (!me) return Error::invalid_tree;
+    const LeafNode* signer = group_tree->leaf(tm::LeafIndex{info->signer});
+    if (signer == nullptr) return Error::invalid_tree;
+    if (!verify_group_info_signature(cs, *info, signer->signature_key)) {
+        return Error::invalid_signature;
+    }
+
+    g.keys_ = TreePrivateKeys(*me);
+    g.keys_.set(tm::NodeIndex{2 * me->value}, bundle.encryption_private_key);
+    g.signature_private_key_ = bundle.signature_private_key;
+    g.tree_ = std::move(*group_tree);
+    if (secrets->path_secret) {
+        // §12.4.3.1: the path secret is that of the lowest common ancestor with the committer;
+        // the ones above it follow along the committer's (filtered) direct path.
+        const auto lca = tm::common_ancestor(tm::NodeIndex{2 * me->value},
+                                             tm::NodeIndex{2 * info->signer}, g.tree_.leaf_count());
+        if (!lca || tm::is_leaf(*lca)) return Error::invalid_tree;
+        Bytes path_secret = secrets->path_secret->path_secret;
+        std::optional<tm::NodeIndex> node = *lca;
+        while (node) {
+            if (const ParentNode* parent = g.tree_.parent_node(*node)) {
+                auto pub = g.keys_.set_from_path_secret(cs, *node, path_secret);
+                if (!pub) return pub.error();
+                if (!equal_constant_time(*pub, parent->encryption_key)) return Error::invalid_tree;
+                auto up = derive_secret(cs, path_secret, "path");
+                if (!up) return up.error();
+                path_secret = std::move(*up);
+            } else if (*node == *lca) {
+                return Error::invalid_tree;
+            }
+            node = tm::parent(*node, g.tree_.leaf_count());
+        }
+    }
+
+    if (auto entered = g.enter_epoch(context, {}, *psk_secret, &secrets->joiner_secret); !entered) {
+        return entered.error();
+    }
+    if (auto ok =
+            verify_confirmation_tag(cs, g.secrets_.confirmation_key,
+                                    context.confirmed_transcript_hash, info->confirmation_tag);
+        !ok) {
+        return ok.error();
+    }
+    auto interim =
+        interim_transcript_hash(cs, context.confirmed_transcript_hash, info->confirmation_tag);
+    if (!interim) return interim.error();
+    g.interim_transcript_hash_ = std::move(*interim);
+    return g;
+}
+
+Result<Processed> Group::process(const MLSMessage& message) {
+    if (message.version != ProtocolVersion::mls10) return Error::invalid_value;
+    std::optional<AuthenticatedContent> content;
+    if (const auto* pub = std::get_if<PublicMessage>(&message.body)) {
+        if (pub->content.group_id != context_.group_id) return Error::wrong_group;
+        if (pub->content.epoch != context_.epoch) return Error::wrong_epoch;
+        const Sender& sender = pub->content.sender;
+        if (sender.sender_type != SenderType::member) return Error::unsupported;
+        const LeafNode* leaf = tree_.leaf(tm::LeafIndex{sender.leaf_index});
+        if (leaf == nullptr) return Error::invalid_sender;
+        auto opened =
+            unprotect_public(*cs_, *pub, context_, secrets_.membership_key, leaf->signature_key);
+        if (!opened) return opened.error();
+        content = std::move(*opened);
+    } else if (const auto* priv = std::get_if<PrivateMessage>(&message.body)) {
+        const SignatureKeyLookup lookup = [this](tm::LeafIndex i) -> std::optional<Bytes> {
+            const LeafNode* leaf = tree_.leaf(i);
+            if (leaf == nullptr) return std::nullopt;
+            return leaf->signature_key;
+        };
+        auto opened = unprotect_private(*cs_, *priv, context_, secrets_.sender_data_secret,
+                                        *secret_tree_, lookup);
+        if (!opened) return opened.error();
+        if (auto* app = std::get_if<ApplicationData>(&opened->content.content.content)) {
+            return ApplicationMessage{opened->sender, std::move(app->data),
+                                      std::move(opened->content.content.authenticated_data)};
+        }
+        content = std::move(opened->content);
+    } else {
+        return Error::invalid_wire_format;
+    }
+
+    if (const auto* proposal = std::get_if<Proposal>(&content->content.content)) {
+        // §5.2: ProposalRef = RefHash("MLS 1.0 Proposal Reference", AuthenticatedContent).
+        auto encoded = serialize(*content);
+        if (!encoded) return encoded.error();
+        auto ref = ref_hash(*cs_, "MLS 1.0 Proposal Reference", *encoded);
+        if (!ref) return ref.error();
+        if (proposal->proposal_type() == ProposalType::reinit ||
+            proposal->proposal_type() == ProposalType::external_init) {
+            return Error::unsupported;
+        }
+        proposals_.insert_or_assign(*ref, CachedProposal{*proposal, content->content.sender});
+        return ProposalStored{std::move(*ref)};
+    }
+    return process_commit(*content);
+}
+
+Result<MLSMessage> Group::encrypt(ByteView data, ByteView authenticated_data) {
+    FramedContent content;
+    content.group_id = context_.group_id;
+    content.epoch = context_.epoch;
+    content.sender = Sender{SenderType::member, keys_.leaf().value, 0};
+    content.authenticated_data.assign(authenticated_data.begin(), authenticated_data.end());
+    content.content = ApplicationData{Bytes(data.begin(), data.end())};
+    auto signed_content = sign_framed_content(*cs_, WireFormat::private_message, std::move(content),
+                                              &context_, signature_private_key_);
+    if (!signed_content) return signed_content.error();
+    auto message = protect_private(*cs_, *signed_content, context_, secrets_.sender_data_secret,
+                                   *secret_tree_, config_.private_messages);
+    if (!message) return message.error();
+    return MLSMessage{ProtocolVersion::mls10, std::move(*message)};
+}
+
+Result<Bytes> Group::export_secret(std::string_view label, ByteView context,
+                                   std::uint16_t length) const {
+    return mls_export(*cs_, secrets_.exporter_secret, label, context, length);
+}
+
+std::vector<tm::LeafIndex> Group::members() const {
+    std::vector<tm::LeafIndex> out;
+    for (std::uint32_t i = 0; i < tree_.leaf_count().value(); ++i) {
+        if (tree_.leaf(tm::LeafIndex{i}) != nullptr) out.push_back(tm::LeafIndex{i});
+    }
+    return out;
+}
+
+Result<Bytes> Group::psk_secret_for(const std::vector<PreSharedKeyID>& ids) const {
+    std::vector<Bytes> encoded_ids;
+    std::vector<Bytes> keys;
+    for (const PreSharedKeyID& id : ids) {
+        if (id.psk_nonce.size() != cs_->hash_length()) return Error::invalid_proposal;
+        const Bytes* key = nullptr;
+        if (id.psktype == PSKType::external) {
+            const auto it = config_.external_psks.find(id.psk_id);
+            if (it != config_.external_psks.end()) key = &it->second;
+        } else if (id.usage == ResumptionPSKUsage::application &&
+                   id.psk_group_id == context_.group_id) {
+            const auto it = resumption_psks_.find(id.psk_epoch);
+            if (it != resumption_psks_.end()) key = &it->second;
+        }
+        if (key == nullptr) return Error::missing_psk;
+        auto encoded = serialize(id);
+        if (!encoded) return encoded.error();
+        encoded_ids.push_back(std::move(*encoded));
+        keys.push_back(*key);
+    }
+    std::vector<PskInput> inputs;
+    for (std::size_t i = 0; i < keys.size(); ++i) inputs.push_back({encoded_ids[i], keys[i]});
+    return psk_secret(*cs_, inputs);
+}
+
+Result<void> Group::enter_epoch(GroupContext context, ByteView commit_secret, ByteView psk_secret,
+                                const Bytes* joiner_secret) {
+    auto encoded = serialize(context);
+    if (!encoded) return encoded.error();
+    auto secrets =
+        joiner_secret != nullptr
+            ? derive_epoch_secrets_from_joiner(*cs_, *joiner_secret, psk_secret, *encoded)
+            : derive_epoch_secrets(*cs_, secrets_.init_secret, commit_secret, psk_secret, *encoded);
+    if (!secrets) return secrets.error();
+    auto tree = SecretTree::create(*cs_, secrets->encryption_secret, tree_.leaf_count(),
+                                   config_.ratchet_limits);
+    if (!tree) return tree.error();
+    secrets_ = std::move(*secrets);
+    secret_tree_ = std::move(*tree);
+    context_ = std::move(context);
+    proposals_.clear();
+    resumption_psks_.insert_or_assign(context_.epoch, secrets_.resumption_psk);
+    while (resumption_psks_.size() > config_.resumption_psks_kept) {
+        resumption_psks_.erase(resumption_psks_.begin());
+    }
+    return {};
+}
+
+bool Group::credential_ok(const LeafNode& leaf) const {
+    return !config_.credential_validator ||
+           config_.credential_validator(leaf.credential, leaf.signature_key);
+}
+
+}  // namespace wardline::mls

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// A member's stored group state: everything a Group holds, in the TLS presentation language.
+//
+//   uint16 format = 1; uint16 cipher_suite; GroupContext context;
+//   optional<Node> ratchet_tree<V>; uint32 own_leaf; opaque signature_private_key<V>;
+//   {uint32 node; opaque private_key<V>} tree_private_keys<V>;
+//   opaque epoch_secrets[11]<V> (in EpochSecrets order); opaque interim_transcript_hash<V>;
+//   SecretTree secret_tree (secret_tree.hpp);
+//   {opaque ref<V>; Proposal proposal; Sender sender} proposals<V>;
+//   {uint64 epoch; opaque psk<V>} resumption_psks<V>;
+#include "common/mls/group.hpp"
+#include "common/mls/struct_codec.hpp"
+
+#include <array>
+
+namespace wardline::mls {
+
+namespace tm = tree_math;
+
+namespace {
+
+constexpr std::uint16_t kStateFormat = 1;
+
+// EpochSecrets' fields in their stored order (const or not, as `s` is).
+template <class Secrets>
+auto fields_of(Secrets& s) {
+    return std::array{&s.joiner_secret,       &s.welcome_secret,  &s.sender_data_secret,
+                      &s.encryption_secret,   &s.exporter_secret, &s.external_secret,
+                      &s.confirmation_key,    &s.membership_key,  &s.resumption_psk,
+                      &s.epoch_authenticator, &s.init_secret};
+}
+
+}  // namespace
+
+Result<Bytes> Group::serialize_state() const {
+    Writer w;
+    w.u16(kStateFormat);
+    w.u16(cs_->id());
+    if (auto r = encode(w, context_); !r) return r.error();
+    if (auto r = encode(w, tree_.to_nodes()); !r) return r.error();
+    w.u32(keys_.leaf().value);
+    if (auto r = w.vector(signature_private_key_); !r) return r.error();
+    auto keys = w.vector_of([&](Writer& out) -> Result<void> {
+        for (const auto& [node, key] : keys_.all()) {
+            out.u32(node);
+            if (auto r = out.vector(key); !r) return r;
+        }
+        return {};
+    });
+    if (!keys) return keys.error();
+    for (const Bytes* field : fields_of(secrets_)) {
+        if (auto r = w.vector(*field); !r) return r.error();
+    }
+    if (auto r = w.vector(interim_transcript_hash_); !r) return r.error();
+    if (auto r = secret_tree_->encode_state(w); !r) return r.error();
+    auto proposals = w.vector_of([&](Writer& out) -> Result<void> {
+        for (const auto& [ref, cached] : proposals_) {
+            if (auto r = out.vector(ref); !r) return r;
+            if (auto r = encode(out, cached.proposal); !r) return r;
+            if (auto r = encode(out, cached.sender); !r) return r;
+        }
+        return {};
+    });
+    if (!proposals) return proposals.error();
+    auto psks = w.vector_of([&](Writer& out) -> Result<void> {
+        for (const auto& [epoch, psk] : resumption_psks_) {
+            out.u64(epoch);
+            if (auto r = out.vector(psk); !r) return r;
+        }
+        return {};
+    });
+    if (!psks) return psks.error();
+    return w.take();
+}
+
+Result<Group> Group::restore(ByteView state, GroupConfig config) {
+    Reader r(state);
+    auto format = r.u16();
+    if (!format) return format.error();
+    auto suite_id = r.u16();
+    if (!suite_id) return suite_id.error();
+    const CipherSuite* cs = suite_for(*suite_id);
+    if (*format != kStateFormat || cs == nullptr) return Error::invalid_value;
+    auto context = decode_group_context(r);
+    if (!context) return context.error();
+    if (context->cipher_suite != cs->id()) return Error::invalid_value;
+    auto nodes = decode_ratchet_tree(r);
+    if (!nodes) return nodes.error();
+    auto tree = GroupTree::from_nodes(std::move(*nodes));
+    if (!tree) return tree.error();
+    auto own_leaf = r.u32();
+    if (!own_leaf) return own_leaf.error();
+    const LeafNode* leaf = tree->leaf(tm::LeafIndex{*own_leaf});
+    if (leaf == nullptr) return Error::invalid_tree;
+    auto tree_hash = tree->root_tree_hash(*cs);
+    if (!tree_hash) return tree_hash.error();
+    if (*tree_hash != context->tree_hash) return Error::invalid_tree;
+
+    Group g(*cs, std::move(config), tm::LeafIndex{*own_leaf});
+    auto signature_key = decode_opaque(r);
+    if (!signature_key) return signature_key.error();
+    auto public_key = cs->signature_public_key(*signature_key);
+    if (!public_key || *public_key != leaf->signature_key) return Error::invalid_key;
+    g.signature_private_key_ = std::move(*signature_key);
+    auto keys = r.vector_reader();
+    if (!keys) return keys.error();
+    while (!keys->at_end()) {
+        auto node = keys->u32();
+        if (!node) return node.error();
+        auto key = decode_opaque(*keys);
+        if (!key) return key.error();
+        if (*node >= tree->node_count() || key->size() != cs->kem().private_key_length()) {
+            return Error::invalid_value;
+        }
+        g.keys_.set(tm::NodeIndex{*node}, std::move(*key));
+    }
+    for (Bytes* field : fields_of(g.secrets_)) {
+        auto value = decode_opaque(r);
+        if (!value) return value.error();
+        if (value->size() != cs->hash_length()) return Error::invalid_value;
+        *field = std::move(*value);
+    }
+    auto interim = decode_opaque(r);
+    if (!interim) return interim.error();
+    g.interim_transcript_hash_ = std::move(*interim);
+    auto secret_tree = SecretTree::decode_state(*cs, r, g.config_.ratchet_limits);
+    if (!secret_tree) return secret_tree.error();
+    if (secret_tree->leaf_count() != tree->leaf_count()) return Error::invalid_value;
+    g.secret_tree_ = std::move(*secret_tree);
+    auto proposals = r.vector_reader();
+    if (!proposals) return proposals.error();
+    while (!proposals->at_end()) {
+        auto ref = decode_opaque(*proposals);
+        if (!ref) return ref.error();
+        auto proposal = decode_proposal(*proposals);
+        if (!proposal) return proposal.error();
+        auto sender = decode_sender(*proposals);
+        if (!sender) return sender.error();
+        g.proposals_.insert_or_assign(std::move(*ref),
+                                      CachedProposal{std::move(*proposal), *sender});
+    }
+    auto psks = r.vector_reader();
+    if (!psks) return psks.error();
+    while (!psks->at_end()) {
+        auto epoch = psks->u64();
+        if (!epoch) return epoch.error();
+        auto psk = decode_opaque(*psks);
+        if (!psk) return psk.error();
+        g.resumption_psks_.insert_or_assign(*epoch, std::move(*psk));
+    }
+    if (auto end = r.expect_end(); !end) return end.error();
+    g.context_ = std::move(*context);
+    g.tree_ = std::move(*tree);
+    return g;
+}
+
+}  // namespace wardline::mls
