@@ -216,11 +216,19 @@ public:
         EXPECT_FALSE(p.out->effect.removed_me);
         for (Member& m : members_) {
             if (m.name == p.committer) continue;
-            const NewEpoch e = expect_new_epoch(m.group.process(commit), m.name);
             if (p.removed.contains(m.name)) {
-                EXPECT_TRUE(e.removed_me) << m.name << " was removed";
+                // group.hpp: NewEpoch::removed_me. Checked without ending the test, so that
+                // the rest of the scenario still runs when this fails.
+                const Result<Processed> r = m.group.process(commit);
+                EXPECT_TRUE(r && std::holds_alternative<NewEpoch>(*r) &&
+                            std::get<NewEpoch>(*r).removed_me)
+                    << m.name << " at leaf " << m.group.own_leaf().value
+                    << " processing its removal: "
+                    << (r ? "no NewEpoch with removed_me" : to_string(r.error()))
+                    << (p.joiners.empty() ? "" : " (the commit also adds members)");
                 continue;
             }
+            const NewEpoch e = expect_new_epoch(m.group.process(commit), m.name);
             EXPECT_FALSE(e.removed_me) << m.name;
             check_effect(e, p, m.name);
         }
@@ -377,7 +385,7 @@ void run_random_steps(Session& s, std::uint32_t seed, int steps, std::size_t max
                 }
                 break;
         }
-        if (::testing::Test::HasFailure()) return;
+        if (::testing::Test::HasFatalFailure()) return;
     }
 }
 
@@ -562,6 +570,19 @@ TEST(Group, RemovedMemberLearnsItAndCannotReadTheNewEpoch) {
     s.send(1, "still here");
 }
 
+// KNOWN FAILURE (implementation bug): a member removed by a commit that also adds someone into
+// its (now blank) leaf must learn it was removed. group_commit.cpp decides removed_me by whether
+// the member's leaf is blank once the proposals are applied; the Add has filled it, so the member
+// goes on to decrypt the UpdatePath as if it were the new leaf, and gets invalid_update_path.
+TEST(Group, MemberRemovedAndReplacedInOneCommitLearnsItWasRemoved) {
+    Session s(suite3(), "removed and replaced");
+    s.commit(0, {}, 2);                                 // m0, m1, m2 at leaves 0, 1, 2
+    std::vector<Member> removed = s.commit(0, {1}, 1);  // m1 out, m3 into leaf 1
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(s.group(2).own_leaf().value, 1u) << "the new member takes the removed leaf";
+    s.send(2, "from the new member at leaf 1");
+}
+
 // ---- Refusals: each leaves the group as it was ---------------------------------------------
 
 TEST(Group, RefusesAReplayedCommit) {
@@ -692,31 +713,34 @@ TEST(Group, RefusesEveryAlteredByteOfAWelcome) {
     const Device alice_dev = make_device(cs, "alice");
     const Device bob_dev = make_device(cs, "bob");
     const Device carol_dev = make_device(cs, "carol");
-    const Group alice =
-        must(Group::create(cs, to_bytes("tamper welcome"), alice_dev.bundle), "create");
-    const std::vector<Proposal> adds{add_of(bob_dev), add_of(carol_dev)};
-    const CommitOutput out = must(alice.commit(adds), "commit");
+    Group alice = must(Group::create(cs, to_bytes("tamper welcome"), alice_dev.bundle), "create");
+    const Proposal add_carol = add_of(carol_dev);
+    alice = must(alice.commit({&add_carol, 1}), "add carol").next;  // a tree with a parent
+    const Proposal add_bob = add_of(bob_dev);
+    const CommitOutput out = must(alice.commit({&add_bob, 1}), "add bob");
     ASSERT_TRUE(out.welcome);
-    const Bytes genuine = must(serialize(*out.welcome), "serialize");
+    // The Welcome alone (join() never sees the MLSMessage around it), with one recipient: a
+    // Welcome to several holds entries that the others cannot check.
+    const Bytes genuine = must(serialize(std::get<Welcome>(out.welcome->body)), "serialize");
     std::vector<std::size_t> accepted;
-    for (std::size_t i = 0; i < genuine.size(); i += 1) {
-        Bytes altered = genuine;
-        altered[i] ^= 0x01;
-        const Result<MLSMessage> m = deserialize_mls_message(altered);
-        if (!m || !std::holds_alternative<Welcome>(m->body)) continue;
-        if (Group::join(cs, std::get<Welcome>(m->body), bob_dev.bundle, std::nullopt)) {
-            accepted.push_back(i);
+    std::size_t decoded = 0;
+    for (std::size_t i = 0; i < genuine.size(); ++i) {
+        for (const std::uint8_t mask : {std::uint8_t{0x01}, std::uint8_t{0x80}}) {
+            Bytes altered = genuine;
+            altered[i] ^= mask;
+            const Result<Welcome> w = deserialize_welcome(altered);
+            if (!w) continue;
+            ++decoded;
+            if (Group::join(cs, *w, bob_dev.bundle, std::nullopt)) accepted.push_back(i);
         }
     }
+    EXPECT_GT(decoded, genuine.size());
     EXPECT_TRUE(accepted.empty()) << accepted.size() << " altered Welcomes joined, first at byte "
-                                  << accepted.front();
+                                  << accepted.front() << " of " << genuine.size();
     const MLSMessage welcome = over_the_wire(*out.welcome);
     const Group bob = must(
         Group::join(cs, std::get<Welcome>(welcome.body), bob_dev.bundle, std::nullopt), "join");
-    const Group carol = must(
-        Group::join(cs, std::get<Welcome>(welcome.body), carol_dev.bundle, std::nullopt), "join");
     EXPECT_EQ(bob.epoch_authenticator(), out.next.epoch_authenticator());
-    EXPECT_EQ(carol.epoch_authenticator(), out.next.epoch_authenticator());
 }
 
 TEST(Group, RefusesAWelcomeForAnotherKeyPackage) {
@@ -805,9 +829,10 @@ TEST(Group, CommitRefusesInvalidKeyPackages) {
     Session s(cs, "key packages");
     s.commit(0, {}, 1);
     const Group& g = s.group(0);
-    const auto refuse = [&](const KeyPackage& kp, const char* what) {
+    const auto refuse = [&](const KeyPackage& kp, const char* what,
+                            Error expected = Error::invalid_key_package) {
         const Proposal add{Add{kp}};
-        EXPECT_TRUE(fails_with(g.commit({&add, 1}), Error::invalid_key_package)) << what;
+        EXPECT_TRUE(fails_with(g.commit({&add, 1}), expected)) << what;
     };
     const auto resign = [&](KeyPackage& kp, const Device& d) {
         kp.signature = must(sign_with_label(cs, d.signature_key.private_key, "KeyPackageTBS",
@@ -818,7 +843,8 @@ TEST(Group, CommitRefusesInvalidKeyPackages) {
     {
         KeyPackage kp = d.bundle.key_package;
         kp.signature[0] ^= 0x01;
-        refuse(kp, "a KeyPackage signature altered");
+        // leaf_validation.hpp: invalid_signature for a signature that does not verify.
+        refuse(kp, "a KeyPackage signature altered", Error::invalid_signature);
     }
     {
         KeyPackage kp = d.bundle.key_package;
@@ -830,7 +856,7 @@ TEST(Group, CommitRefusesInvalidKeyPackages) {
         KeyPackage kp = d.bundle.key_package;
         kp.leaf_node.credential.identity = to_bytes("eve");
         resign(kp, d);
-        refuse(kp, "a leaf whose signature no longer verifies");
+        refuse(kp, "a leaf whose signature no longer verifies", Error::invalid_signature);
     }
     {
         KeyPackage kp = d.bundle.key_package;
@@ -852,7 +878,9 @@ TEST(Group, CommitRefusesInvalidKeyPackages) {
     s.send(2, "after the refusals");
 }
 
-// RFC 9420 §7.3: a leaf from a KeyPackage must be within its lifetime when a commit adds it.
+// RFC 9420 §7.3 (leaf node validation): a client sending a LeafNode in a proposal or commit
+// MUST check that the current time is within its lifetime. group.hpp and leaf_validation.hpp do
+// not promise this check; KNOWN FAILURE while the implementation does not make it.
 TEST(Group, CommitRefusesAnExpiredKeyPackage) {
     const CipherSuite& cs = suite3();
     Session s(cs, "lifetime");
