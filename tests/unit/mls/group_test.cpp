@@ -293,6 +293,21 @@ public:
         }
     }
 
+    /// Every member's state goes through serialize_state() and restore(), as a device
+    /// stores it between sessions.
+    void restore_all() {
+        for (Member& m : members_) {
+            const Bytes state = must(m.group.serialize_state(), "serialize_state " + m.name);
+            const auto it = overrides_.find(m.name);
+            Group restored =
+                must(Group::restore(state, it == overrides_.end() ? config_ : it->second),
+                     "restore " + m.name);
+            EXPECT_EQ(snapshot(restored), snapshot(m.group)) << m.name;
+            EXPECT_EQ(restored.own_leaf().value, m.group.own_leaf().value) << m.name;
+            m.group = std::move(restored);
+        }
+    }
+
     /// All members agree on the epoch, its authenticator, the group context, the roster and
     /// the exporter, and the roster is the model's.
     void check_agreement() const {
@@ -500,7 +515,11 @@ TEST(Group, TenMembersBySuccessiveAddsThenRandomChanges) {
     ASSERT_EQ(s.size(), 10u);
     s.send(9, "from the last one");
     s.send(0, "from the first one");
-    run_random_steps(s, 0x5eed0010, 40, 12);
+    run_random_steps(s, 0x5eed0010, 20, 12);
+    // Mid-epoch (ratchets advanced by the messages above), every device stores and restores.
+    s.restore_all();
+    s.send(0, "after the restore");
+    run_random_steps(s, 0x5eed0011, 20, 12);
 }
 
 TEST(Group, SeveralAddsAndRemovesInOneCommit) {
@@ -583,6 +602,17 @@ TEST(Group, MemberRemovedAndReplacedInOneCommitLearnsItWasRemoved) {
     s.send(2, "from the new member at leaf 1");
 }
 
+// The contrast: removed while the commit's Add goes into another blank leaf.
+TEST(Group, MemberRemovedWhileAnotherLeafIsFilledLearnsIt) {
+    Session s(suite3(), "removed, other leaf filled");
+    s.commit(0, {}, 3);                                 // leaves 0..3
+    s.commit(0, {1}, 0);                                // leaf 1 blank
+    std::vector<Member> removed = s.commit(0, {2}, 1);  // m3 (leaf 3) out, the new one into 1
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(removed.front().name, "m3");
+    s.send(2, "from the new member at leaf 1");
+}
+
 // ---- Refusals: each leaves the group as it was ---------------------------------------------
 
 TEST(Group, RefusesAReplayedCommit) {
@@ -656,6 +686,8 @@ TEST(Group, RefusesEveryAlteredByteOfACommit) {
     Session s(suite3(), "tamper commit");
     s.commit(0, {}, 2);
     PendingCommit p = s.prepare(0, {}, 1, to_bytes("commit ad"));  // with an Add and a path
+    EXPECT_EQ(std::get<PublicMessage>(p.out->commit.body).content.authenticated_data,
+              to_bytes("commit ad"));
     const Bytes genuine = must(serialize(p.out->commit), "serialize");
     Group& bob = s.group(1);
     const Group saved = bob;
@@ -1039,6 +1071,42 @@ TEST(Group, ExternalPskCommitAndAMemberWithoutThePsk) {
     // m2 still reads what m0 sends in the epoch before the PSK commit.
     const MLSMessage m = over_the_wire(must(s.group(0).encrypt(to_bytes("still epoch 3")), "e"));
     EXPECT_EQ(expect_application(m2.process(m), "m2").data, to_bytes("still epoch 3"));
+}
+
+TEST(Group, ResumptionPskOfAnEarlierEpoch) {
+    const CipherSuite& cs = suite3();
+    Session s(cs, "resumption");
+    s.commit(0, {}, 2);
+    for (int i = 0; i < 10; ++i) s.commit(static_cast<std::size_t>(i) % 3, {}, 0);
+    const std::uint64_t epoch = s.group(0).epoch();
+    ASSERT_EQ(epoch, 11u);
+    const auto resumption = [&](std::uint64_t psk_epoch) {
+        PreSharedKeyID id;
+        id.psktype = PSKType::resumption;
+        id.usage = ResumptionPSKUsage::application;
+        id.psk_group_id = s.group(0).group_id();
+        id.psk_epoch = psk_epoch;
+        id.psk_nonce = Bytes(cs.hash_length(), 0x09);
+        return Proposal{PreSharedKey{id}};
+    };
+    // Far older than GroupConfig::resumption_psks_kept (8) epochs: gone.
+    const Proposal too_old = resumption(1);
+    EXPECT_TRUE(fails_with(s.group(0).commit({&too_old, 1}), Error::missing_psk));
+    // Of another group.
+    Proposal other_group = resumption(epoch - 1);
+    std::get<PreSharedKey>(other_group.body).psk.psk_group_id = to_bytes("another group");
+    EXPECT_TRUE(fails_with(s.group(0).commit({&other_group, 1}), Error::missing_psk));
+
+    const Proposal previous = resumption(epoch - 1);
+    CommitOutput out = must(s.group(1).commit({&previous, 1}), "commit resumption psk");
+    const MLSMessage commit = over_the_wire(out.commit);
+    for (std::size_t j : {0u, 2u}) {
+        const NewEpoch e = expect_new_epoch(s.group(j).process(commit), s.name_at(j));
+        EXPECT_EQ(e.epoch, epoch + 1);
+        EXPECT_EQ(s.group(j).epoch_authenticator(), out.next.epoch_authenticator());
+    }
+    s.group(1) = std::move(out.next);
+    s.send(2, "after the resumption psk");
 }
 
 }  // namespace
