@@ -123,9 +123,9 @@ Result<Group> Group::restore(ByteView state, GroupConfig config) {
     auto interim = decode_opaque(r);
     if (!interim) return interim.error();
     g.interim_transcript_hash_ = std::move(*interim);
-    auto secret_tree = SecretTree::decode_state(*cs, r, g.config_.ratchet_limits);
+    auto secret_tree =
+        SecretTree::decode_state(*cs, r, g.config_.ratchet_limits, tree->leaf_count());
     if (!secret_tree) return secret_tree.error();
-    if (secret_tree->leaf_count() != tree->leaf_count()) return Error::invalid_value;
     g.secret_tree_ = std::move(*secret_tree);
     auto proposals = r.vector_reader();
     if (!proposals) return proposals.error();

@@ -189,14 +189,13 @@ Result<void> SecretTree::encode_state(Writer& w) const {
     });
 }
 
-Result<SecretTree> SecretTree::decode_state(const CipherSuite& cs, Reader& r,
-                                            RatchetLimits limits) {
+Result<SecretTree> SecretTree::decode_state(const CipherSuite& cs, Reader& r, RatchetLimits limits,
+                                            tm::LeafCount leaves) {
     auto count = r.u32();
     if (!count) return count.error();
-    const auto leaves = tm::LeafCount::make(*count);
-    if (!leaves || !tm::root(*leaves)) return Error::invalid_value;
-    SecretTree tree(cs, *leaves, limits);
-    tree.node_secrets_.resize(tm::node_width(*leaves));
+    if (*count != leaves.value() || !tm::root(leaves)) return Error::invalid_value;
+    SecretTree tree(cs, leaves, limits);
+    tree.node_secrets_.resize(tm::node_width(leaves));
     auto secrets = r.vector_reader();
     if (!secrets) return secrets.error();
     while (!secrets->at_end()) {
@@ -219,7 +218,7 @@ Result<SecretTree> SecretTree::decode_state(const CipherSuite& cs, Reader& r,
         if (!handshake) return handshake.error();
         auto application = HashRatchet::decode_state(cs, *ratchets, limits);
         if (!application) return application.error();
-        if (*leaf >= leaves->value() ||
+        if (*leaf >= leaves.value() ||
             !tree.ratchets_
                  .emplace(*leaf, LeafRatchets{std::move(*handshake), std::move(*application)})
                  .second) {

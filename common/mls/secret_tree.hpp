@@ -86,9 +86,11 @@ public:
 
     /// The tree's state, secrets included, for a member's stored group state: uint32 leaves;
     /// {uint32 node; opaque secret<V>} secrets<V>; {uint32 leaf; HashRatchet handshake;
-    /// HashRatchet application} ratchets<V>. decode_state checks indices and sizes.
+    /// HashRatchet application} ratchets<V>. decode_state checks indices and sizes, and that
+    /// the tree has `leaves` leaves (invalid_value) before it allocates anything for them.
     Result<void> encode_state(Writer& w) const;
-    static Result<SecretTree> decode_state(const CipherSuite& cs, Reader& r, RatchetLimits limits);
+    static Result<SecretTree> decode_state(const CipherSuite& cs, Reader& r, RatchetLimits limits,
+                                           tree_math::LeafCount leaves);
 
 private:
     struct LeafRatchets {
