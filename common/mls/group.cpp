@@ -10,6 +10,8 @@
 
 #include <sodium.h>
 
+#include <chrono>
+
 namespace wardline::mls {
 
 namespace tm = tree_math;
@@ -310,6 +312,16 @@ Result<void> Group::enter_epoch(GroupContext context, ByteView commit_secret, By
         resumption_psks_.erase(resumption_psks_.begin());
     }
     return {};
+}
+
+bool Group::lifetime_current(const Lifetime& lifetime) const {
+    const std::uint64_t now =
+        config_.clock
+            ? config_.clock()
+            : static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    return lifetime.not_before <= now && now <= lifetime.not_after;
 }
 
 bool Group::credential_ok(const LeafNode& leaf) const {

@@ -42,6 +42,9 @@ struct GroupConfig {
     /// Whether a credential with this signature key belongs to the device it names (§5.3.1);
     /// asked for every new or changed leaf. Unset: every credential is accepted.
     std::function<bool(const Credential&, ByteView signature_key)> credential_validator;
+    /// The current time in seconds since the Unix epoch, for KeyPackage lifetimes (§7.3): an
+    /// Add of a KeyPackage outside its lifetime is refused. Unset: the system clock.
+    std::function<std::uint64_t()> clock;
     /// External pre-shared keys by psk_id.
     std::map<Bytes, Bytes> external_psks;
     RatchetLimits ratchet_limits;
@@ -148,6 +151,7 @@ private:
     Result<void> enter_epoch(GroupContext context, ByteView commit_secret, ByteView psk_secret,
                              const Bytes* joiner_secret);
     bool credential_ok(const LeafNode& leaf) const;
+    bool lifetime_current(const Lifetime& lifetime) const;
 
     const CipherSuite* cs_;
     GroupConfig config_;

@@ -8,6 +8,7 @@
 #include "common/mls/transcript.hpp"
 #include "common/mls/welcome.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace wardline::mls {
@@ -84,7 +85,10 @@ Result<Group::Applied> Group::apply_proposals(
             if (auto valid = validate_key_package(*cs_, add->key_package); !valid) {
                 return valid.error();
             }
-            if (!credential_ok(add->key_package.leaf_node)) return Error::invalid_key_package;
+            if (!credential_ok(add->key_package.leaf_node) ||
+                !lifetime_current(add->key_package.leaf_node.lifetime)) {
+                return Error::invalid_key_package;
+            }
             adds.push_back(&add->key_package);
         } else if (const auto* psk = std::get_if<PreSharedKey>(&proposal.body)) {
             auto id = serialize(psk->psk);
@@ -226,7 +230,9 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
 
     NewEpoch effect{context_.epoch + 1, {}, applied->removed, applied->updated, false};
     for (const auto& added : applied->added) effect.added.push_back(added.first);
-    if (applied->tree.leaf(keys_.leaf()) == nullptr) {
+    // Removed, even if an Add of the same commit has refilled the leaf.
+    if (std::find(applied->removed.begin(), applied->removed.end(), keys_.leaf()) !=
+        applied->removed.end()) {
         effect.removed_me = true;
         return effect;
     }

@@ -100,6 +100,25 @@ Result<Bytes> GroupTree::root_tree_hash(const CipherSuite& cs) const {
 // Leaves in `removed_leaves` hash as blank and are left out of unmerged_leaves (§7.9).
 Result<Bytes> GroupTree::tree_hash_excluding(const CipherSuite& cs, tm::NodeIndex i,
                                              const std::set<std::uint32_t>& removed_leaves) const {
+    // The cache holds hashes without exclusions: usable if no excluded leaf is under node i.
+    const std::uint32_t span = (std::uint32_t{1} << tm::level(i)) - 1;
+    const auto first_excluded = removed_leaves.lower_bound((i.value - span) / 2);
+    const bool cacheable =
+        first_excluded == removed_leaves.end() || *first_excluded > (i.value + span) / 2;
+    if (cacheable) {
+        if (hash_cache_suite_ != cs.id() || hash_cache_.size() != nodes_.size()) {
+            hash_cache_.assign(nodes_.size(), Bytes{});
+            hash_cache_suite_ = cs.id();
+        }
+        if (!hash_cache_[i.value].empty()) return hash_cache_[i.value];
+    }
+    auto hash = tree_hash_uncached(cs, i, removed_leaves);
+    if (hash && cacheable) hash_cache_[i.value] = *hash;
+    return hash;
+}
+
+Result<Bytes> GroupTree::tree_hash_uncached(const CipherSuite& cs, tm::NodeIndex i,
+                                            const std::set<std::uint32_t>& removed_leaves) const {
     Writer w;
     if (tm::is_leaf(i)) {
         const std::uint32_t leaf_index = i.value / 2;
@@ -206,10 +225,11 @@ tm::LeafIndex GroupTree::add_leaf(LeafNode leaf) {
     while (index < leaves_.value() && !is_blank(tm::NodeIndex{2 * index})) ++index;
     if (index == leaves_.value()) {
         leaves_ = *tm::LeafCount::make(leaves_.value() * 2);
-        nodes_.resize(tm::node_width(leaves_));
+        resize_nodes(tm::node_width(leaves_));
     }
     const tm::NodeIndex node{2 * index};
     nodes_[node.value] = Node{std::move(leaf)};
+    invalidate_hashes(node);  // and every ancestor, whose unmerged leaves change
     const auto path = tm::direct_path(node, leaves_);  // a named local: range-for does not
     for (const tm::NodeIndex p : *path) {              // extend the optional's lifetime
         if (!nodes_[p.value]) continue;
@@ -222,6 +242,7 @@ tm::LeafIndex GroupTree::add_leaf(LeafNode leaf) {
 void GroupTree::blank_direct_path(tm::NodeIndex leaf_node) {
     const auto path = tm::direct_path(leaf_node, leaves_);
     for (const tm::NodeIndex p : *path) nodes_[p.value].reset();
+    invalidate_hashes(leaf_node);
 }
 
 Result<void> GroupTree::update_leaf(tm::LeafIndex i, LeafNode leaf) {
@@ -251,20 +272,39 @@ void GroupTree::truncate() {
         }
         if (!right_blank) return;
         leaves_ = *tm::LeafCount::make(half);
-        nodes_.resize(tm::node_width(leaves_));
+        resize_nodes(tm::node_width(leaves_));
     }
 }
 
 void GroupTree::set_leaf(tm::LeafIndex i, LeafNode leaf) {
     nodes_.at(2 * static_cast<std::size_t>(i.value)) = Node{std::move(leaf)};
+    invalidate_hashes(tm::NodeIndex{2 * i.value});
 }
 
 void GroupTree::set_parent(tm::NodeIndex i, ParentNode parent) {
     nodes_.at(i.value) = Node{std::move(parent)};
+    invalidate_hashes(i);
 }
 
 void GroupTree::blank(tm::NodeIndex i) {
     nodes_.at(i.value).reset();
+    invalidate_hashes(i);
+}
+
+void GroupTree::invalidate_hashes(tm::NodeIndex i) const {
+    if (hash_cache_.size() != nodes_.size()) {
+        hash_cache_.clear();
+        return;
+    }
+    for (std::optional<tm::NodeIndex> n = i; n; n = tm::parent(*n, leaves_)) {
+        hash_cache_[n->value].clear();
+    }
+}
+
+// The subtrees that stay keep their hashes: the array layout does not move them (§4.1).
+void GroupTree::resize_nodes(std::uint32_t width) {
+    nodes_.resize(width);
+    if (!hash_cache_.empty()) hash_cache_.resize(width);
 }
 
 bool GroupTree::verify_leaf_signature(const CipherSuite& cs, tm::LeafIndex i,

@@ -84,14 +84,24 @@ private:
 
     Result<Bytes> tree_hash_excluding(const CipherSuite& cs, tree_math::NodeIndex i,
                                       const std::set<std::uint32_t>& removed_leaves) const;
+    Result<Bytes> tree_hash_uncached(const CipherSuite& cs, tree_math::NodeIndex i,
+                                     const std::set<std::uint32_t>& removed_leaves) const;
     // The parent_hash a node carries: a parent node's, or a commit-sourced leaf's; else none.
     const Bytes* carried_parent_hash(tree_math::NodeIndex i) const noexcept;
     bool valid_with_respect_to(const CipherSuite& cs, tree_math::NodeIndex d,
                                tree_math::NodeIndex p, tree_math::NodeIndex c,
                                tree_math::NodeIndex s) const;
 
+    // Tree hashes (§7.8) of unchanged subtrees are kept between calls: a commit changes one
+    // path, so only its nodes are hashed again. An empty entry is not cached. Not safe for
+    // concurrent use of one tree (neither is the rest of a Group).
+    void invalidate_hashes(tree_math::NodeIndex i) const;
+    void resize_nodes(std::uint32_t width);
+
     std::vector<std::optional<Node>> nodes_;
     tree_math::LeafCount leaves_;
+    mutable std::vector<Bytes> hash_cache_;
+    mutable std::uint16_t hash_cache_suite_ = 0;
 };
 
 }  // namespace wardline::mls
