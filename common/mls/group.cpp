@@ -3,6 +3,7 @@
 // Commits (making and processing them) are in group_commit.cpp.
 #include "common/mls/group.hpp"
 
+#include "common/mls/external_sender.hpp"
 #include "common/mls/leaf_validation.hpp"
 #include "common/mls/struct_codec.hpp"
 #include "common/mls/transcript.hpp"
@@ -195,12 +196,9 @@ Result<Processed> Group::process(const MLSMessage& message) {
     if (const auto* pub = std::get_if<PublicMessage>(&message.body)) {
         if (pub->content.group_id != context_.group_id) return Error::wrong_group;
         if (pub->content.epoch != context_.epoch) return Error::wrong_epoch;
-        const Sender& sender = pub->content.sender;
-        if (sender.sender_type != SenderType::member) return Error::unsupported;
-        const LeafNode* leaf = tree_.leaf(tm::LeafIndex{sender.leaf_index});
-        if (leaf == nullptr) return Error::invalid_sender;
-        auto opened =
-            unprotect_public(*cs_, *pub, context_, secrets_.membership_key, leaf->signature_key);
+        auto signer = signature_key_of(pub->content.sender);
+        if (!signer) return signer.error();
+        auto opened = unprotect_public(*cs_, *pub, context_, secrets_.membership_key, *signer);
         if (!opened) return opened.error();
         content = std::move(*opened);
     } else if (const auto* priv = std::get_if<PrivateMessage>(&message.body)) {
@@ -222,19 +220,74 @@ Result<Processed> Group::process(const MLSMessage& message) {
     }
 
     if (const auto* proposal = std::get_if<Proposal>(&content->content.content)) {
-        // §5.2: ProposalRef = RefHash("MLS 1.0 Proposal Reference", AuthenticatedContent).
-        auto encoded = serialize(*content);
-        if (!encoded) return encoded.error();
-        auto ref = ref_hash(*cs_, "MLS 1.0 Proposal Reference", *encoded);
-        if (!ref) return ref.error();
-        if (proposal->proposal_type() == ProposalType::reinit ||
-            proposal->proposal_type() == ProposalType::external_init) {
-            return Error::unsupported;
+        if (proposal->proposal_type() == ProposalType::reinit) return Error::unsupported;
+        if (proposal->proposal_type() == ProposalType::external_init) {
+            return Error::invalid_proposal;  // only inline in an external commit (§12.1.6)
         }
-        proposals_.insert_or_assign(*ref, CachedProposal{*proposal, content->content.sender});
+        if (content->content.sender.sender_type == SenderType::external &&
+            !external_sender_may_propose(*proposal)) {
+            return Error::invalid_proposal;
+        }
+        auto ref = cache_proposal(*content);
+        if (!ref) return ref.error();
         return ProposalStored{std::move(*ref)};
     }
     return process_commit(*content);
+}
+
+Result<Bytes> Group::signature_key_of(const Sender& sender) const {
+    switch (sender.sender_type) {
+        case SenderType::member: {
+            const LeafNode* leaf = tree_.leaf(tm::LeafIndex{sender.leaf_index});
+            if (leaf == nullptr) return Error::invalid_sender;
+            return leaf->signature_key;
+        }
+        case SenderType::external: {
+            auto senders = external_senders_of(context_.extensions);
+            if (!senders) return senders.error();
+            if (sender.sender_index >= senders->size()) return Error::invalid_sender;
+            return std::move((*senders)[sender.sender_index].signature_key);
+        }
+        case SenderType::new_member_proposal:
+        case SenderType::new_member_commit:
+            break;
+    }
+    return Error::unsupported;
+}
+
+Result<MLSMessage> Group::propose(Proposal proposal, ByteView authenticated_data) {
+    // An Update needs the new leaf's private key kept until the commit: commit({}) instead.
+    if (std::holds_alternative<Update>(proposal.body) ||
+        std::holds_alternative<ExternalInit>(proposal.body)) {
+        return Error::invalid_proposal;
+    }
+    if (std::holds_alternative<ReInit>(proposal.body)) return Error::unsupported;
+    const Sender self{SenderType::member, keys_.leaf().value, 0};
+    // Refused now rather than at the commit: the proposal must be valid on its own.
+    if (auto ok = apply_proposals({{proposal, self}}, tm::LeafIndex{UINT32_MAX}); !ok) {
+        return ok.error();
+    }
+    FramedContent content{context_.group_id, context_.epoch, self,
+                          Bytes(authenticated_data.begin(), authenticated_data.end()),
+                          std::move(proposal)};
+    auto auth = sign_framed_content(*cs_, WireFormat::public_message, std::move(content), &context_,
+                                    signature_private_key_);
+    if (!auth) return auth.error();
+    auto message = protect_public(*cs_, *auth, context_, secrets_.membership_key);
+    if (!message) return message.error();
+    if (auto cached = cache_proposal(*auth); !cached) return cached.error();
+    return MLSMessage{ProtocolVersion::mls10, std::move(*message)};
+}
+
+Result<Bytes> Group::cache_proposal(const AuthenticatedContent& content) {
+    // §5.2: ProposalRef = RefHash("MLS 1.0 Proposal Reference", AuthenticatedContent).
+    auto encoded = serialize(content);
+    if (!encoded) return encoded.error();
+    auto ref = ref_hash(*cs_, "MLS 1.0 Proposal Reference", *encoded);
+    if (!ref) return ref.error();
+    proposals_.insert_or_assign(
+        *ref, CachedProposal{std::get<Proposal>(content.content.content), content.content.sender});
+    return ref;
 }
 
 Result<MLSMessage> Group::encrypt(ByteView data, ByteView authenticated_data) {

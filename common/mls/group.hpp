@@ -100,8 +100,16 @@ public:
     /// used up once the message has been read.
     Result<Processed> process(const MLSMessage& message);
 
-    /// Commits `proposals` (adds, removes, PSKs, extensions) with an UpdatePath (§12.4.1).
-    /// With no proposals this is an update: fresh keys for this member's path.
+    /// A proposal for a later commit, by any member (§12.1): Add, Remove, PreSharedKey or
+    /// GroupContextExtensions, as a PublicMessage to send to the group. It is kept here too, so
+    /// this member's next commit includes it. Refused as commit() would refuse it
+    /// (invalid_proposal, invalid_key_package, ...); an Update is refused (invalid_proposal):
+    /// a member updates itself with commit({}).
+    Result<MLSMessage> propose(Proposal proposal, ByteView authenticated_data = {});
+
+    /// Commits `proposals` (adds, removes, PSKs, extensions) with an UpdatePath (§12.4.1),
+    /// together with the proposals received this epoch (by reference) that are still valid
+    /// with them. With no proposals at all this is an update: fresh keys for this member's path.
     Result<CommitOutput> commit(std::span<const Proposal> proposals,
                                 ByteView authenticated_data = {}) const;
 
@@ -141,9 +149,21 @@ private:
         Proposal proposal;
         Sender sender;
     };
-    struct Applied;  // group_commit.cpp
+    /// A proposal list after validation and application to a copy of the tree.
+    // A proposal list after validation, applied to a copy of the tree.
+    struct Applied {
+        GroupTree tree;
+        std::vector<Extension> extensions;
+        // Each new leaf and its KeyPackage, which points into the proposal list.
+        std::vector<std::pair<tree_math::LeafIndex, const KeyPackage*>> added;
+        std::vector<tree_math::LeafIndex> removed;
+        std::vector<tree_math::LeafIndex> updated;
+        std::vector<PreSharedKeyID> psks;
+        bool path_required = false;
+    };
 
-    Result<AuthenticatedContent> open_handshake(const MLSMessage& message);
+    Result<Bytes> signature_key_of(const Sender& sender) const;
+    Result<Bytes> cache_proposal(const AuthenticatedContent& content);
     Result<Processed> process_commit(const AuthenticatedContent& content);
     Result<Applied> apply_proposals(const std::vector<std::pair<Proposal, Sender>>& proposals,
                                     tree_math::LeafIndex committer) const;

@@ -3,6 +3,7 @@
 // with its UpdatePath and Welcome, and processing another member's commit.
 #include "common/mls/group.hpp"
 
+#include "common/mls/external_sender.hpp"
 #include "common/mls/leaf_validation.hpp"
 #include "common/mls/struct_codec.hpp"
 #include "common/mls/transcript.hpp"
@@ -14,17 +15,6 @@
 namespace wardline::mls {
 
 namespace tm = tree_math;
-
-/// A proposal list after validation and application to a copy of the tree.
-struct Group::Applied {
-    GroupTree tree;
-    std::vector<Extension> extensions;
-    std::vector<std::pair<tm::LeafIndex, const KeyPackage*>> added;  // into the proposal list
-    std::vector<tm::LeafIndex> removed;
-    std::vector<tm::LeafIndex> updated;
-    std::vector<PreSharedKeyID> psks;
-    bool path_required = false;
-};
 
 namespace {
 
@@ -49,7 +39,11 @@ Result<Group::Applied> Group::apply_proposals(
     std::vector<const KeyPackage*> adds;
 
     for (const auto& [proposal, sender] : proposals) {
-        if (sender.sender_type != SenderType::member) return Error::unsupported;
+        if (sender.sender_type == SenderType::external) {
+            if (!external_sender_may_propose(proposal)) return Error::invalid_proposal;
+        } else if (sender.sender_type != SenderType::member) {
+            return Error::unsupported;
+        }
         const tm::LeafIndex from{sender.leaf_index};
         if (std::holds_alternative<ReInit>(proposal.body)) return Error::unsupported;
         if (std::holds_alternative<ExternalInit>(proposal.body)) return Error::invalid_proposal;
@@ -116,19 +110,29 @@ Result<CommitOutput> Group::commit(std::span<const Proposal> proposals,
                                    ByteView authenticated_data) const {
     const tm::LeafIndex me = keys_.leaf();
     const Sender self{SenderType::member, me.value, 0};
-    // The proposals received this epoch go in by reference, the new ones inline.
+    // The new proposals go inline and must be valid; the ones received this epoch go in by
+    // reference, each as long as the list stays valid with it (§12.2: a committer leaves out
+    // proposals that became invalid, e.g. the removal of a member already being removed).
     Commit body;
     std::vector<std::pair<Proposal, Sender>> resolved;
-    for (const auto& [ref, cached] : proposals_) {
-        body.proposals.push_back(ProposalOrRef{ref});
-        resolved.emplace_back(cached.proposal, cached.sender);
-    }
+    // Applied points into `resolved`: it must not reallocate.
+    resolved.reserve(proposals.size() + proposals_.size());
     for (const Proposal& p : proposals) {
         body.proposals.push_back(ProposalOrRef{p});
         resolved.emplace_back(p, self);
     }
     auto applied = apply_proposals(resolved, me);
     if (!applied) return applied.error();
+    for (const auto& [ref, cached] : proposals_) {
+        resolved.emplace_back(cached.proposal, cached.sender);
+        auto with = apply_proposals(resolved, me);
+        if (!with) {
+            resolved.pop_back();
+            continue;
+        }
+        body.proposals.push_back(ProposalOrRef{ref});
+        applied = std::move(with);
+    }
 
     Group next = *this;
     next.tree_ = std::move(applied->tree);

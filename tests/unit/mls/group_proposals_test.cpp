@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+// Proposals sent on their own (Group::propose) and proposals from an external sender (the
+// server as Delivery Service, RFC 9420 §12.1.8.1), committed later by reference: what every
+// member concludes, and the refusals — an unknown reference, a sender not in the group's
+// external_senders, a forged signature, a proposal an external sender may not make.
+#include "common/mls/external_sender.hpp"
+#include "common/mls/group.hpp"
+#include "common/mls/struct_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace wardline::mls {
+namespace {
+
+const CipherSuite& suite() {
+    return *suite_for(kSuite3);
+}
+
+KeyPackageBundle device(std::string_view name) {
+    const std::uint64_t now =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    Credential credential;
+    credential.identity = to_bytes(name);
+    return make_key_package(suite(), std::move(credential), suite().generate_signature_key_pair(),
+                            now - 3600, now + 3600)
+        .value();
+}
+
+MLSMessage wire(const MLSMessage& m) {
+    return deserialize_mls_message(serialize(m).value()).value();
+}
+
+// alice (leaf 0), bob (1) and carol (2); the group names `server` as its external sender.
+struct Ward {
+    KeyPair server = suite().generate_signature_key_pair();
+    std::vector<Group> members;
+
+    explicit Ward(bool with_external_sender = true) {
+        std::vector<Extension> extensions;
+        if (with_external_sender) {
+            Credential credential;
+            credential.identity = to_bytes("wardline-server");
+            extensions.push_back(
+                external_senders_extension({ExternalSender{server.public_key, credential}})
+                    .value());
+        }
+        members.push_back(
+            Group::create(suite(), to_bytes("ward-3"), device("alice"), {}, extensions).value());
+        const KeyPackageBundle bob = device("bob");
+        const KeyPackageBundle carol = device("carol");
+        const std::vector<Proposal> adds{Proposal{Add{bob.key_package}},
+                                         Proposal{Add{carol.key_package}}};
+        CommitOutput out = members[0].commit(adds).value();
+        const MLSMessage welcome_message = wire(*out.welcome);
+        const Welcome& welcome = std::get<Welcome>(welcome_message.body);
+        members[0] = std::move(out.next);
+        members.push_back(Group::join(suite(), welcome, bob, std::nullopt).value());
+        members.push_back(Group::join(suite(), welcome, carol, std::nullopt).value());
+    }
+
+    // Every member but `except` processes the message.
+    void deliver(const MLSMessage& m, std::size_t except = SIZE_MAX) {
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (i == except) continue;
+            auto r = members[i].process(wire(m));
+            ASSERT_TRUE(r) << "member " << i << ": " << to_string(r.error());
+        }
+    }
+
+    MLSMessage external_remove(std::uint32_t leaf, std::uint32_t sender_index = 0) const {
+        return make_external_proposal(suite(), members[0].group_id(), members[0].epoch(),
+                                      sender_index, Proposal{Remove{leaf}}, server.private_key)
+            .value();
+    }
+};
+
+TEST(GroupProposals, AMemberProposesAnotherCommitsEveryoneAgrees) {
+    Ward w;
+    const MLSMessage proposal = w.members[1].propose(Proposal{Remove{2}}).value();
+    w.deliver(proposal, 1);  // bob keeps its own
+    CommitOutput out = w.members[0].commit({}).value();
+    ASSERT_EQ(
+        std::get<Commit>(std::get<PublicMessage>(out.commit.body).content.content).proposals.size(),
+        1u);
+    EXPECT_EQ(out.effect.removed, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{2}});
+    const NewEpoch bob = std::get<NewEpoch>(w.members[1].process(wire(out.commit)).value());
+    EXPECT_EQ(bob.removed, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{2}});
+    const NewEpoch carol = std::get<NewEpoch>(w.members[2].process(wire(out.commit)).value());
+    EXPECT_TRUE(carol.removed_me);
+    w.members[0] = std::move(out.next);
+    EXPECT_EQ(w.members[0].epoch_authenticator(), w.members[1].epoch_authenticator());
+    EXPECT_EQ(w.members[0].members().size(), 2u);
+}
+
+TEST(GroupProposals, TheProposerCommitsItsOwnAdd) {
+    Ward w;
+    const KeyPackageBundle dave = device("dave");
+    const MLSMessage proposal = w.members[1].propose(Proposal{Add{dave.key_package}}).value();
+    w.deliver(proposal, 1);
+    CommitOutput out = w.members[1].commit({}).value();
+    ASSERT_TRUE(out.welcome);
+    w.members[1] = std::move(out.next);
+    for (const std::size_t i : {0u, 2u}) {
+        const NewEpoch e = std::get<NewEpoch>(w.members[i].process(wire(out.commit)).value());
+        EXPECT_EQ(e.added, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{3}});
+    }
+    Group joined =
+        Group::join(suite(), std::get<Welcome>(wire(*out.welcome).body), dave, std::nullopt)
+            .value();
+    EXPECT_EQ(joined.epoch_authenticator(), w.members[0].epoch_authenticator());
+}
+
+TEST(GroupProposals, ACommitReferencingAnUnseenProposalIsRefusedUntilItArrives) {
+    Ward w;
+    const MLSMessage proposal = w.members[1].propose(Proposal{Remove{2}}).value();
+    CommitOutput out = w.members[1].commit({}).value();
+    const std::uint64_t epoch = w.members[0].epoch();
+    const Bytes authenticator = w.members[0].epoch_authenticator();
+    auto refused = w.members[0].process(wire(out.commit));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), Error::unknown_proposal);
+    EXPECT_EQ(w.members[0].epoch(), epoch);
+    EXPECT_EQ(w.members[0].epoch_authenticator(), authenticator);
+    // Once the proposal has arrived, the same commit goes through.
+    ASSERT_TRUE(w.members[0].process(wire(proposal)));
+    const NewEpoch e = std::get<NewEpoch>(w.members[0].process(wire(out.commit)).value());
+    EXPECT_EQ(e.removed, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{2}});
+    EXPECT_EQ(w.members[0].epoch_authenticator(), out.next.epoch_authenticator());
+}
+
+TEST(GroupProposals, AProposalThatBecameInvalidIsLeftOutOfTheCommit) {
+    Ward w;
+    w.deliver(w.members[1].propose(Proposal{Remove{2}}).value(), 1);
+    // alice removes carol herself: bob's proposal would remove her twice, so it is left out.
+    const Proposal remove_carol{Remove{2}};
+    CommitOutput out = w.members[0].commit({&remove_carol, 1}).value();
+    const auto& commit = std::get<Commit>(std::get<PublicMessage>(out.commit.body).content.content);
+    ASSERT_EQ(commit.proposals.size(), 1u);
+    EXPECT_EQ(commit.proposals[0].type(), ProposalOrRefType::proposal);
+    const NewEpoch bob = std::get<NewEpoch>(w.members[1].process(wire(out.commit)).value());
+    EXPECT_EQ(bob.removed, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{2}});
+    EXPECT_EQ(w.members[1].epoch_authenticator(), out.next.epoch_authenticator());
+}
+
+TEST(GroupProposals, ProposeRefusesWhatACommitWouldRefuse) {
+    Ward w;
+    EXPECT_EQ(w.members[0].propose(Proposal{Remove{7}}).error(), Error::invalid_proposal);
+    const LeafNode leaf = *w.members[0].tree().leaf(tree_math::LeafIndex{0});
+    EXPECT_EQ(w.members[0].propose(Proposal{Update{leaf}}).error(), Error::invalid_proposal);
+    KeyPackageBundle bad = device("eve");
+    bad.key_package.signature.back() ^= 1;
+    EXPECT_EQ(w.members[0].propose(Proposal{Add{bad.key_package}}).error(),
+              Error::invalid_signature);
+}
+
+TEST(GroupProposals, TheServerRemovesADeviceAsExternalSender) {
+    Ward w;
+    const MLSMessage proposal = w.external_remove(1);
+    const auto& pub = std::get<PublicMessage>(proposal.body);
+    EXPECT_EQ(pub.content.sender.sender_type, SenderType::external);
+    EXPECT_FALSE(pub.membership_tag);  // the server holds no group secret
+    w.deliver(proposal);
+    CommitOutput out = w.members[2].commit({}).value();
+    EXPECT_EQ(out.effect.removed, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{1}});
+    const NewEpoch alice = std::get<NewEpoch>(w.members[0].process(wire(out.commit)).value());
+    EXPECT_EQ(alice.removed, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{1}});
+    EXPECT_TRUE(std::get<NewEpoch>(w.members[1].process(wire(out.commit)).value()).removed_me);
+    EXPECT_EQ(w.members[0].epoch_authenticator(), out.next.epoch_authenticator());
+}
+
+TEST(GroupProposals, ExternalProposalsFromOutsideTheListOrForgedAreRefused) {
+    Ward w;
+    Group& alice = w.members[0];
+    // A sender index the extension does not have.
+    EXPECT_EQ(alice.process(wire(w.external_remove(1, 1))).error(), Error::invalid_sender);
+    // Signed by someone else than the listed server.
+    const KeyPair impostor = suite().generate_signature_key_pair();
+    const MLSMessage forged = make_external_proposal(suite(), alice.group_id(), alice.epoch(), 0,
+                                                     Proposal{Remove{1}}, impostor.private_key)
+                                  .value();
+    EXPECT_EQ(alice.process(wire(forged)).error(), Error::invalid_signature);
+    // An external sender may not propose an Update (§12.1.8.1).
+    const LeafNode leaf = *alice.tree().leaf(tree_math::LeafIndex{1});
+    EXPECT_EQ(make_external_proposal(suite(), alice.group_id(), alice.epoch(), 0,
+                                     Proposal{Update{leaf}}, w.server.private_key)
+                  .error(),
+              Error::invalid_proposal);
+    // Another epoch.
+    const MLSMessage old = make_external_proposal(suite(), alice.group_id(), alice.epoch() - 1, 0,
+                                                  Proposal{Remove{1}}, w.server.private_key)
+                               .value();
+    EXPECT_EQ(alice.process(wire(old)).error(), Error::wrong_epoch);
+    // Nothing was stored: alice's next commit removes nobody.
+    CommitOutput out = alice.commit({}).value();
+    EXPECT_TRUE(out.effect.removed.empty());
+}
+
+TEST(GroupProposals, AGroupWithoutExternalSendersRefusesTheServer) {
+    Ward w(false);
+    EXPECT_EQ(w.members[0].process(wire(w.external_remove(1))).error(), Error::invalid_sender);
+}
+
+}  // namespace
+}  // namespace wardline::mls
