@@ -224,8 +224,12 @@ Result<Processed> Group::process(const MLSMessage& message) {
         if (proposal->proposal_type() == ProposalType::external_init) {
             return Error::invalid_proposal;  // only inline in an external commit (§12.1.6)
         }
-        if (content->content.sender.sender_type == SenderType::external &&
-            !external_sender_may_propose(*proposal)) {
+        if (const Sender& sender = content->content.sender;
+            sender.sender_type == SenderType::external &&
+            (!external_sender_may_propose(*proposal) ||
+             !(config_.external_proposal_policy
+                   ? config_.external_proposal_policy(*proposal, sender.sender_index)
+                   : proposal->proposal_type() == ProposalType::remove))) {
             return Error::invalid_proposal;
         }
         auto ref = cache_proposal(*content);

@@ -45,6 +45,10 @@ struct GroupConfig {
     /// The current time in seconds since the Unix epoch, for KeyPackage lifetimes (§7.3): an
     /// Add of a KeyPackage outside its lifetime is refused. Unset: the system clock.
     std::function<std::uint64_t()> clock;
+    /// Which proposals of an external sender (by its index in the external_senders extension)
+    /// this member accepts, within what §12.1.8.1 allows. Unset: only Remove — Wardline's
+    /// server may take a device out of a group, never put one in.
+    std::function<bool(const Proposal&, std::uint32_t sender_index)> external_proposal_policy;
     /// External pre-shared keys by psk_id.
     std::map<Bytes, Bytes> external_psks;
     RatchetLimits ratchet_limits;

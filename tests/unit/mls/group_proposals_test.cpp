@@ -199,6 +199,31 @@ TEST(GroupProposals, ExternalProposalsFromOutsideTheListOrForgedAreRefused) {
     EXPECT_TRUE(out.effect.removed.empty());
 }
 
+TEST(GroupProposals, TheServerMayRemoveButNotAddUnlessTheApplicationAllowsIt) {
+    Ward w;
+    const KeyPackageBundle mallory = device("mallory");
+    const MLSMessage add =
+        make_external_proposal(suite(), w.members[0].group_id(), w.members[0].epoch(), 0,
+                               Proposal{Add{mallory.key_package}}, w.server.private_key)
+            .value();
+    EXPECT_EQ(w.members[0].process(wire(add)).error(), Error::invalid_proposal);
+    EXPECT_TRUE(w.members[0].commit({}).value().effect.added.empty());
+
+    Ward permissive;
+    GroupConfig config;
+    config.external_proposal_policy = [](const Proposal& p, std::uint32_t sender) {
+        return sender == 0 && p.proposal_type() == ProposalType::add;
+    };
+    Group bob = Group::restore(permissive.members[1].serialize_state().value(), config).value();
+    const KeyPackageBundle dave = device("dave");
+    const MLSMessage add_dave =
+        make_external_proposal(suite(), bob.group_id(), bob.epoch(), 0,
+                               Proposal{Add{dave.key_package}}, permissive.server.private_key)
+            .value();
+    ASSERT_TRUE(bob.process(wire(add_dave)));
+    EXPECT_EQ(bob.commit({}).value().effect.added.size(), 1u);
+}
+
 TEST(GroupProposals, AGroupWithoutExternalSendersRefusesTheServer) {
     Ward w(false);
     EXPECT_EQ(w.members[0].process(wire(w.external_remove(1))).error(), Error::invalid_sender);
