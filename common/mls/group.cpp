@@ -130,6 +130,7 @@ Result<Group> Group::join(const CipherSuite& cs, const Welcome& welcome,
     if (!equal_constant_time(*tree_hash, context.tree_hash)) return Error::invalid_tree;
     if (auto ok = group_tree->verify_parent_hashes(cs); !ok) return ok.error();
     if (auto ok = check_unique_keys(*group_tree); !ok) return ok.error();
+    if (auto ok = check_capabilities(cs, *group_tree, context.extensions); !ok) return ok.error();
     std::optional<tm::LeafIndex> me;
     for (std::uint32_t i = 0; i < group_tree->leaf_count().value(); ++i) {
         const LeafNode* leaf = group_tree->leaf(tm::LeafIndex{i});

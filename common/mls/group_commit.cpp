@@ -103,6 +103,7 @@ Result<Group::Applied> Group::apply_proposals(
     }
     for (const KeyPackage* kp : adds) out.added.emplace_back(out.tree.add_leaf(kp->leaf_node), kp);
     if (!check_unique_keys(out.tree)) return Error::invalid_proposal;
+    if (auto ok = check_capabilities(*cs_, out.tree, out.extensions); !ok) return ok.error();
     return out;
 }
 
@@ -256,6 +257,9 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
             return ok.error();
         }
         if (!check_unique_keys(next.tree_)) return Error::invalid_update_path;
+        if (auto ok = check_capabilities(*cs_, next.tree_, context.extensions); !ok) {
+            return ok.error();
+        }
         auto tree_hash = next.tree_.root_tree_hash(*cs_);
         if (!tree_hash) return tree_hash.error();
         context.tree_hash = std::move(*tree_hash);

@@ -16,4 +16,13 @@ Result<void> validate_key_package(const CipherSuite& cs, const KeyPackage& key_p
 /// invalid_tree otherwise.
 Result<void> check_unique_keys(const GroupTree& tree);
 
+/// §7.2, §7.3, §11.1 for every leaf of the tree, given the GroupContext's extensions: a leaf
+/// lists in its capabilities the mls10 version, the group's cipher suite, every credential type
+/// in use in the group, the types of its own extensions, and whatever the required_capabilities
+/// extension asks; the default extension types (1–5) and proposal types (1–7) count as listed
+/// (§13.4). invalid_key_package otherwise; codec errors for a malformed
+/// required_capabilities.
+Result<void> check_capabilities(const CipherSuite& cs, const GroupTree& tree,
+                                const std::vector<Extension>& group_extensions);
+
 }  // namespace wardline::mls

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 
 namespace wardline::mls {
 namespace {
@@ -222,6 +223,59 @@ TEST(GroupProposals, TheServerMayRemoveButNotAddUnlessTheApplicationAllowsIt) {
             .value();
     ASSERT_TRUE(bob.process(wire(add_dave)));
     EXPECT_EQ(bob.commit({}).value().effect.added.size(), 1u);
+}
+
+// The KeyPackage re-signed after its leaf's capabilities were changed.
+KeyPackageBundle with_capabilities(KeyPackageBundle b,
+                                   const std::function<void(Capabilities&)>& f) {
+    f(b.key_package.leaf_node.capabilities);
+    LeafNode& leaf = b.key_package.leaf_node;
+    leaf.signature = sign_with_label(suite(), b.signature_private_key, "LeafNodeTBS",
+                                     leaf_node_tbs(leaf, {}, 0).value())
+                         .value();
+    b.key_package.signature = sign_with_label(suite(), b.signature_private_key, "KeyPackageTBS",
+                                              key_package_tbs(b.key_package).value())
+                                  .value();
+    return b;
+}
+
+Extension required_extension_types(std::vector<std::uint16_t> types) {
+    Writer w;
+    w.vector_of([&](Writer& out) {
+         for (const std::uint16_t t : types) out.u16(t);
+     }).value();
+    w.vector({}).value();  // proposal types
+    w.vector({}).value();  // credential types
+    return Extension{kExtensionRequiredCapabilities, w.take()};
+}
+
+TEST(GroupProposals, CapabilitiesAreChecked) {
+    Ward w;
+    // A device that does not list the group's cipher suite, or the basic credential in use.
+    const KeyPackageBundle no_suite =
+        with_capabilities(device("dave"), [](Capabilities& c) { c.cipher_suites = {kSuite1}; });
+    const Proposal add_no_suite{Add{no_suite.key_package}};
+    EXPECT_EQ(w.members[0].commit({&add_no_suite, 1}).error(), Error::invalid_key_package);
+    const KeyPackageBundle no_basic =
+        with_capabilities(device("erin"), [](Capabilities& c) { c.credentials = {2}; });
+    const Proposal add_no_basic{Add{no_basic.key_package}};
+    EXPECT_EQ(w.members[0].commit({&add_no_basic, 1}).error(), Error::invalid_key_package);
+
+    // Requiring an extension type nobody lists is refused; once every member lists it (here: a
+    // group of one whose creator does), a new member must list it too.
+    const Proposal require_custom{GroupContextExtensions{{required_extension_types({0x0a0a})}}};
+    EXPECT_EQ(w.members[0].commit({&require_custom, 1}).error(), Error::invalid_key_package);
+    const KeyPackageBundle creator =
+        with_capabilities(device("frank"), [](Capabilities& c) { c.extensions.push_back(0x0a0a); });
+    Group g = Group::create(suite(), to_bytes("ward-9"), creator, {},
+                            {required_extension_types({0x0a0a})})
+                  .value();
+    const KeyPackageBundle lists_it =
+        with_capabilities(device("gina"), [](Capabilities& c) { c.extensions.push_back(0x0a0a); });
+    const Proposal add_lists_it{Add{lists_it.key_package}};
+    EXPECT_TRUE(g.commit({&add_lists_it, 1}));
+    const Proposal add_plain{Add{device("hank").key_package}};
+    EXPECT_EQ(g.commit({&add_plain, 1}).error(), Error::invalid_key_package);
 }
 
 TEST(GroupProposals, AGroupWithoutExternalSendersRefusesTheServer) {
