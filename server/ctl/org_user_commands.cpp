@@ -99,8 +99,10 @@ int user_create(const CliArgs& a, std::ostream& out, std::ostream& err) {
                "compliance_officer\n";
         return 2;
     }
-    if (display->empty() || display->size() > 200) {
-        err << "user create: --display-name must be 1..200 characters\n";
+    if (const std::string rule =
+            identity::Credentials::check_profile_text(*display, "--display-name", 200, true);
+        !rule.empty()) {
+        err << "user create: " << rule << '\n';
         return 2;
     }
     const identity::Credentials creds("", kArgonOps, kArgonMemory, "Wardline");

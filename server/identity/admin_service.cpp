@@ -32,6 +32,26 @@ std::optional<std::string> optional_string(const json& body, const char* key) {
     return it->get<std::string>();
 }
 
+/// The profile fields present in a users.create or users.update body, checked as text shown to
+/// colleagues (Credentials::check_profile_text): empty if they are fine, else the rule broken.
+std::string profile_problem(const json& body) {
+    struct Field {
+        const char* key;
+        const char* name;
+        bool required;
+    };
+    for (const Field f : {Field{"display_name", "the display name", true},
+                          Field{"department", "the department", false},
+                          Field{"job_title", "the job title", false}}) {
+        if (auto text = optional_string(body, f.key)) {
+            if (std::string rule = Credentials::check_profile_text(*text, f.name, 200, f.required);
+                !rule.empty())
+                return rule;
+        }
+    }
+    return "";
+}
+
 /// A PostgreSQL text array literal of names that the schema limits to 1..64 characters; each
 /// is quoted and escaped, so no name can break out of its element.
 std::string text_array(const json& names) {
@@ -173,6 +193,7 @@ boost::asio::awaitable<Outcome> AdminService::list(json body, BoundSession calle
 boost::asio::awaitable<Outcome> AdminService::create(json body, BoundSession caller, std::string source) {
     const auto forms = credentials_.username_forms(body.at("username").get<std::string>());
     if (const auto* rule = std::get_if<std::string>(&forms)) co_return Failure{Errc::bad_request, *rule};
+    if (std::string rule = profile_problem(body); !rule.empty()) co_return Failure{Errc::bad_request, rule};
     const auto& names = std::get<Credentials::UsernameForms>(forms);
     const std::string typed = body.at("username").get<std::string>();
     const std::string one_time = credentials_.new_one_time_password();
@@ -231,6 +252,9 @@ boost::asio::awaitable<Outcome> AdminService::change(std::string type, json body
     if (type == "users.reset_mfa") ends = EndReason::credentials_reset;
     if (ends && user_id == caller.user_id)
         co_return Failure{Errc::conflict, "you cannot do this to your own account"};
+    if (type == "users.update") {
+        if (std::string rule = profile_problem(body); !rule.empty()) co_return Failure{Errc::bad_request, rule};
+    }
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
     std::string refusal;

@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 #include <sodium.h>
 #include <unicode/ucasemap.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
@@ -279,6 +280,40 @@ std::variant<Credentials::UsernameForms, std::string> Credentials::username_form
     if (U_FAILURE(ec)) return std::string("a username must be valid UTF-8");
     skeleton.resize(static_cast<std::size_t>(sk));
     return UsernameForms{*canonical, skeleton};
+}
+
+std::string Credentials::check_profile_text(std::string_view text, std::string_view field,
+                                            std::size_t max_code_points, bool required) {
+    const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+    const auto len = static_cast<int32_t>(std::min<std::size_t>(text.size(), INT32_MAX));
+    std::size_t count = 0;
+    bool visible = false;
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(p, i, len, c);
+        if (c < 0) return std::string(field) + " must be valid UTF-8 text";
+        ++count;
+        switch (u_charType(c)) {
+            case U_CONTROL_CHAR:
+            case U_FORMAT_CHAR:
+            case U_LINE_SEPARATOR:
+            case U_PARAGRAPH_SEPARATOR:
+            case U_PRIVATE_USE_CHAR:
+            case U_UNASSIGNED:
+            case U_SURROGATE:
+                return std::string(field) +
+                       " must not contain invisible, control or text-direction characters";
+            default:
+                break;
+        }
+        visible = visible || !u_isUWhiteSpace(c);
+    }
+    if (count > max_code_points) {
+        return std::string(field) + " has at most " + std::to_string(max_code_points) +
+               " characters";
+    }
+    if (required && !visible) return std::string(field) + " must not be blank";
+    return "";
 }
 
 std::string Credentials::check_new_password(std::string_view password, std::string_view username,

@@ -34,6 +34,16 @@ public:
     };
     std::variant<UsernameForms, std::string> username_forms(std::string_view typed) const;
 
+    /// Empty if `text` may be shown as a colleague's `field` (display name, department, job
+    /// title), else the rule it breaks, in words for the administrator: valid UTF-8, at most
+    /// `max_code_points`, at least one visible character if `required`, and none of the
+    /// characters that let a name look like another or reorder what is shown around it —
+    /// controls, format characters (bidirectional overrides and isolates, zero-width
+    /// characters, the byte-order mark), line and paragraph separators, private-use and
+    /// unassigned code points.
+    static std::string check_profile_text(std::string_view text, std::string_view field,
+                                          std::size_t max_code_points, bool required);
+
     /// Empty if `password` may be set, else the rule it breaks, in words for the user.
     std::string check_new_password(std::string_view password, std::string_view username,
                                    std::string_view org_name, bool privileged) const;

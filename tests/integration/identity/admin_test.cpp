@@ -56,6 +56,31 @@ TEST_F(Admin, ConfusableAndDuplicateUsernamesAreRefused) {
     EXPECT_EQ(count("SELECT count(*) FROM users WHERE username_canonical IN ('paul', 'valid.name')"), 1);
 }
 
+TEST_F(Admin, DisplayNamesThatCouldSpoofAColleagueAreRefused) {
+    auto ws = logged_in(admin_);
+    ASSERT_EQ(ws->request("users.create", {{"username", "dr.adams"}, {"display_name", "Dr Adams"}, {"roles", {"physician"}}})
+                  .value("status", ""),
+              "ok");
+    // A right-to-left override makes "Dr Adams (ICU)" render differently from how it is stored;
+    // a zero-width space makes a second "Dr Adams" that is not equal to the first.
+    for (const std::string& bad : {std::string("Dr \u202eAdams"), std::string("Dr\u200b Adams"),
+                                  std::string("Dr Adams\n(ICU)"), std::string("\u2066Dr Adams\u2069"),
+                                  std::string("   ")}) {
+        const json r = ws->request("users.create", {{"username", "mallory"}, {"display_name", bad}, {"roles", {"nurse"}}});
+        EXPECT_EQ(error_code(r), "bad_request") << r.dump();
+    }
+    const json bad_dept = ws->request("users.create", {{"username", "mallory"}, {"display_name", "Mallory"},
+                                                       {"department", "ICU\u202e"}, {"roles", {"nurse"}}});
+    EXPECT_EQ(error_code(bad_dept), "bad_request");
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE username_canonical = 'mallory'"), 0);
+    // Updates follow the same rule and leave the name as it was.
+    const std::string id = ws->request("users.list", {{"query", "dr.adams"}})["body"]["users"][0]["id"];
+    EXPECT_EQ(error_code(ws->request("users.update", {{"user_id", id}, {"display_name", "Dr\u200dAdams"}})), "bad_request");
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE display_name = 'Dr Adams'"), 1);
+    // Names in any script are fine.
+    EXPECT_EQ(ws->request("users.update", {{"user_id", id}, {"display_name", "Д-р Адамс / 亚当斯医生"}}).value("status", ""), "ok");
+}
+
 TEST_F(Admin, SuspendingAUserEndsTheirLiveConnectionWithinASecond) {
     TestUser u = enroll("General", "dr.quinn", "physician");
     auto victim = logged_in(u);

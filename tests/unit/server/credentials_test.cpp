@@ -143,6 +143,26 @@ TEST_F(CredentialsTest, UsernamesAreCanonicalAndConfusablesShareASkeleton) {
     EXPECT_FALSE(c.canonical_username("x"));
 }
 
+TEST(ProfileText, RefusesInvisibleControlAndDirectionCharacters) {
+    const auto check = [](std::string_view text) {
+        return Credentials::check_profile_text(text, "the display name", 20, true);
+    };
+    EXPECT_EQ(check("Dr Adams"), "");
+    EXPECT_EQ(check("Schwester Jürgens"), "");
+    EXPECT_EQ(check("د. أحمد"), "");  // right-to-left script itself is fine
+    for (const char* bad : {"Dr \u202eAdams", "Dr\u200bAdams", "Dr\u200dAdams", "\ufeffDr Adams",
+                            "Dr\tAdams", "Dr\u2028Adams", "Dr \u2067Adams\u2069", "Dr\u00adAdams",
+                            "Dr \ue000"}) {
+        EXPECT_NE(check(bad), "") << bad;
+    }
+    EXPECT_EQ(check("\xff\xfe"), "the display name must be valid UTF-8 text");
+    EXPECT_EQ(check("  "), "the display name must not be blank");
+    EXPECT_EQ(check(""), "the display name must not be blank");
+    EXPECT_EQ(Credentials::check_profile_text("", "the job title", 20, false), "");
+    EXPECT_EQ(check("ééééééééééééééééééééé"), "the display name has at most 20 characters");
+    EXPECT_EQ(check("éééééééééééééééééééé"), "");  // 20 code points, 40 bytes
+}
+
 TEST_F(CredentialsTest, SealedSecretsOpenOnlyWithTheirKeyAndAssociatedData) {
     auto c = make();
     const Bytes secret = bytes("top secret totp seed");
