@@ -70,6 +70,8 @@ std::string_view to_string(Error e) noexcept {
             return "invalid_wire_format";
         case Error::invalid_sender:
             return "invalid_sender";
+        case Error::missing_external_pub:
+            return "missing_external_pub";
     }
     return "unknown";
 }

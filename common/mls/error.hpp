@@ -64,8 +64,8 @@ enum class Error {
     /// Group: a commit that is malformed as a whole (no path where one is required, content
     /// that is not a commit, the member's own commit coming back).
     invalid_commit,
-    /// Group: a feature of RFC 9420 the library does not implement yet (ReInit, external
-    /// commits and senders), refused rather than mishandled.
+    /// Group: a feature of RFC 9420 the library does not implement yet (ReInit, proposals from
+    /// new_member_proposal senders), refused rather than mishandled.
     unsupported,
     /// Structures: an enumerated field that selects what follows (wire_format, content_type,
     /// sender_type, proposal_type, credential_type, node_type, psktype, leaf_node_source,
@@ -93,7 +93,11 @@ enum class Error {
     invalid_wire_format,
     /// Framing: a sender that cannot send this content (§6.1: external senders and new members
     /// only propose or commit as their type allows; §6.3.2: a PrivateMessage's sender is a member).
+    /// Group: an external commit whose joiner the member's external_join_policy refuses.
     invalid_sender,
+    /// Group::join_external: the GroupInfo has no external_pub extension (RFC 9420 §12.4.3.2),
+    /// so there is no key to derive the external init secret with.
+    missing_external_pub,
 };
 
 /// Stable name of an error value, e.g. "non_minimal_varint"; "unknown" for out-of-range values.

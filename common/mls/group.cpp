@@ -112,41 +112,14 @@ Result<Group> Group::join(const CipherSuite& cs, const Welcome& welcome,
     auto info = open_group_info(cs, welcome, *welcome_key_secret);
     if (!info) return info.error();
     const GroupContext& context = info->group_context;
-    if (context.version != ProtocolVersion::mls10 || context.cipher_suite != cs.id()) {
-        return Error::invalid_value;
-    }
-
-    // §12.4.3.3: the tree from the ratchet_tree extension, else the one given.
-    if (const Extension* ext = find_extension(info->extensions, kExtensionRatchetTree)) {
-        auto nodes = deserialize_ratchet_tree(ext->extension_data);
-        if (!nodes) return nodes.error();
-        tree = std::move(*nodes);
-    }
-    if (!tree) return Error::invalid_tree;
-    auto group_tree = GroupTree::from_nodes(std::move(*tree));
+    auto group_tree = g.verified_tree(*info, std::move(tree));
     if (!group_tree) return group_tree.error();
-    auto tree_hash = group_tree->root_tree_hash(cs);
-    if (!tree_hash) return tree_hash.error();
-    if (!equal_constant_time(*tree_hash, context.tree_hash)) return Error::invalid_tree;
-    if (auto ok = group_tree->verify_parent_hashes(cs); !ok) return ok.error();
-    if (auto ok = check_unique_keys(*group_tree); !ok) return ok.error();
-    if (auto ok = check_capabilities(cs, *group_tree, context.extensions); !ok) return ok.error();
     std::optional<tm::LeafIndex> me;
     for (std::uint32_t i = 0; i < group_tree->leaf_count().value(); ++i) {
         const LeafNode* leaf = group_tree->leaf(tm::LeafIndex{i});
-        if (leaf == nullptr) continue;
-        if (!group_tree->verify_leaf_signature(cs, tm::LeafIndex{i}, context.group_id)) {
-            return Error::invalid_signature;
-        }
-        if (!g.credential_ok(*leaf)) return Error::invalid_key_package;
-        if (*leaf == bundle.key_package.leaf_node) me = tm::LeafIndex{i};
+        if (leaf != nullptr && *leaf == bundle.key_package.leaf_node) me = tm::LeafIndex{i};
     }
     if (!me) return Error::invalid_tree;
-    const LeafNode* signer = group_tree->leaf(tm::LeafIndex{info->signer});
-    if (signer == nullptr) return Error::invalid_tree;
-    if (!verify_group_info_signature(cs, *info, signer->signature_key)) {
-        return Error::invalid_signature;
-    }
 
     g.keys_ = TreePrivateKeys(*me);
     g.keys_.set(tm::NodeIndex{2 * me->value}, bundle.encryption_private_key);
@@ -191,13 +164,52 @@ Result<Group> Group::join(const CipherSuite& cs, const Welcome& welcome,
     return g;
 }
 
+Result<GroupTree> Group::verified_tree(const GroupInfo& info,
+                                       std::optional<RatchetTree> tree) const {
+    const GroupContext& context = info.group_context;
+    if (context.version != ProtocolVersion::mls10 || context.cipher_suite != cs_->id()) {
+        return Error::invalid_value;
+    }
+    // §12.4.3.3: the tree from the ratchet_tree extension, else the one given.
+    if (const Extension* ext = find_extension(info.extensions, kExtensionRatchetTree)) {
+        auto nodes = deserialize_ratchet_tree(ext->extension_data);
+        if (!nodes) return nodes.error();
+        tree = std::move(*nodes);
+    }
+    if (!tree) return Error::invalid_tree;
+    auto group_tree = GroupTree::from_nodes(std::move(*tree));
+    if (!group_tree) return group_tree.error();
+    auto tree_hash = group_tree->root_tree_hash(*cs_);
+    if (!tree_hash) return tree_hash.error();
+    if (!equal_constant_time(*tree_hash, context.tree_hash)) return Error::invalid_tree;
+    if (auto ok = group_tree->verify_parent_hashes(*cs_); !ok) return ok.error();
+    if (auto ok = check_unique_keys(*group_tree); !ok) return ok.error();
+    if (auto ok = check_capabilities(*cs_, *group_tree, context.extensions); !ok) {
+        return ok.error();
+    }
+    for (std::uint32_t i = 0; i < group_tree->leaf_count().value(); ++i) {
+        const LeafNode* leaf = group_tree->leaf(tm::LeafIndex{i});
+        if (leaf == nullptr) continue;
+        if (!group_tree->verify_leaf_signature(*cs_, tm::LeafIndex{i}, context.group_id)) {
+            return Error::invalid_signature;
+        }
+        if (!credential_ok(*leaf)) return Error::invalid_key_package;
+    }
+    const LeafNode* signer = group_tree->leaf(tm::LeafIndex{info.signer});
+    if (signer == nullptr) return Error::invalid_tree;
+    if (!verify_group_info_signature(*cs_, info, signer->signature_key)) {
+        return Error::invalid_signature;
+    }
+    return group_tree;
+}
+
 Result<Processed> Group::process(const MLSMessage& message) {
     if (message.version != ProtocolVersion::mls10) return Error::invalid_value;
     std::optional<AuthenticatedContent> content;
     if (const auto* pub = std::get_if<PublicMessage>(&message.body)) {
         if (pub->content.group_id != context_.group_id) return Error::wrong_group;
         if (pub->content.epoch != context_.epoch) return Error::wrong_epoch;
-        auto signer = signature_key_of(pub->content.sender);
+        auto signer = signature_key_of(pub->content);
         if (!signer) return signer.error();
         auto opened = unprotect_public(*cs_, *pub, context_, secrets_.membership_key, *signer);
         if (!opened) return opened.error();
@@ -240,7 +252,8 @@ Result<Processed> Group::process(const MLSMessage& message) {
     return process_commit(*content);
 }
 
-Result<Bytes> Group::signature_key_of(const Sender& sender) const {
+Result<Bytes> Group::signature_key_of(const FramedContent& content) const {
+    const Sender& sender = content.sender;
     switch (sender.sender_type) {
         case SenderType::member: {
             const LeafNode* leaf = tree_.leaf(tm::LeafIndex{sender.leaf_index});
@@ -253,8 +266,14 @@ Result<Bytes> Group::signature_key_of(const Sender& sender) const {
             if (sender.sender_index >= senders->size()) return Error::invalid_sender;
             return std::move((*senders)[sender.sender_index].signature_key);
         }
+        case SenderType::new_member_commit: {
+            // §12.4.3.2: the joiner signs with the key of the leaf its UpdatePath brings.
+            const auto* commit = std::get_if<Commit>(&content.content);
+            if (commit == nullptr) return Error::invalid_sender;
+            if (!commit->path) return Error::invalid_commit;
+            return commit->path->leaf_node.signature_key;
+        }
         case SenderType::new_member_proposal:
-        case SenderType::new_member_commit:
             break;
     }
     return Error::unsupported;

@@ -49,6 +49,10 @@ struct GroupConfig {
     /// this member accepts, within what §12.1.8.1 allows. Unset: only Remove — Wardline's
     /// server may take a device out of a group, never put one in.
     std::function<bool(const Proposal&, std::uint32_t sender_index)> external_proposal_policy;
+    /// Whether this member accepts an external commit (§12.4.3.2) by which `joiner` — the
+    /// commit's new leaf — joins the group. A refusal is invalid_sender. Unset: every external
+    /// join is accepted; credential_validator runs on the joiner's leaf either way.
+    std::function<bool(const LeafNode& joiner)> external_join_policy;
     /// External pre-shared keys by psk_id.
     std::map<Bytes, Bytes> external_psks;
     RatchetLimits ratchet_limits;
@@ -84,6 +88,10 @@ using Processed = std::variant<NewEpoch, ApplicationMessage, ProposalStored>;
 /// the state to adopt once the Delivery Service has accepted the commit.
 struct CommitOutput;
 
+/// What joining by external commit produces: the commit to send to the group and the joiner's
+/// state to adopt once the Delivery Service has accepted it.
+struct ExternalJoin;
+
 class Group {
 public:
     /// A new group of one (§11): epoch 0 with the creator's leaf from its KeyPackage.
@@ -98,10 +106,33 @@ public:
                               const KeyPackageBundle& bundle, std::optional<RatchetTree> tree,
                               GroupConfig config = {});
 
+    /// Joins by external commit (§12.4.3.2), from a GroupInfo with an external_pub extension
+    /// (see group_info()) instead of a Welcome: `tree` if the GroupInfo has no ratchet_tree
+    /// extension. Checks the GroupInfo as join() does — its signature (invalid_signature), the
+    /// tree's hash, parent hashes, leaf signatures, unique keys and credentials — except the
+    /// confirmation tag, which only members can check. The joiner's leaf (credential,
+    /// capabilities and signature key of `me`'s KeyPackage, fresh HPKE keys) goes where an Add
+    /// would put it; the commit carries one ExternalInit and an UpdatePath from that leaf.
+    /// missing_external_pub if the GroupInfo has no external_pub extension.
+    static Result<ExternalJoin> join_external(const CipherSuite& cs, const GroupInfo& info,
+                                              std::optional<RatchetTree> tree,
+                                              const KeyPackageBundle& me, GroupConfig config = {},
+                                              ByteView authenticated_data = {});
+
+    /// This epoch's GroupInfo (§12.4.3), signed by this member, as an MLSMessage: the
+    /// GroupContext, the confirmation tag of the commit that started the epoch, an external_pub
+    /// extension (§12.4.3.2) so that a new device can join by external commit and, if asked,
+    /// the ratchet_tree extension. Whoever holds it can join the group: publish it only to
+    /// those who may (Wardline: the user's own devices, through the server).
+    Result<MLSMessage> group_info(bool with_ratchet_tree = true) const;
+
     /// Processes a handshake or application message of this group (§12.4.2). Proposals are
     /// kept for the commit that references them; a commit moves the group to the next epoch.
-    /// Every refusal leaves the state as it was, except that an application message's key is
-    /// used up once the message has been read.
+    /// An external commit (§12.4.3.2) must hold exactly one ExternalInit, at most one Remove,
+    /// only inline proposals of the types ExternalInit, Remove and PreSharedKey, and an UpdatePath
+    /// (invalid_proposal, invalid_commit otherwise); external_join_policy refusing the joiner is
+    /// invalid_sender. Every refusal leaves the state as it was, except that an application
+    /// message's key is used up once the message has been read.
     Result<Processed> process(const MLSMessage& message);
 
     /// A proposal for a later commit, by any member (§12.1): Add, Remove, PreSharedKey or
@@ -166,9 +197,11 @@ private:
         bool path_required = false;
     };
 
-    Result<Bytes> signature_key_of(const Sender& sender) const;
+    Result<Bytes> signature_key_of(const FramedContent& content) const;
     Result<Bytes> cache_proposal(const AuthenticatedContent& content);
     Result<Processed> process_commit(const AuthenticatedContent& content);
+    Result<Bytes> external_init_secret(ByteView kem_output) const;
+    Result<GroupTree> verified_tree(const GroupInfo& info, std::optional<RatchetTree> tree) const;
     Result<Applied> apply_proposals(const std::vector<std::pair<Proposal, Sender>>& proposals,
                                     tree_math::LeafIndex committer) const;
     Result<Bytes> psk_secret_for(const std::vector<PreSharedKeyID>& ids) const;
@@ -195,6 +228,11 @@ struct CommitOutput {
     std::optional<MLSMessage> welcome;
     Group next;
     NewEpoch effect;
+};
+
+struct ExternalJoin {
+    MLSMessage commit;  ///< a PublicMessage from a new_member_commit sender
+    Group group;
 };
 
 }  // namespace wardline::mls

@@ -27,6 +27,35 @@ void forget_blank_keys(const GroupTree& tree, TreePrivateKeys& keys) {
     }
 }
 
+// §12.2: the proposal types an external commit may hold.
+bool external_commit_may_hold(const Proposal& proposal) noexcept {
+    return std::holds_alternative<ExternalInit>(proposal.body) ||
+           std::holds_alternative<Remove>(proposal.body) ||
+           std::holds_alternative<PreSharedKey>(proposal.body);
+}
+
+// The kem_output of an external commit (§12.4.3.2) once its proposal list follows §12.2:
+// every proposal inline, exactly one ExternalInit, at most one Remove (the joiner's old leaf);
+// and an UpdatePath. The other proposals' types are checked by apply_proposals.
+Result<Bytes> external_commit_kem_output(const Commit& commit) {
+    const ExternalInit* init = nullptr;
+    bool removes = false;
+    for (const ProposalOrRef& entry : commit.proposals) {
+        const auto* proposal = std::get_if<Proposal>(&entry.content);
+        if (proposal == nullptr) return Error::invalid_proposal;
+        if (const auto* ei = std::get_if<ExternalInit>(&proposal->body)) {
+            if (init != nullptr) return Error::invalid_proposal;
+            init = ei;
+        } else if (std::holds_alternative<Remove>(proposal->body)) {
+            if (removes) return Error::invalid_proposal;
+            removes = true;
+        }
+    }
+    if (init == nullptr) return Error::invalid_proposal;
+    if (!commit.path) return Error::invalid_commit;
+    return init->kem_output;
+}
+
 }  // namespace
 
 Result<Group::Applied> Group::apply_proposals(
@@ -41,13 +70,18 @@ Result<Group::Applied> Group::apply_proposals(
     for (const auto& [proposal, sender] : proposals) {
         if (sender.sender_type == SenderType::external) {
             if (!external_sender_may_propose(proposal)) return Error::invalid_proposal;
+        } else if (sender.sender_type == SenderType::new_member_commit) {
+            if (!external_commit_may_hold(proposal)) return Error::invalid_proposal;
         } else if (sender.sender_type != SenderType::member) {
             return Error::unsupported;
         }
         const tm::LeafIndex from{sender.leaf_index};
         if (std::holds_alternative<ReInit>(proposal.body)) return Error::unsupported;
-        if (std::holds_alternative<ExternalInit>(proposal.body)) return Error::invalid_proposal;
-        if (const auto* gce = std::get_if<GroupContextExtensions>(&proposal.body)) {
+        if (std::holds_alternative<ExternalInit>(proposal.body)) {
+            // §12.2: only in an external commit, whose processing uses it for the key schedule.
+            if (sender.sender_type != SenderType::new_member_commit) return Error::invalid_proposal;
+            out.path_required = true;
+        } else if (const auto* gce = std::get_if<GroupContextExtensions>(&proposal.body)) {
             if (extensions != nullptr) return Error::invalid_proposal;
             extensions = gce;
             out.path_required = true;
@@ -211,10 +245,27 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     const Sender& sender = auth.content.sender;
     const auto* commit = std::get_if<Commit>(&auth.content.content);
     if (commit == nullptr || !auth.auth.confirmation_tag) return Error::invalid_commit;
-    if (sender.sender_type != SenderType::member) return Error::unsupported;
-    const tm::LeafIndex committer{sender.leaf_index};
+    const bool external = sender.sender_type == SenderType::new_member_commit;
+    if (!external && sender.sender_type != SenderType::member) return Error::unsupported;
+    // An external committer has no leaf yet: it gets one once the Removes are applied.
+    tm::LeafIndex committer{external ? UINT32_MAX : sender.leaf_index};
     // Our own commit is adopted from CommitOutput::next, never processed.
     if (committer == keys_.leaf()) return Error::invalid_commit;
+    // §8.3: an external commit's epoch starts from the init secret the joiner encapsulated to
+    // this epoch's external key, not from this epoch's init_secret.
+    Bytes init_secret = secrets_.init_secret;
+    if (external) {
+        auto kem_output = external_commit_kem_output(*commit);
+        if (!kem_output) return kem_output.error();
+        const LeafNode& joiner = commit->path->leaf_node;
+        if (!credential_ok(joiner)) return Error::invalid_key_package;
+        if (config_.external_join_policy && !config_.external_join_policy(joiner)) {
+            return Error::invalid_sender;
+        }
+        auto secret = external_init_secret(*kem_output);
+        if (!secret) return secret.error();
+        init_secret = std::move(*secret);
+    }
 
     std::vector<std::pair<Proposal, Sender>> resolved;
     std::set<Bytes> referenced;
@@ -232,9 +283,12 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     auto applied = apply_proposals(resolved, committer);
     if (!applied) return applied.error();
     if (applied->path_required && !commit->path) return Error::invalid_commit;
+    // §12.4.3.2: the joiner's leaf goes where an Add would put it, after the Removes.
+    if (external) committer = applied->tree.add_leaf(commit->path->leaf_node);
 
     NewEpoch effect{context_.epoch + 1, {}, applied->removed, applied->updated, false};
     for (const auto& added : applied->added) effect.added.push_back(added.first);
+    if (external) effect.added.push_back(committer);
     // Removed, even if an Add of the same commit has refilled the leaf.
     if (std::find(applied->removed.begin(), applied->removed.end(), keys_.leaf()) !=
         applied->removed.end()) {
@@ -279,6 +333,7 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     auto confirmed = confirmed_transcript_hash(*cs_, interim_transcript_hash_, auth);
     if (!confirmed) return confirmed.error();
     context.confirmed_transcript_hash = *confirmed;
+    next.secrets_.init_secret = std::move(init_secret);
     if (auto ok = next.enter_epoch(std::move(context), commit_secret, *psk_secret, nullptr); !ok) {
         return ok.error();
     }
