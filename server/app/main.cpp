@@ -6,6 +6,7 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/delivery/key_package_service.hpp"
 #include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
 #include "server/identity/auth_service.hpp"
@@ -112,8 +113,9 @@ int main(int argc, char** argv) {
             pool, workers, sessions, credentials,
             {config.identity.login_burst, config.identity.login_per_minute});
         server::identity::AdminService admin(pool, workers, sessions, credentials);
+        server::delivery::KeyPackageService key_packages(pool, workers, sessions);
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
-                                      expected_schema_version());
+                                      key_packages, expected_schema_version());
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

@@ -445,6 +445,11 @@ boost::asio::awaitable<Outcome> AdminService::revoke(std::string type, json body
             auto ended = co_await l.query(sql::sessions_end_for_device(), std::move(end));
             if (!ended) co_return ended.error();
             n.details["sessions_ended"] = ended->rows();
+            // Nobody may add a revoked device to a group: its KeyPackages go too.
+            PgParams drop{id};
+            auto dropped = co_await l.query(admin_sql::key_packages_delete_for_device(), std::move(drop));
+            if (!dropped) co_return dropped.error();
+            n.details["key_packages_deleted"] = dropped->affected_rows();
         }
         auto writing = write_audit(l, std::move(n));
         co_return co_await std::move(writing);

@@ -6,6 +6,7 @@
 namespace wardline::server::identity::admin_sql {
 
 inline storage::Statement device_revoke() { return storage::statement("device_revoke"); }
+inline storage::Statement key_packages_delete_for_device() { return storage::statement("key_packages_delete_for_device"); }
 inline storage::Statement org_policy_get() { return storage::statement("org_policy_get"); }
 inline storage::Statement org_policy_set() { return storage::statement("org_policy_set"); }
 inline storage::Statement recovery_codes_clear() { return storage::statement("recovery_codes_clear"); }

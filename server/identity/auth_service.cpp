@@ -120,7 +120,8 @@ void AuthService::bind(ConnectionAuth& auth, BoundSession session) {
     session.idle_deadline = now + session.idle_timeout;
     session.last_persisted = now;
     auth.registry_handle = sessions_.bind(session.session_id, session.user_id, session.device_id,
-                                          auth.on_end ? auth.on_end : SessionEndFn([](auto&, auto) {}));
+                                          auth.on_end ? auth.on_end : SessionEndFn([](auto&, auto) {}),
+                                          auth.on_event);
     auth.session = std::move(session);
     auth.pending.reset();
 }

@@ -2,6 +2,8 @@
 #pragma once
 // What one connection holds about who is on the other end: nothing, a login in progress, or
 // a session. Owned by the connection and touched only on its strand, so it needs no lock.
+#include <nlohmann/json_fwd.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -74,6 +76,11 @@ std::string_view to_string(EndReason r) noexcept;
 /// implementation posts to its own strand.
 using SessionEndFn = std::function<void(const std::string& session_id, EndReason)>;
 
+/// Pushes an event (its type and body, as proto/wardline.schema.json "events" defines them) to
+/// a connection. Called from any thread; the connection's implementation posts to its own
+/// strand, and drops the event if the connection no longer holds a session.
+using ConnectionEventFn = std::function<void(const std::string& event, const nlohmann::json& body)>;
+
 class ConnectionAuth {
 public:
     /// A pending login times out after this long.
@@ -87,6 +94,8 @@ public:
     std::string source_address;
     /// Set by the connection: how the SessionRegistry reaches it.
     SessionEndFn on_end;
+    /// Set by the connection: how the SessionRegistry pushes events to it.
+    ConnectionEventFn on_event;
     /// SessionRegistry handle of the bound session; 0 when none.
     std::uint64_t registry_handle = 0;
     /// The connection has closed: a login step still running must not bind a session to it.

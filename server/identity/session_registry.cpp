@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/identity/session_registry.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <utility>
 #include <vector>
 
@@ -22,11 +24,12 @@ std::string_view to_string(EndReason r) noexcept {
 }
 
 std::uint64_t SessionRegistry::bind(std::string session_id, std::string user_id,
-                                    std::string device_id, EndFn on_end) {
+                                    std::string device_id, EndFn on_end, EventFn on_event) {
     std::lock_guard lock(mutex_);
     const auto handle = next_++;
     bindings_.emplace(handle, Binding{std::move(session_id), std::move(user_id),
-                                      std::move(device_id), std::move(on_end)});
+                                      std::move(device_id), std::move(on_end),
+                                      std::move(on_event)});
     return handle;
 }
 
@@ -69,6 +72,19 @@ std::size_t SessionRegistry::end_user(const std::string& user_id, EndReason reas
 
 std::size_t SessionRegistry::end_device(const std::string& device_id, EndReason reason) {
     return end_where([&](const Binding& b) { return b.device_id == device_id; }, reason);
+}
+
+std::size_t SessionRegistry::notify_device(const std::string& device_id, const std::string& event,
+                                           const nlohmann::json& body) {
+    std::vector<EventFn> targets;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [handle, b] : bindings_)
+            if (b.device_id == device_id && b.on_event) targets.push_back(b.on_event);
+    }
+    // Outside the lock, as in end_where().
+    for (auto& fn : targets) fn(event, body);
+    return targets.size();
 }
 
 std::size_t SessionRegistry::size() const {

@@ -19,9 +19,11 @@ namespace wardline::server::identity {
 class SessionRegistry {
 public:
     using EndFn = SessionEndFn;
+    using EventFn = ConnectionEventFn;
 
     /// Registers a connection bound to a session. Returns a handle for unbind().
-    std::uint64_t bind(std::string session_id, std::string user_id, std::string device_id, EndFn on_end);
+    std::uint64_t bind(std::string session_id, std::string user_id, std::string device_id,
+                       EndFn on_end, EventFn on_event = {});
     void unbind(std::uint64_t handle);
 
     /// Tells every connection bound to the session(s) that it ended, and forgets them.
@@ -31,6 +33,11 @@ public:
                          const std::optional<std::string>& except_session = std::nullopt);
     std::size_t end_device(const std::string& device_id, EndReason reason);
 
+    /// Pushes an event to every connection of this process bound to a session of the device
+    /// (e.g. key_packages.low). Returns the number of connections told.
+    std::size_t notify_device(const std::string& device_id, const std::string& event,
+                              const nlohmann::json& body);
+
     std::size_t size() const;
 
 private:
@@ -39,6 +46,7 @@ private:
         std::string user_id;
         std::string device_id;
         EndFn on_end;
+        EventFn on_event;
     };
     template <class Pred>
     std::size_t end_where(Pred pred, EndReason reason);

@@ -26,6 +26,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <string_view>
 #include <variant>
 
 namespace wardline::server {
@@ -86,6 +87,13 @@ public:
             if (auto s = weak.lock())
                 asio::dispatch(s->ws_.get_executor(),
                                [s, session_id, reason] { s->on_session_ended(session_id, reason); });
+        };
+        self->auth_.on_event = [weak](const std::string& event, const nlohmann::json& body) {
+            if (auto s = weak.lock())
+                asio::dispatch(s->ws_.get_executor(), [s, event, body] {
+                    // Events of a session go only to a connection that still holds one.
+                    if (s->auth_.session) s->send_event(event, body);
+                });
         };
 
         self->send_event("system.welcome", {{"protocol", self->ctx_.protocol.version()},
@@ -246,7 +254,7 @@ private:
         send(proto::encode_error(id, code, message));
     }
 
-    void send_event(const char* event, const nlohmann::json& body) {
+    void send_event(std::string_view event, const nlohmann::json& body) {
         send(proto::encode_event(event, ++event_seq_, body));
     }
 

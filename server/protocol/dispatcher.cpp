@@ -4,6 +4,7 @@
 #include "common/core/log.hpp"
 #include "common/proto/protocol.hpp"
 #include "server/authz/request_policy.hpp"
+#include "server/delivery/key_package_service.hpp"
 #include "server/identity/admin_service.hpp"
 #include "server/identity/auth_service.hpp"
 #include "server/concurrency/worker_pool.hpp"
@@ -18,9 +19,9 @@ namespace wardline::server {
 Dispatcher::Dispatcher(const proto::Protocol& protocol, const Limits& limits,
                        storage::PgPool& pool, WorkerPool& workers,
                        identity::AuthService& auth, identity::AdminService& admin,
-                       int expected_schema_version)
+                       delivery::KeyPackageService& key_packages, int expected_schema_version)
     : protocol_(protocol), limits_(limits), pool_(pool), workers_(workers), auth_(auth),
-      admin_(admin), expected_schema_version_(expected_schema_version) {}
+      admin_(admin), key_packages_(key_packages), expected_schema_version_(expected_schema_version) {}
 
 boost::asio::awaitable<Outcome> Dispatcher::dispatch(proto::Request request, RequestContext& ctx) {
     // The codec has already checked the type and the body against proto/wardline.schema.json.
@@ -48,6 +49,10 @@ boost::asio::awaitable<Outcome> Dispatcher::route(proto::Request& request, Reque
     if (type.starts_with("users.") || type.starts_with("devices.") || type.starts_with("sessions.") ||
         type.starts_with("audit.") || type.starts_with("org.")) {
         auto handled = admin_.handle(request.type, request.body, ctx.auth);
+        co_return co_await std::move(handled);
+    }
+    if (type.starts_with("key_packages.")) {
+        auto handled = key_packages_.handle(request.type, request.body, ctx.auth);
         co_return co_await std::move(handled);
     }
     co_return Failure{Errc::unknown_type, "no handler for this request type"};

@@ -21,6 +21,9 @@ namespace wardline::server::identity {
 class AuthService;
 class AdminService;
 }
+namespace wardline::server::delivery {
+class KeyPackageService;
+}
 
 namespace wardline::server {
 
@@ -40,7 +43,7 @@ public:
     /// `workers` runs CPU-heavy steps of handlers (password hashing, from issue #3 on).
     Dispatcher(const proto::Protocol& protocol, const Limits& limits, storage::PgPool& pool,
                WorkerPool& workers, identity::AuthService& auth, identity::AdminService& admin,
-               int expected_schema_version);
+               delivery::KeyPackageService& key_packages, int expected_schema_version);
 
     /// Authorizes the request by its row in server/authz/request_policy.cpp (deny by
     /// default), then runs its handler.
@@ -69,6 +72,7 @@ private:
     WorkerPool& workers_;
     identity::AuthService& auth_;
     identity::AdminService& admin_;
+    delivery::KeyPackageService& key_packages_;
     int expected_schema_version_;
 };
 

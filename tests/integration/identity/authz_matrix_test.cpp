@@ -36,6 +36,10 @@ const std::map<std::string, json>& examples() {
         {"auth.mfa_verify", {{"code", "123456"}}},
         {"auth.resume", json::object()},
         {"devices.revoke", {{"device_id", "$DEVICE"}}},
+        {"key_packages.claim", {{"user_id", "$USER"}}},
+        {"key_packages.status", json::object()},
+        // Not a KeyPackage: bad_request once authorized (tests/integration/delivery has real ones).
+        {"key_packages.upload", {{"key_packages", {"AAAA"}}}},
         {"org.get_policy", json::object()},
         {"org.set_policy", {{"lockout_threshold", 10}}},
         {"sessions.revoke", {{"session_id", "$SESSION"}}},

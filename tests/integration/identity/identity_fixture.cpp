@@ -35,6 +35,19 @@ std::string random_device_key() {
     return out;
 }
 
+void new_device_key(TestUser& user) {
+    unsigned char seed[crypto_sign_SEEDBYTES];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    randombytes_buf(seed, sizeof seed);
+    crypto_sign_seed_keypair(pk, sk, seed);
+    sodium_memzero(sk, sizeof sk);
+    char out[sodium_base64_ENCODED_LEN(sizeof pk, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(out, sizeof out, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
+    user.device_key = out;
+    user.device_seed.assign(seed, seed + sizeof seed);
+}
+
 void IdentityFixture::SetUp() {
     ServerFixture::SetUp();
     if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
@@ -78,7 +91,7 @@ TestUser IdentityFixture::enroll(const std::string& org, const std::string& user
     TestUser u;
     u.org = org;
     u.username = username;
-    u.device_key = random_device_key();
+    new_device_key(u);
     const std::string one_time = create_user(org, username, role);
     u.password = "tranquil meadow lantern " + std::to_string(randombytes_uniform(1000000));
     auto ws = connect();

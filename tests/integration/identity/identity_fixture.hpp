@@ -26,6 +26,7 @@ struct TestUser {
     std::vector<std::uint8_t> totp_secret;
     std::vector<std::string> recovery_codes;
     std::string device_key;  ///< base64 Ed25519 public key of the test "installation"
+    std::vector<std::uint8_t> device_seed;  ///< its private key (the 32-byte Ed25519 seed)
     std::string device_id;
     std::string token;
 };
@@ -36,6 +37,9 @@ std::string totp_now(const std::vector<std::uint8_t>& secret, int offset_steps =
 std::vector<std::uint8_t> base32_secret(const std::string& text);
 /// A random base64 32-byte key standing in for a device identity key.
 std::string random_device_key();
+/// A fresh Ed25519 identity key of a test installation: `user.device_key` (base64 public key)
+/// and `user.device_seed` (private), for tests that sign as the device (MLS KeyPackages).
+void new_device_key(TestUser& user);
 
 class IdentityFixture : public ServerFixture {
 protected:
