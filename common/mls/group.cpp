@@ -286,6 +286,29 @@ Result<MLSMessage> Group::propose(Proposal proposal, ByteView authenticated_data
         return Error::invalid_proposal;
     }
     if (std::holds_alternative<ReInit>(proposal.body)) return Error::unsupported;
+    return publish_proposal(std::move(proposal), authenticated_data);
+}
+
+Result<MLSMessage> Group::propose_update(ByteView authenticated_data) {
+    const tm::LeafIndex me = keys_.leaf();
+    LeafNode leaf = *tree_.leaf(me);
+    KeyPair fresh = cs_->kem().generate_key_pair();
+    leaf.encryption_key = fresh.public_key;
+    leaf.leaf_node_source = LeafNodeSource::update;
+    leaf.parent_hash.clear();
+    leaf.lifetime = {};
+    auto tbs = leaf_node_tbs(leaf, context_.group_id, me.value);
+    if (!tbs) return tbs.error();
+    auto signature = sign_with_label(*cs_, signature_private_key_, "LeafNodeTBS", *tbs);
+    if (!signature) return signature.error();
+    leaf.signature = std::move(*signature);
+    auto message = publish_proposal(Proposal{Update{std::move(leaf)}}, authenticated_data);
+    if (!message) return message.error();
+    pending_leaf_keys_.insert_or_assign(std::move(fresh.public_key), std::move(fresh.private_key));
+    return message;
+}
+
+Result<MLSMessage> Group::publish_proposal(Proposal proposal, ByteView authenticated_data) {
     const Sender self{SenderType::member, keys_.leaf().value, 0};
     // Refused now rather than at the commit: the proposal must be valid on its own.
     if (auto ok = apply_proposals({{proposal, self}}, tm::LeafIndex{UINT32_MAX}); !ok) {
@@ -384,6 +407,7 @@ Result<void> Group::enter_epoch(GroupContext context, ByteView commit_secret, By
     secret_tree_ = std::move(*tree);
     context_ = std::move(context);
     proposals_.clear();
+    pending_leaf_keys_.clear();
     resumption_psks_.insert_or_assign(context_.epoch, secrets_.resumption_psk);
     while (resumption_psks_.size() > config_.resumption_psks_kept) {
         resumption_psks_.erase(resumption_psks_.begin());

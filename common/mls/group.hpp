@@ -142,6 +142,11 @@ public:
     /// a member updates itself with commit({}).
     Result<MLSMessage> propose(Proposal proposal, ByteView authenticated_data = {});
 
+    /// An Update proposal (§12.1.2) for this member's own leaf: a fresh HPKE key, to be applied
+    /// by another member's commit (a member's own commit updates it by its path instead). The
+    /// private key is kept, in the stored state too, until the epoch ends.
+    Result<MLSMessage> propose_update(ByteView authenticated_data = {});
+
     /// Commits `proposals` (adds, removes, PSKs, extensions) with an UpdatePath (§12.4.1),
     /// together with the proposals received this epoch (by reference) that are still valid
     /// with them. With no proposals at all this is an update: fresh keys for this member's path.
@@ -199,6 +204,7 @@ private:
 
     Result<Bytes> signature_key_of(const FramedContent& content) const;
     Result<Bytes> cache_proposal(const AuthenticatedContent& content);
+    Result<MLSMessage> publish_proposal(Proposal proposal, ByteView authenticated_data);
     Result<Processed> process_commit(const AuthenticatedContent& content);
     Result<Bytes> external_init_secret(ByteView kem_output) const;
     Result<GroupTree> verified_tree(const GroupInfo& info, std::optional<RatchetTree> tree) const;
@@ -219,8 +225,10 @@ private:
     EpochSecrets secrets_;
     std::optional<SecretTree> secret_tree_;
     Bytes interim_transcript_hash_;
-    std::map<Bytes, CachedProposal> proposals_;       // this epoch's, by ProposalRef
-    std::map<std::uint64_t, Bytes> resumption_psks_;  // by epoch
+    std::map<Bytes, CachedProposal> proposals_;  // this epoch's, by ProposalRef
+    std::map<std::uint64_t, Bytes> resumption_psks_;
+    std::map<Bytes, Bytes>
+        pending_leaf_keys_;  // own Update proposals: public -> private key  // by epoch
 };
 
 struct CommitOutput {

@@ -299,6 +299,13 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     Group next = *this;
     next.tree_ = std::move(applied->tree);
     forget_blank_keys(next.tree_, next.keys_);
+    // Our own Update proposal, applied by another member: our leaf has the key we kept.
+    if (std::find(applied->updated.begin(), applied->updated.end(), keys_.leaf()) !=
+        applied->updated.end()) {
+        const auto key = pending_leaf_keys_.find(next.tree_.leaf(keys_.leaf())->encryption_key);
+        if (key == pending_leaf_keys_.end()) return Error::invalid_proposal;
+        next.keys_.set(tm::NodeIndex{2 * keys_.leaf().value}, key->second);
+    }
     GroupContext context = context_;
     context.epoch += 1;
     context.extensions = applied->extensions;

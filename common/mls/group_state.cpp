@@ -8,6 +8,7 @@
 //   SecretTree secret_tree (secret_tree.hpp);
 //   {opaque ref<V>; Proposal proposal; Sender sender} proposals<V>;
 //   {uint64 epoch; opaque psk<V>} resumption_psks<V>;
+//   {opaque public_key<V>; opaque private_key<V>} pending_leaf_keys<V>;  (own Update proposals)
 #include "common/mls/group.hpp"
 #include "common/mls/struct_codec.hpp"
 
@@ -70,6 +71,14 @@ Result<Bytes> Group::serialize_state() const {
         return {};
     });
     if (!psks) return psks.error();
+    auto pending = w.vector_of([&](Writer& out) -> Result<void> {
+        for (const auto& [public_key, private_key] : pending_leaf_keys_) {
+            if (auto r = out.vector(public_key); !r) return r;
+            if (auto r = out.vector(private_key); !r) return r;
+        }
+        return {};
+    });
+    if (!pending) return pending.error();
     return w.take();
 }
 
@@ -147,6 +156,16 @@ Result<Group> Group::restore(ByteView state, GroupConfig config) {
         auto psk = decode_opaque(*psks);
         if (!psk) return psk.error();
         g.resumption_psks_.insert_or_assign(*epoch, std::move(*psk));
+    }
+    auto pending = r.vector_reader();
+    if (!pending) return pending.error();
+    while (!pending->at_end()) {
+        auto leaf_public = decode_opaque(*pending);
+        if (!leaf_public) return leaf_public.error();
+        auto private_key = decode_opaque(*pending);
+        if (!private_key) return private_key.error();
+        if (private_key->size() != cs->kem().private_key_length()) return Error::invalid_value;
+        g.pending_leaf_keys_.insert_or_assign(std::move(*leaf_public), std::move(*private_key));
     }
     if (auto end = r.expect_end(); !end) return end.error();
     g.context_ = std::move(*context);

@@ -147,6 +147,39 @@ TEST(GroupProposals, AProposalThatBecameInvalidIsLeftOutOfTheCommit) {
     EXPECT_EQ(w.members[1].epoch_authenticator(), out.next.epoch_authenticator());
 }
 
+TEST(GroupProposals, AMemberUpdatesItsLeafByProposalAndAnotherCommits) {
+    Ward w;
+    const Bytes old_key = w.members[1].tree().leaf(tree_math::LeafIndex{1})->encryption_key;
+    const Bytes before_proposal = w.members[1].serialize_state().value();
+    const MLSMessage proposal = w.members[1].propose_update().value();
+    w.deliver(proposal, 1);
+    // bob's stored state keeps the new private key until the commit arrives.
+    Group bob = Group::restore(w.members[1].serialize_state().value()).value();
+    CommitOutput out = w.members[0].commit({}).value();
+    EXPECT_EQ(out.effect.updated, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{1}});
+    // A bob that lost the key (state from before it proposed) cannot follow, and says so.
+    Group forgetful = Group::restore(before_proposal).value();
+    ASSERT_TRUE(forgetful.process(wire(proposal)));
+    EXPECT_EQ(forgetful.process(wire(out.commit)).error(), Error::invalid_proposal);
+
+    const NewEpoch e = std::get<NewEpoch>(bob.process(wire(out.commit)).value());
+    EXPECT_EQ(e.updated, std::vector<tree_math::LeafIndex>{tree_math::LeafIndex{1}});
+    ASSERT_TRUE(w.members[2].process(wire(out.commit)));
+    w.members[0] = std::move(out.next);
+    EXPECT_NE(bob.tree().leaf(tree_math::LeafIndex{1})->encryption_key, old_key);
+    EXPECT_EQ(bob.epoch_authenticator(), w.members[0].epoch_authenticator());
+    EXPECT_EQ(bob.epoch_authenticator(), w.members[2].epoch_authenticator());
+    // The next commit encrypts to bob's new leaf key: bob can follow it.
+    CommitOutput next = w.members[2].commit({}).value();
+    ASSERT_TRUE(bob.process(wire(next.commit)));
+    EXPECT_EQ(bob.epoch_authenticator(), next.next.epoch_authenticator());
+    // bob's own commit leaves its own pending Update out (its path updates it anyway).
+    const MLSMessage again = bob.propose_update().value();
+    CommitOutput own = bob.commit({}).value();
+    EXPECT_TRUE(own.effect.updated.empty());
+    (void)again;
+}
+
 TEST(GroupProposals, ProposeRefusesWhatACommitWouldRefuse) {
     Ward w;
     EXPECT_EQ(w.members[0].propose(Proposal{Remove{7}}).error(), Error::invalid_proposal);
