@@ -52,6 +52,8 @@ std::string_view to_string(Error e) noexcept {
             return "invalid_commit";
         case Error::unsupported:
             return "unsupported";
+        case Error::reinitialized:
+            return "reinitialized";
         case Error::invalid_value:
             return "invalid_value";
         case Error::invalid_optional:

@@ -67,6 +67,9 @@ enum class Error {
     /// Group: a feature of RFC 9420 the library does not implement yet (ReInit, proposals from
     /// new_member_proposal senders), refused rather than mishandled.
     unsupported,
+    /// Group: the group was ended by a ReInit commit (RFC 9420 §11.2): it takes no more
+    /// messages, proposals or commits; its successor is a new group.
+    reinitialized,
     /// Structures: an enumerated field that selects what follows (wire_format, content_type,
     /// sender_type, proposal_type, credential_type, node_type, psktype, leaf_node_source,
     /// ProposalOrRef type; also PrivateMessage.content_type) holds a value RFC 9420 does not

@@ -112,6 +112,13 @@ Result<Group> Group::join(const CipherSuite& cs, const Welcome& welcome,
     auto info = open_group_info(cs, welcome, *welcome_key_secret);
     if (!info) return info.error();
     const GroupContext& context = info->group_context;
+    // §8.6: a reinit PSK belongs to the successor group's first epoch only.
+    for (const PreSharedKeyID& id : secrets->psks) {
+        if (id.psktype == PSKType::resumption && id.usage == ResumptionPSKUsage::reinit &&
+            context.epoch != 1) {
+            return Error::invalid_proposal;
+        }
+    }
     auto group_tree = g.verified_tree(*info, std::move(tree));
     if (!group_tree) return group_tree.error();
     std::optional<tm::LeafIndex> me;
@@ -204,6 +211,7 @@ Result<GroupTree> Group::verified_tree(const GroupInfo& info,
 }
 
 Result<Processed> Group::process(const MLSMessage& message) {
+    if (reinit_) return Error::reinitialized;
     if (message.version != ProtocolVersion::mls10) return Error::invalid_value;
     std::optional<AuthenticatedContent> content;
     if (const auto* pub = std::get_if<PublicMessage>(&message.body)) {
@@ -233,7 +241,6 @@ Result<Processed> Group::process(const MLSMessage& message) {
     }
 
     if (const auto* proposal = std::get_if<Proposal>(&content->content.content)) {
-        if (proposal->proposal_type() == ProposalType::reinit) return Error::unsupported;
         if (proposal->proposal_type() == ProposalType::external_init) {
             return Error::invalid_proposal;  // only inline in an external commit (§12.1.6)
         }
@@ -285,7 +292,6 @@ Result<MLSMessage> Group::propose(Proposal proposal, ByteView authenticated_data
         std::holds_alternative<ExternalInit>(proposal.body)) {
         return Error::invalid_proposal;
     }
-    if (std::holds_alternative<ReInit>(proposal.body)) return Error::unsupported;
     return publish_proposal(std::move(proposal), authenticated_data);
 }
 
@@ -309,6 +315,7 @@ Result<MLSMessage> Group::propose_update(ByteView authenticated_data) {
 }
 
 Result<MLSMessage> Group::publish_proposal(Proposal proposal, ByteView authenticated_data) {
+    if (reinit_) return Error::reinitialized;
     const Sender self{SenderType::member, keys_.leaf().value, 0};
     // Refused now rather than at the commit: the proposal must be valid on its own.
     if (auto ok = apply_proposals({{proposal, self}}, tm::LeafIndex{UINT32_MAX}); !ok) {
@@ -337,7 +344,24 @@ Result<Bytes> Group::cache_proposal(const AuthenticatedContent& content) {
     return ref;
 }
 
+Result<Group::ReInitPsk> Group::reinit_psk() const {
+    if (!reinit_) return Error::invalid_commit;
+    PreSharedKeyID id;
+    id.psktype = PSKType::resumption;
+    id.usage = ResumptionPSKUsage::reinit;
+    id.psk_group_id = context_.group_id;
+    id.psk_epoch = context_.epoch;
+    // The nonce is of the successor's hash length (§8.4); every supported suite has Nh = 32.
+    const CipherSuite* successor = suite_for(reinit_->cipher_suite);
+    id.psk_nonce = Bytes(successor->hash_length());
+    randombytes_buf(id.psk_nonce.data(), id.psk_nonce.size());
+    return ReInitPsk{{context_.group_id, context_.epoch},
+                     secrets_.resumption_psk,
+                     Proposal{PreSharedKey{std::move(id)}}};
+}
+
 Result<MLSMessage> Group::encrypt(ByteView data, ByteView authenticated_data) {
+    if (reinit_) return Error::reinitialized;
     FramedContent content;
     content.group_id = context_.group_id;
     content.epoch = context_.epoch;
@@ -379,6 +403,11 @@ Result<Bytes> Group::psk_secret_for(const std::vector<PreSharedKeyID>& ids) cons
                    id.psk_group_id == context_.group_id) {
             const auto it = resumption_psks_.find(id.psk_epoch);
             if (it != resumption_psks_.end()) key = &it->second;
+        } else if (id.usage == ResumptionPSKUsage::reinit) {
+            // §11.2: the predecessor's last epoch, which the application hands over.
+            const auto it =
+                config_.other_groups_resumption_psks.find({id.psk_group_id, id.psk_epoch});
+            if (it != config_.other_groups_resumption_psks.end()) key = &it->second;
         }
         if (key == nullptr) return Error::missing_psk;
         auto encoded = serialize(id);

@@ -53,6 +53,10 @@ struct GroupConfig {
     /// commit's new leaf — joins the group. A refusal is invalid_sender. Unset: every external
     /// join is accepted; credential_validator runs on the joiner's leaf either way.
     std::function<bool(const LeafNode& joiner)> external_join_policy;
+    /// Resumption PSKs of other groups (§8.6) by (group_id, epoch): a group that succeeds one
+    /// ended by ReInit names its predecessor's last resumption PSK (usage reinit) in its first
+    /// commit, and every member of the new group needs it (see Group::reinit_psk).
+    std::map<std::pair<Bytes, std::uint64_t>, Bytes> other_groups_resumption_psks;
     /// External pre-shared keys by psk_id.
     std::map<Bytes, Bytes> external_psks;
     RatchetLimits ratchet_limits;
@@ -68,6 +72,8 @@ struct NewEpoch {
     std::vector<tree_math::LeafIndex> removed;
     std::vector<tree_math::LeafIndex> updated;
     bool removed_me = false;  ///< this member was removed: the group is no longer usable
+    /// The commit ended the group (§11.2): its successor has these parameters.
+    std::optional<ReInit> reinit;
 };
 
 /// A decrypted application message.
@@ -135,7 +141,7 @@ public:
     /// message's key is used up once the message has been read.
     Result<Processed> process(const MLSMessage& message);
 
-    /// A proposal for a later commit, by any member (§12.1): Add, Remove, PreSharedKey or
+    /// A proposal for a later commit, by any member (§12.1): Add, Remove, PreSharedKey, ReInit or
     /// GroupContextExtensions, as a PublicMessage to send to the group. It is kept here too, so
     /// this member's next commit includes it. Refused as commit() would refuse it
     /// (invalid_proposal, invalid_key_package, ...); an Update is refused (invalid_proposal):
@@ -165,6 +171,21 @@ public:
     /// (invalid_value), a tree whose hash is not the GroupContext's or without this member's
     /// leaf (invalid_tree), a signature key not matching the leaf's (invalid_key).
     static Result<Group> restore(ByteView state, GroupConfig config = {});
+
+    /// Set once a ReInit commit has ended this group (§11.2): the parameters of its successor.
+    /// The group then refuses everything (reinitialized).
+    [[nodiscard]] const std::optional<ReInit>& reinit() const noexcept { return reinit_; }
+
+    /// What the successor of a group ended by ReInit needs from it (§11.2): the resumption PSK
+    /// of its last epoch, keyed as GroupConfig::other_groups_resumption_psks expects, and the
+    /// PreSharedKey proposal (usage reinit, a fresh nonce) for the successor's first commit.
+    /// invalid_commit if this group was not ended by ReInit.
+    struct ReInitPsk {
+        std::pair<Bytes, std::uint64_t> key;
+        Bytes psk;
+        Proposal proposal;
+    };
+    Result<ReInitPsk> reinit_psk() const;
 
     /// MLS-Exporter (§8.5), e.g. for attachment keys.
     Result<Bytes> export_secret(std::string_view label, ByteView context,
@@ -200,6 +221,7 @@ private:
         std::vector<tree_math::LeafIndex> updated;
         std::vector<PreSharedKeyID> psks;
         bool path_required = false;
+        std::optional<ReInit> reinit;
     };
 
     Result<Bytes> signature_key_of(const FramedContent& content) const;
@@ -225,10 +247,10 @@ private:
     EpochSecrets secrets_;
     std::optional<SecretTree> secret_tree_;
     Bytes interim_transcript_hash_;
-    std::map<Bytes, CachedProposal> proposals_;  // this epoch's, by ProposalRef
-    std::map<std::uint64_t, Bytes> resumption_psks_;
-    std::map<Bytes, Bytes>
-        pending_leaf_keys_;  // own Update proposals: public -> private key  // by epoch
+    std::map<Bytes, CachedProposal> proposals_;       // this epoch's, by ProposalRef
+    std::map<std::uint64_t, Bytes> resumption_psks_;  // by epoch
+    std::map<Bytes, Bytes> pending_leaf_keys_;        // own Updates: public -> private key
+    std::optional<ReInit> reinit_;
 };
 
 struct CommitOutput {

@@ -60,7 +60,7 @@ Result<Bytes> external_commit_kem_output(const Commit& commit) {
 
 Result<Group::Applied> Group::apply_proposals(
     const std::vector<std::pair<Proposal, Sender>>& proposals, tm::LeafIndex committer) const {
-    Applied out{tree_, context_.extensions, {}, {}, {}, {}, proposals.empty()};
+    Applied out{tree_, context_.extensions, {}, {}, {}, {}, proposals.empty(), std::nullopt};
     const GroupContextExtensions* extensions = nullptr;
     std::vector<std::pair<tm::LeafIndex, const LeafNode*>> updates;
     std::set<std::uint32_t> changed;  // leaves updated or removed: at most one change each
@@ -76,8 +76,14 @@ Result<Group::Applied> Group::apply_proposals(
             return Error::unsupported;
         }
         const tm::LeafIndex from{sender.leaf_index};
-        if (std::holds_alternative<ReInit>(proposal.body)) return Error::unsupported;
-        if (std::holds_alternative<ExternalInit>(proposal.body)) {
+        if (const auto* reinit = std::get_if<ReInit>(&proposal.body)) {
+            // §12.2: a ReInit is alone in its commit; §11.2: to a version and suite we speak.
+            if (proposals.size() != 1 || reinit->version != ProtocolVersion::mls10 ||
+                suite_for(reinit->cipher_suite) == nullptr) {
+                return Error::invalid_proposal;
+            }
+            out.reinit = *reinit;
+        } else if (std::holds_alternative<ExternalInit>(proposal.body)) {
             // §12.2: only in an external commit, whose processing uses it for the key schedule.
             if (sender.sender_type != SenderType::new_member_commit) return Error::invalid_proposal;
             out.path_required = true;
@@ -122,6 +128,11 @@ Result<Group::Applied> Group::apply_proposals(
             auto id = serialize(psk->psk);
             if (!id) return id.error();
             if (!psk_ids.insert(*id).second) return Error::invalid_proposal;
+            // §8.6: a reinit PSK only in the successor group's first commit.
+            if (psk->psk.psktype == PSKType::resumption &&
+                psk->psk.usage == ResumptionPSKUsage::reinit && context_.epoch != 0) {
+                return Error::invalid_proposal;
+            }
             out.psks.push_back(psk->psk);
         }
     }
@@ -143,6 +154,7 @@ Result<Group::Applied> Group::apply_proposals(
 
 Result<CommitOutput> Group::commit(std::span<const Proposal> proposals,
                                    ByteView authenticated_data) const {
+    if (reinit_) return Error::reinitialized;
     const tm::LeafIndex me = keys_.leaf();
     const Sender self{SenderType::member, me.value, 0};
     // The new proposals go inline and must be valid; the ones received this epoch go in by
@@ -236,7 +248,9 @@ Result<CommitOutput> Group::commit(std::span<const Proposal> proposals,
         welcome = MLSMessage{ProtocolVersion::mls10, std::move(*sealed)};
     }
 
-    NewEpoch effect{next.context_.epoch, excluded, applied->removed, applied->updated, false};
+    next.reinit_ = applied->reinit;
+    NewEpoch effect{next.context_.epoch, excluded, applied->removed,
+                    applied->updated,    false,    applied->reinit};
     return CommitOutput{MLSMessage{ProtocolVersion::mls10, std::move(*message)}, std::move(welcome),
                         std::move(next), std::move(effect)};
 }
@@ -286,7 +300,8 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     // §12.4.3.2: the joiner's leaf goes where an Add would put it, after the Removes.
     if (external) committer = applied->tree.add_leaf(commit->path->leaf_node);
 
-    NewEpoch effect{context_.epoch + 1, {}, applied->removed, applied->updated, false};
+    NewEpoch effect{context_.epoch + 1, {},    applied->removed,
+                    applied->updated,   false, applied->reinit};
     for (const auto& added : applied->added) effect.added.push_back(added.first);
     if (external) effect.added.push_back(committer);
     // Removed, even if an Add of the same commit has refilled the leaf.
@@ -352,6 +367,7 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     auto interim = interim_transcript_hash(*cs_, *confirmed, tag);
     if (!interim) return interim.error();
     next.interim_transcript_hash_ = std::move(*interim);
+    next.reinit_ = applied->reinit;
     *this = std::move(next);
     return effect;
 }

@@ -9,6 +9,7 @@
 //   {opaque ref<V>; Proposal proposal; Sender sender} proposals<V>;
 //   {uint64 epoch; opaque psk<V>} resumption_psks<V>;
 //   {opaque public_key<V>; opaque private_key<V>} pending_leaf_keys<V>;  (own Update proposals)
+//   optional<ReInit> reinit;  (set once a ReInit commit ended the group)
 #include "common/mls/group.hpp"
 #include "common/mls/struct_codec.hpp"
 
@@ -79,6 +80,9 @@ Result<Bytes> Group::serialize_state() const {
         return {};
     });
     if (!pending) return pending.error();
+    auto reinit =
+        encode_optional(w, reinit_, [](Writer& out, const ReInit& v) { return encode(out, v); });
+    if (!reinit) return reinit.error();
     return w.take();
 }
 
@@ -167,6 +171,9 @@ Result<Group> Group::restore(ByteView state, GroupConfig config) {
         if (private_key->size() != cs->kem().private_key_length()) return Error::invalid_value;
         g.pending_leaf_keys_.insert_or_assign(std::move(*leaf_public), std::move(*private_key));
     }
+    auto reinit = decode_optional(r, decode_re_init);
+    if (!reinit) return reinit.error();
+    g.reinit_ = std::move(*reinit);
     if (auto end = r.expect_end(); !end) return end.error();
     g.context_ = std::move(*context);
     g.tree_ = std::move(*tree);

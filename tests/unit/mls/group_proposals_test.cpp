@@ -311,6 +311,66 @@ TEST(GroupProposals, CapabilitiesAreChecked) {
     EXPECT_EQ(g.commit({&add_plain, 1}).error(), Error::invalid_key_package);
 }
 
+TEST(GroupProposals, ReInitEndsTheGroupAndItsSuccessorResumesFromIt) {
+    Ward w;
+    // A ReInit must be alone in its commit, and name a suite we speak.
+    const Proposal to_suite_1{ReInit{to_bytes("ward-3b"), ProtocolVersion::mls10, kSuite1, {}}};
+    const Proposal remove_carol{Remove{2}};
+    const std::vector<Proposal> with_other{to_suite_1, remove_carol};
+    EXPECT_EQ(w.members[0].commit(with_other).error(), Error::invalid_proposal);
+    const Proposal to_unknown{ReInit{to_bytes("ward-3b"), ProtocolVersion::mls10, 0x0007, {}}};
+    EXPECT_EQ(w.members[0].commit({&to_unknown, 1}).error(), Error::invalid_proposal);
+
+    // bob proposes it, alice commits it; everyone learns the successor's parameters.
+    w.deliver(w.members[1].propose(to_suite_1).value(), 1);
+    CommitOutput out = w.members[0].commit({}).value();
+    ASSERT_TRUE(out.effect.reinit);
+    for (const std::size_t i : {1u, 2u}) {
+        const NewEpoch e = std::get<NewEpoch>(w.members[i].process(wire(out.commit)).value());
+        ASSERT_TRUE(e.reinit);
+        EXPECT_EQ(e.reinit->group_id, to_bytes("ward-3b"));
+        EXPECT_EQ(e.reinit->cipher_suite, kSuite1);
+    }
+    w.members[0] = std::move(out.next);
+    // The old group is closed for everything, also after being stored and restored.
+    Group alice = Group::restore(w.members[0].serialize_state().value()).value();
+    ASSERT_TRUE(alice.reinit());
+    EXPECT_EQ(alice.encrypt(to_bytes("late")).error(), Error::reinitialized);
+    EXPECT_EQ(alice.commit({}).error(), Error::reinitialized);
+    EXPECT_EQ(alice.propose_update().error(), Error::reinitialized);
+    EXPECT_EQ(alice.process(wire(out.commit)).error(), Error::reinitialized);
+    EXPECT_EQ(to_string(Error::reinitialized), "reinitialized");
+
+    // alice starts the successor in suite 1, with the old group's last resumption PSK.
+    const CipherSuite& cs1 = *suite_for(kSuite1);
+    const auto reinit_psk = alice.reinit_psk().value();
+    GroupConfig config;
+    config.other_groups_resumption_psks.emplace(reinit_psk.key, reinit_psk.psk);
+    const auto device1 = [&cs1](std::string_view name) {
+        Credential credential;
+        credential.identity = to_bytes(name);
+        return make_key_package(cs1, std::move(credential), cs1.generate_signature_key_pair(), 0,
+                                UINT64_MAX)
+            .value();
+    };
+    Group next = Group::create(cs1, to_bytes("ward-3b"), device1("alice"), config, {}).value();
+    const KeyPackageBundle bob = device1("bob");
+    const std::vector<Proposal> first{Proposal{Add{bob.key_package}}, reinit_psk.proposal};
+    CommitOutput started = next.commit(first).value();
+    const MLSMessage welcome_message = wire(*started.welcome);
+    const Welcome& welcome = std::get<Welcome>(welcome_message.body);
+    // Without the predecessor's PSK bob cannot join; with it, he agrees with alice.
+    EXPECT_EQ(Group::join(cs1, welcome, bob, std::nullopt).error(), Error::missing_psk);
+    const auto bob_psk = w.members[1].reinit_psk().value();
+    EXPECT_EQ(bob_psk.psk, reinit_psk.psk);
+    GroupConfig bob_config;
+    bob_config.other_groups_resumption_psks.emplace(bob_psk.key, bob_psk.psk);
+    Group bob_next = Group::join(cs1, welcome, bob, std::nullopt, bob_config).value();
+    EXPECT_EQ(bob_next.epoch_authenticator(), started.next.epoch_authenticator());
+    // A reinit PSK is good for the successor's first commit only.
+    EXPECT_EQ(started.next.commit({&reinit_psk.proposal, 1}).error(), Error::invalid_proposal);
+}
+
 TEST(GroupProposals, AGroupWithoutExternalSendersRefusesTheServer) {
     Ward w(false);
     EXPECT_EQ(w.members[0].process(wire(w.external_remove(1))).error(), Error::invalid_sender);
