@@ -64,7 +64,7 @@ enum class Error {
     /// Group: a commit that is malformed as a whole (no path where one is required, content
     /// that is not a commit, the member's own commit coming back).
     invalid_commit,
-    /// Group: a feature of RFC 9420 the library does not implement yet (ReInit, proposals from
+    /// Group: a feature of RFC 9420 the library does not implement yet (proposals from
     /// new_member_proposal senders), refused rather than mishandled.
     unsupported,
     /// Group: the group was ended by a ReInit commit (RFC 9420 §11.2): it takes no more
