@@ -297,6 +297,15 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     auto applied = apply_proposals(resolved, committer);
     if (!applied) return applied.error();
     if (applied->path_required && !commit->path) return Error::invalid_commit;
+    // §12.4.3.2: an external commit removes only the joiner's own earlier leaf (a resync):
+    // the new leaf must pass as an Update of it, i.e. carry the same identity.
+    if (external) {
+        for (const tm::LeafIndex removed : applied->removed) {
+            if (tree_.leaf(removed)->credential != commit->path->leaf_node.credential) {
+                return Error::invalid_proposal;
+            }
+        }
+    }
     // §12.4.3.2: the joiner's leaf goes where an Add would put it, after the Removes.
     if (external) committer = applied->tree.add_leaf(commit->path->leaf_node);
 

@@ -311,6 +311,8 @@ TEST_P(External, ACommitBreakingTheExternalCommitRulesIsRefused) {
              c.proposals.push_back(ProposalOrRef{Proposal{Remove{1}}});
              c.proposals.push_back(ProposalOrRef{Proposal{Remove{2}}});
          }},
+        {"a Remove of another member (not a resync of the joiner's own leaf)",
+         [](Commit& c) { c.proposals.push_back(ProposalOrRef{Proposal{Remove{1}}}); }},
         {"no ExternalInit",
          [](Commit& c) { c.proposals.front() = ProposalOrRef{Proposal{Remove{2}}}; }},
     };
