@@ -118,7 +118,9 @@ public:
     /// tree's hash, parent hashes, leaf signatures, unique keys and credentials — except the
     /// confirmation tag, which only members can check. The joiner's leaf (credential,
     /// capabilities and signature key of `me`'s KeyPackage, fresh HPKE keys) goes where an Add
-    /// would put it; the commit carries one ExternalInit and an UpdatePath from that leaf.
+    /// would put it; the commit carries one ExternalInit and an UpdatePath from that leaf. If
+    /// the tree still holds a leaf with the joiner's own credential (a device rejoining after
+    /// losing its state), the commit also removes it (a resync).
     /// missing_external_pub if the GroupInfo has no external_pub extension.
     static Result<ExternalJoin> join_external(const CipherSuite& cs, const GroupInfo& info,
                                               std::optional<RatchetTree> tree,

@@ -98,6 +98,18 @@ Result<ExternalJoin> Group::join_external(const CipherSuite& cs, const GroupInfo
     LeafNode leaf_template = me.key_package.leaf_node;
     leaf_template.lifetime = {};  // a commit leaf has none (§7.2)
     g.tree_ = std::move(*group_tree);
+    // A resync (§12.4.3.2): a device that lost its state and rejoins finds a leaf with its own
+    // identity in the tree; the commit removes that leaf before adding the new one.
+    std::optional<tm::LeafIndex> old_leaf;
+    for (std::uint32_t i = 0; i < g.tree_.leaf_count().value() && !old_leaf; ++i) {
+        const LeafNode* leaf = g.tree_.leaf(tm::LeafIndex{i});
+        if (leaf != nullptr && leaf->credential == leaf_template.credential) {
+            old_leaf = tm::LeafIndex{i};
+        }
+    }
+    if (old_leaf) {
+        if (auto ok = g.tree_.remove_leaf(*old_leaf); !ok) return ok.error();
+    }
     g.keys_ = TreePrivateKeys(g.tree_.add_leaf(leaf_template));
     g.signature_private_key_ = me.signature_private_key;
     GroupContext context = current;
@@ -116,6 +128,7 @@ Result<ExternalJoin> Group::join_external(const CipherSuite& cs, const GroupInfo
 
     Commit body;
     body.proposals.push_back(ProposalOrRef{Proposal{ExternalInit{hpke->enc}}});
+    if (old_leaf) body.proposals.push_back(ProposalOrRef{Proposal{Remove{old_leaf->value}}});
     body.path = std::move(path->path);
     FramedContent content{
         current.group_id, current.epoch, Sender{SenderType::new_member_commit, 0, 0},

@@ -204,6 +204,31 @@ TEST_P(External, TheJoinerTakesTheLeftmostBlankLeafAndTheTreeMayComeSeparately) 
     expect_agree(joined.group);
 }
 
+TEST_P(External, ADeviceThatLostItsStateRejoinsInPlaceOfItsOldLeaf) {
+    make_ward();
+    ExternalJoin first = Group::join_external(cs(), info_of(members[0].group_info().value()),
+                                              std::nullopt, device(cs(), "dave"))
+                             .value();
+    deliver_join(first.commit, tm::LeafIndex{3});
+    // dave's device loses its state and rejoins with a new KeyPackage of the same identity.
+    ExternalJoin again = Group::join_external(cs(), info_of(members[1].group_info().value()),
+                                              std::nullopt, device(cs(), "dave"))
+                             .value();
+    const auto& commit =
+        std::get<Commit>(std::get<PublicMessage>(again.commit.body).content.content);
+    ASSERT_EQ(commit.proposals.size(), 2u);  // ExternalInit and the Remove of the old leaf
+    for (Group& g : members) {
+        const NewEpoch e = std::get<NewEpoch>(g.process(wire(again.commit)).value());
+        EXPECT_EQ(e.removed, std::vector<tm::LeafIndex>{tm::LeafIndex{3}});
+        EXPECT_EQ(e.added, std::vector<tm::LeafIndex>{tm::LeafIndex{3}});
+    }
+    EXPECT_EQ(members[0].members().size(), 4u);
+    expect_agree(again.group);
+    // The old state of the device is out: it cannot follow the commit that replaced it.
+    auto stale = first.group.process(wire(again.commit));
+    EXPECT_TRUE(!stale || std::get<NewEpoch>(*stale).removed_me);
+}
+
 TEST_P(External, AGroupInfoWithAnAlteredSignatureIsRefusedByTheJoiner) {
     make_ward();
     GroupInfo info = info_of(members[1].group_info().value());
