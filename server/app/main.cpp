@@ -115,7 +115,12 @@ int main(int argc, char** argv) {
         server::identity::AdminService admin(pool, workers, sessions, credentials);
         server::delivery::KeyPackageService key_packages(pool, workers, sessions);
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
-                                      key_packages, expected_schema_version());
+                                      expected_schema_version());
+        dispatcher.add_service({"key_packages."}, [&key_packages](std::string type,
+                                                                  nlohmann::json body,
+                                                                  server::identity::ConnectionAuth& a) {
+            return key_packages.handle(std::move(type), std::move(body), a);
+        });
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

@@ -4,7 +4,6 @@
 #include "common/core/log.hpp"
 #include "common/proto/protocol.hpp"
 #include "server/authz/request_policy.hpp"
-#include "server/delivery/key_package_service.hpp"
 #include "server/identity/admin_service.hpp"
 #include "server/identity/auth_service.hpp"
 #include "server/concurrency/worker_pool.hpp"
@@ -19,9 +18,9 @@ namespace wardline::server {
 Dispatcher::Dispatcher(const proto::Protocol& protocol, const Limits& limits,
                        storage::PgPool& pool, WorkerPool& workers,
                        identity::AuthService& auth, identity::AdminService& admin,
-                       delivery::KeyPackageService& key_packages, int expected_schema_version)
+                       int expected_schema_version)
     : protocol_(protocol), limits_(limits), pool_(pool), workers_(workers), auth_(auth),
-      admin_(admin), key_packages_(key_packages), expected_schema_version_(expected_schema_version) {}
+      admin_(admin), expected_schema_version_(expected_schema_version) {}
 
 boost::asio::awaitable<Outcome> Dispatcher::dispatch(proto::Request request, RequestContext& ctx) {
     // The codec has already checked the type and the body against proto/wardline.schema.json.
@@ -51,11 +50,18 @@ boost::asio::awaitable<Outcome> Dispatcher::route(proto::Request& request, Reque
         auto handled = admin_.handle(request.type, request.body, ctx.auth);
         co_return co_await std::move(handled);
     }
-    if (type.starts_with("key_packages.")) {
-        auto handled = key_packages_.handle(request.type, request.body, ctx.auth);
-        co_return co_await std::move(handled);
+    for (const Service& service : services_) {
+        for (const std::string& prefix : service.prefixes) {
+            if (!type.starts_with(prefix)) continue;
+            auto handled = service.handler(request.type, std::move(request.body), ctx.auth);
+            co_return co_await std::move(handled);
+        }
     }
     co_return Failure{Errc::unknown_type, "no handler for this request type"};
+}
+
+void Dispatcher::add_service(std::vector<std::string> prefixes, ServiceHandler handler) {
+    services_.push_back(Service{std::move(prefixes), std::move(handler)});
 }
 
 boost::asio::awaitable<bool> Dispatcher::end_bound_session(identity::ConnectionAuth& auth,

@@ -7,8 +7,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 namespace wardline::proto {
 class Protocol;
@@ -21,10 +24,6 @@ namespace wardline::server::identity {
 class AuthService;
 class AdminService;
 }
-namespace wardline::server::delivery {
-class KeyPackageService;
-}
-
 namespace wardline::server {
 
 struct Limits;
@@ -36,6 +35,11 @@ struct RequestContext {
     identity::ConnectionAuth& auth;
 };
 
+/// A service's entry point: the request type, its body (already checked against the schema)
+/// and the connection's authentication state (a session, if the policy required one).
+using ServiceHandler = std::function<boost::asio::awaitable<Outcome>(
+    std::string type, nlohmann::json body, identity::ConnectionAuth& auth)>;
+
 /// Routes a decoded request to its handler. The order in every handler, after Signal:
 /// authenticate, authorize, rate-limit (done by the session), validate, act, audit, respond.
 class Dispatcher {
@@ -43,7 +47,11 @@ public:
     /// `workers` runs CPU-heavy steps of handlers (password hashing, from issue #3 on).
     Dispatcher(const proto::Protocol& protocol, const Limits& limits, storage::PgPool& pool,
                WorkerPool& workers, identity::AuthService& auth, identity::AdminService& admin,
-               delivery::KeyPackageService& key_packages, int expected_schema_version);
+               int expected_schema_version);
+
+    /// Routes every request type starting with one of `prefixes` (e.g. "key_packages.") to
+    /// `handler`. Called while the server is set up, before it serves.
+    void add_service(std::vector<std::string> prefixes, ServiceHandler handler);
 
     /// Authorizes the request by its row in server/authz/request_policy.cpp (deny by
     /// default), then runs its handler.
@@ -72,7 +80,11 @@ private:
     WorkerPool& workers_;
     identity::AuthService& auth_;
     identity::AdminService& admin_;
-    delivery::KeyPackageService& key_packages_;
+    struct Service {
+        std::vector<std::string> prefixes;
+        ServiceHandler handler;
+    };
+    std::vector<Service> services_;
     int expected_schema_version_;
 };
 
