@@ -6,6 +6,7 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/delivery/external_sender_key.hpp"
 #include "server/delivery/key_package_service.hpp"
 #include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
@@ -114,6 +115,8 @@ int main(int argc, char** argv) {
             {config.identity.login_burst, config.identity.login_per_minute});
         server::identity::AdminService admin(pool, workers, sessions, credentials);
         server::delivery::KeyPackageService key_packages(pool, workers, sessions);
+        const auto external_sender = server::delivery::ExternalSenderKey::load_or_create(
+            config.delivery.external_sender_key_file);
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
                                       expected_schema_version());
         dispatcher.add_service({"key_packages."}, [&key_packages](std::string type,
@@ -121,6 +124,14 @@ int main(int argc, char** argv) {
                                                                   server::identity::ConnectionAuth& a) {
             return key_packages.handle(std::move(type), std::move(body), a);
         });
+        dispatcher.add_service(
+            {"delivery."},
+            [&external_sender](std::string type, nlohmann::json,
+                               server::identity::ConnectionAuth&) -> boost::asio::awaitable<server::Outcome> {
+                if (type != "delivery.external_sender")
+                    co_return server::Failure{Errc::unknown_type, "no handler for this request type"};
+                co_return external_sender.describe();
+            });
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

@@ -22,6 +22,7 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"auth.mfa_enroll", login, "", none},
     {"auth.mfa_verify", login, "", none},
     {"auth.resume", anonymous, "", none},
+    {"delivery.external_sender", session, "", none},
     {"devices.revoke", session, "devices.manage", org_device},
     {"key_packages.claim", session, "conversations.create", org_user},
     {"key_packages.status", session, "", none},

@@ -56,6 +56,11 @@ struct AuditConfig {
     std::chrono::seconds checkpoint_interval{60};
 };
 
+/// The MLS Delivery Service (issue #5).
+struct DeliveryConfig {
+    std::string external_sender_key_file;  ///< server/delivery/external_sender_key.hpp
+};
+
 /// The whole server configuration. Loaded by load_config(); every key has a default or is
 /// reported as required, naming the key and the file.
 struct Config {
@@ -70,6 +75,7 @@ struct Config {
     Limits limits;
     IdentityConfig identity;
     AuditConfig audit;
+    DeliveryConfig delivery;
     std::string log_level = "info";
     std::string log_format = "human";
 };

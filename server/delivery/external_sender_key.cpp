@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -81,6 +82,12 @@ mls::ExternalSender ExternalSenderKey::external_sender() const {
     credential.credential_type = mls::CredentialType::basic;
     credential.identity.assign(kExternalSenderIdentity.begin(), kExternalSenderIdentity.end());
     return mls::ExternalSender{public_key_, std::move(credential)};
+}
+
+nlohmann::json ExternalSenderKey::describe() const {
+    return nlohmann::json{{"cipher_suite", mls::kSuite3},
+                          {"signature_key", to_base64(public_key_)},
+                          {"credential_identity", kExternalSenderIdentity}};
 }
 
 mls::Result<mls::MLSMessage> ExternalSenderKey::propose_remove(mls::ByteView group_id,

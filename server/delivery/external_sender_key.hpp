@@ -14,6 +14,8 @@
 #include "common/mls/error.hpp"
 #include "common/mls/external_sender.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -35,6 +37,9 @@ public:
 
     /// The entry clients put into a group's external_senders extension.
     mls::ExternalSender external_sender() const;
+
+    /// The body of the delivery.external_sender response.
+    nlohmann::json describe() const;
 
     /// A signed Remove of `leaf` for the group `group_id` in `epoch`, where the server is entry
     /// `sender_index` of the group's external_senders: an MLSMessage(PublicMessage).

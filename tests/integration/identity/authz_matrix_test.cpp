@@ -35,6 +35,7 @@ const std::map<std::string, json>& examples() {
         {"auth.mfa_enroll", json::object()},
         {"auth.mfa_verify", {{"code", "123456"}}},
         {"auth.resume", json::object()},
+        {"delivery.external_sender", json::object()},
         {"devices.revoke", {{"device_id", "$DEVICE"}}},
         {"key_packages.claim", {{"user_id", "$USER"}}},
         {"key_packages.status", json::object()},
