@@ -12,6 +12,9 @@
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/session_registry.hpp"
+#include "server/messaging/message_push.hpp"
+#include "server/messaging/message_writer.hpp"
+#include "server/messaging/stream_service.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
@@ -121,6 +124,22 @@ int main(int argc, char** argv) {
                                                                   server::identity::ConnectionAuth& a) {
             return key_packages.handle(std::move(type), std::move(body), a);
         });
+        // The message stream: one group-commit writer per process, the push after COMMIT.
+        server::messaging::MessagePush push(sessions);
+        server::messaging::MessageWriter writer(
+            ioc.get_executor(), pool, credentials,
+            [&push](const std::vector<server::messaging::CommittedMessage>& batch) {
+                push.committed(batch);
+            });
+        server::messaging::StreamService stream(
+            pool, credentials, writer, push,
+            {config.messaging.send_per_second, config.messaging.send_burst});
+        dispatcher.add_service({"messages.", "handshake.", "group_info."},
+                               [&stream](std::string type, nlohmann::json body,
+                                         server::identity::ConnectionAuth& a) {
+                                   return stream.handle(std::move(type), std::move(body), a);
+                               });
+        writer.start();
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,
