@@ -14,6 +14,7 @@
 #include "server/storage/pg_pool.hpp"
 #include "server/storage/transaction.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace wardline::server::messaging {
@@ -186,6 +187,25 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
             failure = Failure{Errc::bad_request, "message epoch is ahead of the conversation's"};
             co_return Errc::bad_request;
         }
+        if (!framed.references.empty()) {
+            // A reference passes the membership check only by naming a proposal this stream
+            // accepted (and checked) in this epoch.
+            std::vector<std::string> refs;
+            for (const auto& r : framed.references) refs.push_back(to_hex(r));
+            std::sort(refs.begin(), refs.end());
+            refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+            PgParams known{conversation_id};
+            known.integer(current).text(array_of(refs));
+            auto knowing = l.query(sql::proposals_known(), std::move(known));
+            auto knew = co_await std::move(knowing);
+            if (!knew) co_return knew.error();
+            if (knew->int64(0, 0) != static_cast<std::int64_t>(refs.size())) {
+                failure = Failure{Errc::forbidden,
+                                  "the commit references a proposal the server has not accepted in "
+                                  "this epoch"};
+                co_return Errc::forbidden;
+            }
+        }
         if (!add_users.empty()) {
             PgParams check{caller.org_id, conversation_id};
             check.text(array_of(add_users)).text(array_of(add_devices));
@@ -219,6 +239,8 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         ins.text("{" + std::to_string(framed.epoch) + "}");
         ins.text("{" + to_hex(seal_body(keys_, stored_body, conversation_id, seq)) + "}");
         ins.text("{NULL}");
+        ins.text(framed.proposal_ref.empty() ? std::string("{NULL}")
+                                             : "{" + to_hex(framed.proposal_ref) + "}");
         auto inserting = l.query(sql::insert(), std::move(ins));
         auto inserted = co_await std::move(inserting);
         if (!inserted) co_return inserted.error();

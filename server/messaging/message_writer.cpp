@@ -258,7 +258,7 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
 
         // 6. Insert the sealed rows.
         ArrayLiteral a_conv, a_seq, a_org, a_kind, a_user, a_device, a_client, a_prio, a_epoch,
-            a_body, a_expires;
+            a_body, a_expires, a_refs;
         for (const std::size_t i : fresh) {
             const StreamEntry& e = batch[i]->entry;
             MessageBody body;
@@ -276,11 +276,12 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
             a_epoch.add(static_cast<std::int64_t>(e.epoch));
             a_body.add(to_hex(seal_body(keys, body, e.conversation_id, seqs[i])));
             a_expires.add_optional(e.expires_at_ms);
+            a_refs.add("NULL");
         }
         PgParams ins;
         ins.text(a_conv.str()).text(a_seq.str()).text(a_org.str()).text(a_kind.str());
         ins.text(a_user.str()).text(a_device.str()).text(a_client.str()).text(a_prio.str());
-        ins.text(a_epoch.str()).text(a_body.str()).text(a_expires.str());
+        ins.text(a_epoch.str()).text(a_body.str()).text(a_expires.str()).text(a_refs.str());
         auto inserting = l.query(sql::insert(), std::move(ins));
         auto inserted = co_await std::move(inserting);
         if (!inserted) co_return inserted.error();

@@ -2,6 +2,7 @@
 #include "server/messaging/mls_envelope.hpp"
 
 #include "common/mls/framing.hpp"
+#include "common/mls/struct_codec.hpp"
 
 #include <sodium.h>
 
@@ -78,11 +79,23 @@ std::variant<Framed, std::string> inspect_framed(std::span<const std::uint8_t> b
     if (const auto* proposal = std::get_if<mls::Proposal>(&content.content)) {
         out.content = Framed::Content::proposal;
         note_add(*proposal, out);
+        mls::AuthenticatedContent authenticated;
+        authenticated.wire_format = mls::WireFormat::public_message;
+        authenticated.content = content;
+        authenticated.auth = pub->auth;
+        const auto encoded = mls::serialize(authenticated);
+        if (!encoded) return Refusal("holds a proposal that does not encode");
+        const auto ref =
+            mls::ref_hash(*mls::suite_for(mls::kSuite3), "MLS 1.0 Proposal Reference", *encoded);
+        if (!ref) return Refusal("holds a proposal whose reference cannot be computed");
+        out.proposal_ref.assign(ref->begin(), ref->end());
     } else if (const auto* commit = std::get_if<mls::Commit>(&content.content)) {
         out.content = Framed::Content::commit;
         for (const auto& por : commit->proposals)
             if (const auto* inline_proposal = std::get_if<mls::Proposal>(&por.content))
                 note_add(*inline_proposal, out);
+            else if (const auto* ref = std::get_if<mls::ProposalRef>(&por.content))
+                out.references.emplace_back(ref->begin(), ref->end());
         if (out.external_commit && commit->path) out.joiner = device_of(commit->path->leaf_node);
     } else {
         out.content = Framed::Content::application;

@@ -38,6 +38,11 @@ struct Framed {
     std::optional<DeviceCredentialIds> joiner;
     /// An Add whose credential is not a Wardline device credential, or not basic.
     bool foreign_credential = false;
+    /// A commit's proposals by reference (ProposalRef, §5.2).
+    std::vector<ByteVector> references;
+    /// A proposal's own ProposalRef: RefHash("MLS 1.0 Proposal Reference",
+    /// AuthenticatedContent) with SHA-256, the hash of both suites Wardline allows (1 and 3).
+    ByteVector proposal_ref;
 };
 
 /// Parses an MLSMessage holding a PublicMessage or PrivateMessage; a refusal names the rule.

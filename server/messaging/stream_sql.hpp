@@ -25,6 +25,9 @@ inline storage::Statement sync_welcomes() { return storage::statement("stream_sy
 inline storage::Statement synchronous_commit() {
     return storage::statement("stream_synchronous_commit");
 }
+inline storage::Statement proposals_known() {
+    return storage::statement("stream_proposals_known");
+}
 inline storage::Statement delivered() { return storage::statement("stream_delivered"); }
 
 }  // namespace wardline::server::messaging::sql

@@ -88,6 +88,8 @@ TEST_F(Handshake, CommitAddingANonMemberOrAForeignUserIsRefusedAndNothingIsStore
     Client carol = client(carol_user);
     Client fred = client(fred_user);
     const std::string conv = group_of(alice, {});
+    const auto clean = alice.group->serialize_state();  // before proposals are cached
+    ASSERT_TRUE(clean);
     for (auto* outsider : {&carol, &fred}) {
         SCOPED_TRACE(outsider->user->username);
         const mls::Proposal add{mls::Add{outsider->bundle.key_package}};
@@ -110,8 +112,15 @@ TEST_F(Handshake, CommitAddingANonMemberOrAForeignUserIsRefusedAndNothingIsStore
     owner().exec("INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
                  "SELECT '" + conv + "', org_id, id, 'member', '" + alice_user.id + "' FROM users WHERE id = '" + carol_user.id + "'");
     Client carol2 = client(carol_user);
-    alice.group.emplace(*mls::Group::restore(*alice.group->serialize_state()));  // drop cached proposals
     const mls::Proposal add{mls::Add{carol2.bundle.key_package}};
+    // Alice's group still holds the refused Add proposals: a commit carries them by reference,
+    // and references pass only if they name proposals the server accepted.
+    auto sneaky = alice.group->commit({&add, 1});
+    ASSERT_TRUE(sneaky && sneaky->welcome);
+    const auto refused = submit(alice, conv, sneaky->commit, sneaky->welcome);
+    EXPECT_EQ(code(refused), "forbidden") << refused.dump();
+    EXPECT_EQ(rows("messages", conv), 0);
+    alice.group.emplace(*mls::Group::restore(*clean));
     auto out = alice.group->commit({&add, 1});
     ASSERT_TRUE(out && out->welcome);
     EXPECT_EQ(code(submit(alice, conv, out->commit)), "bad_request");  // its welcome is missing

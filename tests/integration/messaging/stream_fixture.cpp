@@ -180,6 +180,12 @@ json StreamFixture::send(Client& c, const std::string& conversation_id, const st
 }
 
 json StreamFixture::next_event(WsClient& ws, const std::string& type) {
+    // Events that arrived while request() waited for a response are kept in events().
+    auto& seen = seen_events_[&ws];
+    const auto& stashed = ws.events();
+    for (; seen < stashed.size(); ++seen) {
+        if (stashed[seen].value("event", "") == type) return stashed[seen++];
+    }
     for (;;) {
         const auto frame = ws.read_json(5s);
         if (frame.value("event", "") == type) {

@@ -71,6 +71,7 @@ protected:
 
     const proto::Protocol protocol_ = proto::Protocol::load_embedded();
     std::map<std::string, std::string> org_ids_;
+    std::map<const WsClient*, std::size_t> seen_events_;
 };
 
 }  // namespace wardline::test
