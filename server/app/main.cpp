@@ -12,6 +12,7 @@
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/session_registry.hpp"
+#include "server/messaging/fanout.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/message_writer.hpp"
 #include "server/messaging/stream_service.hpp"
@@ -125,21 +126,27 @@ int main(int argc, char** argv) {
             return key_packages.handle(std::move(type), std::move(body), a);
         });
         // The message stream: one group-commit writer per process, the push after COMMIT.
+        // Other processes on the same database learn of new rows by LISTEN/NOTIFY.
+        const std::string node = server::messaging::new_node_id();
         server::messaging::MessagePush push(sessions);
         server::messaging::MessageWriter writer(
             ioc.get_executor(), pool, credentials,
             [&push](const std::vector<server::messaging::CommittedMessage>& batch) {
                 push.committed(batch);
-            });
+            },
+            node);
         server::messaging::StreamService stream(
             pool, credentials, writer, push,
-            {config.messaging.send_per_second, config.messaging.send_burst});
+            {config.messaging.send_per_second, config.messaging.send_burst}, node);
+        server::messaging::StreamListener listener(ioc.get_executor(), db, pool, credentials, push,
+                                                   node);
         dispatcher.add_service({"messages.", "handshake.", "group_info."},
                                [&stream](std::string type, nlohmann::json body,
                                          server::identity::ConnectionAuth& a) {
                                    return stream.handle(std::move(type), std::move(body), a);
                                });
         writer.start();
+        listener.start();
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

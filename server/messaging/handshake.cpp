@@ -6,6 +6,7 @@
 #include "common/core/log.hpp"
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/messaging/fanout.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/mls_envelope.hpp"
 #include "server/messaging/sealed_body.hpp"
@@ -292,6 +293,11 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
     };
     auto transacting = storage::with_transaction(*lease, work);
     auto done = co_await std::move(transacting);
+    if (done && !duplicate && !node_.empty()) {
+        std::vector<StoredRange> ranges{StoredRange{conversation_id, seq, seq}};
+        auto publishing = publish_ranges(*lease, node_, std::move(ranges));
+        co_await std::move(publishing);
+    }
     lease->release();
     if (!done) {
         if (!failure) co_return kUnavailable;

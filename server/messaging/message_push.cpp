@@ -2,6 +2,9 @@
 #include "server/messaging/message_push.hpp"
 
 #include "server/identity/session_registry.hpp"
+#include "server/storage/pg_result.hpp"
+
+#include <algorithm>
 
 namespace wardline::server::messaging {
 
@@ -18,6 +21,29 @@ int priority_value(const std::string& name) {
     if (name == "urgent") return 1;
     if (name == "critical") return 2;
     return -1;
+}
+
+std::optional<StoredMessage> read_stored_message(const storage::PgResult& rows, int row,
+                                                 const identity::Credentials& keys) {
+    StoredMessage m;
+    m.conversation_id = std::string(rows.text_or_throw(row, 0));
+    m.seq = rows.int64(row, 1);
+    m.kind = std::string(rows.text_or_throw(row, 2));
+    m.sender_user_id = std::string(rows.text(row, 3).value_or(""));
+    m.sender_device_id = std::string(rows.text(row, 4).value_or(""));
+    m.client_msg_id = std::string(rows.text_or_throw(row, 5));
+    m.priority = static_cast<int>(rows.int64(row, 6));
+    m.epoch = rows.int64(row, 7);
+    m.created_at_ms = rows.int64(row, 8);
+    if (!rows.is_null(row, 9)) m.expires_at_ms = rows.int64(row, 9);
+    const auto sealed = rows.bytea(row, 10);
+    ByteVector bytes(sealed.size());
+    std::transform(sealed.begin(), sealed.end(), bytes.begin(),
+                   [](std::byte b) { return static_cast<std::uint8_t>(b); });
+    auto opened = open_body(keys, bytes, m.conversation_id, m.seq);
+    if (!opened) return std::nullopt;
+    m.body = std::move(*opened);
+    return m;
 }
 
 nlohmann::json message_json(const StoredMessage& m) {

@@ -16,7 +16,11 @@
 #include <vector>
 
 namespace wardline::server::identity {
+class Credentials;
 class SessionRegistry;
+}
+namespace wardline::server::storage {
+class PgResult;
 }
 
 namespace wardline::server::messaging {
@@ -39,6 +43,11 @@ struct StoredMessage {
 /// The wire name of a priority (0 routine, 1 urgent, 2 critical) and back (-1 if unknown).
 std::string priority_name(int priority);
 int priority_value(const std::string& name);
+
+/// Row `row` of a result in the column order of stream_sync_page.sql / stream_range.sql, its
+/// body opened; nullopt if the body does not open with the keyring.
+std::optional<StoredMessage> read_stored_message(const storage::PgResult& rows, int row,
+                                                 const identity::Credentials& keys);
 
 /// The JSON of a message (the body of message.new, an item of messages.sync).
 nlohmann::json message_json(const StoredMessage& m);

@@ -5,6 +5,7 @@
 
 #include "common/core/log.hpp"
 #include "server/identity/audit_bridge.hpp"
+#include "server/messaging/fanout.hpp"
 #include "server/messaging/sealed_body.hpp"
 #include "server/messaging/stream_sql.hpp"
 #include "server/storage/pg_pool.hpp"
@@ -18,6 +19,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -74,12 +76,13 @@ struct LockedConversation {
 
 struct MessageWriter::State {
     State(asio::any_io_executor ex, storage::PgPool& p, const identity::Credentials& k,
-          CommittedFn fn, std::size_t cap, std::size_t max)
+          CommittedFn fn, std::string n, std::size_t cap, std::size_t max)
         : strand(asio::make_strand(ex)),
           wake(strand, 1),
           pool(p),
           keys(k),
           on_committed(std::move(fn)),
+          node(std::move(n)),
           capacity(cap),
           max_batch(max) {}
 
@@ -88,6 +91,7 @@ struct MessageWriter::State {
     storage::PgPool& pool;
     const identity::Credentials& keys;
     CommittedFn on_committed;
+    const std::string node;
     const std::size_t capacity;
     const std::size_t max_batch;
 
@@ -324,8 +328,8 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
     };
     auto transacting = storage::with_transaction(*lease, work);
     auto done = co_await std::move(transacting);
-    lease->release();
     if (!done) {
+        lease->release();
         log::db().warn("message batch of {} failed: {}", n, done.error().message());
         for (auto& p : batch) complete(p, kUnavailable);
         co_return;
@@ -359,6 +363,24 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
             log::app().error("message push failed: {}", ex.what());
         }
     }
+    // Then the other nodes: one notification per conversation, after COMMIT.
+    if (!node.empty() && !fresh.empty()) {
+        std::map<std::string, StoredRange> ranges;
+        for (const std::size_t i : fresh) {
+            const auto& ack = std::get<StreamAck>(*results[i]);
+            auto [it, added] = ranges.try_emplace(ack.conversation_id,
+                                                  StoredRange{ack.conversation_id, ack.seq, ack.seq});
+            if (!added) {
+                it->second.first = std::min(it->second.first, ack.seq);
+                it->second.last = std::max(it->second.last, ack.seq);
+            }
+        }
+        std::vector<StoredRange> list;
+        for (auto& [id, r] : ranges) list.push_back(std::move(r));
+        auto publishing = publish_ranges(*lease, node, std::move(list));
+        co_await std::move(publishing);
+    }
+    lease->release();
 }
 
 asio::awaitable<void> MessageWriter::State::run(std::shared_ptr<State> s) {
@@ -385,9 +407,9 @@ asio::awaitable<void> MessageWriter::State::run(std::shared_ptr<State> s) {
 
 MessageWriter::MessageWriter(asio::any_io_executor executor, storage::PgPool& pool,
                              const identity::Credentials& keys, CommittedFn on_committed,
-                             std::size_t queue_capacity, std::size_t max_batch)
+                             std::string node, std::size_t queue_capacity, std::size_t max_batch)
     : state_(std::make_shared<State>(std::move(executor), pool, keys, std::move(on_committed),
-                                     queue_capacity, max_batch)) {}
+                                     std::move(node), queue_capacity, max_batch)) {}
 
 MessageWriter::~MessageWriter() { stop(); }
 

@@ -77,7 +77,7 @@ public:
     using CommittedFn = std::function<void(const std::vector<CommittedMessage>&)>;
 
     MessageWriter(boost::asio::any_io_executor executor, storage::PgPool& pool,
-                  const identity::Credentials& keys, CommittedFn on_committed,
+                  const identity::Credentials& keys, CommittedFn on_committed, std::string node,
                   std::size_t queue_capacity = kDefaultQueueCapacity,
                   std::size_t max_batch = kDefaultMaxBatch);
     ~MessageWriter();
@@ -89,6 +89,8 @@ public:
     /// Ends it; queued and later submissions fail with `unavailable`.
     void stop();
 
+    /// `node`: this process's id in the stream notifications after each COMMIT (fanout.hpp);
+    /// empty for none.
     /// Queues the message and completes after its batch committed (or failed).
     boost::asio::awaitable<WriteResult> submit(StreamEntry entry);
 

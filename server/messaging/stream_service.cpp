@@ -70,8 +70,9 @@ ByteVector to_bytes(const std::vector<std::byte>& in) {
 }  // namespace
 
 StreamService::StreamService(storage::PgPool& pool, const identity::Credentials& keys,
-                             MessageWriter& writer, MessagePush& push, SendRate rate)
-    : pool_(pool), keys_(keys), writer_(writer), push_(push), rate_(rate) {}
+                             MessageWriter& writer, MessagePush& push, SendRate rate,
+                             std::string node)
+    : pool_(pool), keys_(keys), writer_(writer), push_(push), rate_(rate), node_(std::move(node)) {}
 
 StreamService::~StreamService() = default;
 
@@ -259,26 +260,14 @@ asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller) {
             more = true;
             break;
         }
-        StoredMessage m;
-        m.conversation_id = std::string(page->text_or_throw(r, 0));
-        m.seq = page->int64(r, 1);
-        m.kind = std::string(page->text_or_throw(r, 2));
-        m.sender_user_id = std::string(page->text(r, 3).value_or(""));
-        m.sender_device_id = std::string(page->text(r, 4).value_or(""));
-        m.client_msg_id = std::string(page->text_or_throw(r, 5));
-        m.priority = static_cast<int>(page->int64(r, 6));
-        m.epoch = page->int64(r, 7);
-        m.created_at_ms = page->int64(r, 8);
-        if (!page->is_null(r, 9)) m.expires_at_ms = page->int64(r, 9);
-        const auto sealed = to_bytes(page->bytea(r, 10));
-        auto opened = open_body(keys_, sealed, m.conversation_id, m.seq);
+        auto opened = read_stored_message(*page, r, keys_);
         if (!opened) {
             // Never skip silently: the client would move its cursor past the message.
-            log::db().error("message {} seq {} does not open with the keyring", m.conversation_id,
-                            m.seq);
+            log::db().error("message {} seq {} does not open with the keyring",
+                            page->text_or_throw(r, 0), page->int64(r, 1));
             co_return Failure{Errc::internal, "a stored message could not be read"};
         }
-        m.body = std::move(*opened);
+        StoredMessage m = std::move(*opened);
         bytes += m.body.mls_message.size();
         reached[m.conversation_id] = m.seq;
         messages.push_back(message_json(m));

@@ -55,7 +55,7 @@ public:
     static constexpr int kSyncWelcomes = 20;
 
     StreamService(storage::PgPool& pool, const identity::Credentials& keys, MessageWriter& writer,
-                  MessagePush& push, SendRate rate);
+                  MessagePush& push, SendRate rate, std::string node);
     ~StreamService();
 
     /// messages.*, handshake.* and group_info.* requests of a connection with a session.
@@ -81,6 +81,7 @@ private:
     MessageWriter& writer_;
     MessagePush& push_;
     SendRate rate_;
+    std::string node_;  ///< this process, in stream notifications (fanout.hpp)
     std::mutex buckets_mutex_;
     std::map<std::string, TokenBucket> buckets_;  ///< per user
 };

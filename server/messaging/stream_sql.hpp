@@ -28,6 +28,8 @@ inline storage::Statement synchronous_commit() {
 inline storage::Statement proposals_known() {
     return storage::statement("stream_proposals_known");
 }
+inline storage::Statement notify() { return storage::statement("stream_notify"); }
+inline storage::Statement range() { return storage::statement("stream_range"); }
 inline storage::Statement delivered() { return storage::statement("stream_delivered"); }
 
 }  // namespace wardline::server::messaging::sql
