@@ -2,9 +2,9 @@
 #pragma once
 // The push after COMMIT (docs/architecture.md, "Write path"): message.new to every online
 // device of every current member, welcome.new to an added device. This process's
-// connections only, through the SessionRegistry.
-// TODO(#5): devices connected to other server processes learn of new messages through
-// LISTEN/NOTIFY; until then they catch up with messages.sync (nothing is lost, only later).
+// connections, through the SessionRegistry; other processes push what fanout.hpp tells them.
+// TODO(#5): welcome.new reaches only the node that stored the commit; other nodes' devices
+// get their Welcome from messages.sync.
 #include "server/messaging/message_writer.hpp"
 #include "server/messaging/sealed_body.hpp"
 
