@@ -87,6 +87,9 @@ CREATE TABLE messages (
     epoch bigint NOT NULL CHECK (epoch >= 0),
     -- The MLS message and the metadata only members need (reply-to, attachment references).
     body_sealed bytea NOT NULL,
+    -- kind proposal: its ProposalRef (RFC 9420 §5.2), so that a commit may reference only
+    -- proposals the Delivery Service accepted in the commit's epoch.
+    proposal_ref bytea,
     expires_at timestamptz,
     recalled_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),

@@ -13,6 +13,10 @@
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/session_registry.hpp"
+#include "server/messaging/fanout.hpp"
+#include "server/messaging/message_push.hpp"
+#include "server/messaging/message_writer.hpp"
+#include "server/messaging/stream_service.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
@@ -132,6 +136,28 @@ int main(int argc, char** argv) {
                     co_return server::Failure{Errc::unknown_type, "no handler for this request type"};
                 co_return external_sender.describe();
             });
+        // The message stream: one group-commit writer per process, the push after COMMIT.
+        // Other processes on the same database learn of new rows by LISTEN/NOTIFY.
+        const std::string node = server::messaging::new_node_id();
+        server::messaging::MessagePush push(sessions);
+        server::messaging::MessageWriter writer(
+            ioc.get_executor(), pool, credentials,
+            [&push](const std::vector<server::messaging::CommittedMessage>& batch) {
+                push.committed(batch);
+            },
+            node);
+        server::messaging::StreamService stream(
+            pool, credentials, writer, push,
+            {config.messaging.send_per_second, config.messaging.send_burst}, node);
+        server::messaging::StreamListener listener(ioc.get_executor(), db, pool, credentials, push,
+                                                   node);
+        dispatcher.add_service({"messages.", "handshake.", "group_info."},
+                               [&stream](std::string type, nlohmann::json body,
+                                         server::identity::ConnectionAuth& a) {
+                                   return stream.handle(std::move(type), std::move(body), a);
+                               });
+        writer.start();
+        listener.start();
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

@@ -49,6 +49,12 @@ struct IdentityConfig {
     double login_per_minute = 60;  ///< per source address
 };
 
+/// The message stream (issue #5).
+struct MessagingConfig {
+    double send_per_second = 20;  ///< per user
+    double send_burst = 100;      ///< per user
+};
+
 /// The audit trail's checkpoint signing (issue #3).
 struct AuditConfig {
     std::string signing_key_file;
@@ -74,6 +80,7 @@ struct Config {
     DatabaseConfig database;
     Limits limits;
     IdentityConfig identity;
+    MessagingConfig messaging;
     AuditConfig audit;
     DeliveryConfig delivery;
     std::string log_level = "info";

@@ -38,6 +38,11 @@ public:
     std::size_t notify_device(const std::string& device_id, const std::string& event,
                               const nlohmann::json& body);
 
+    /// Pushes an event to every connection of this process bound to a session of the user,
+    /// except those of `except_device` (e.g. message.new to a conversation's members).
+    std::size_t notify_user(const std::string& user_id, const std::string& event,
+                            const nlohmann::json& body, const std::string& except_device = {});
+
     std::size_t size() const;
 
 private:
