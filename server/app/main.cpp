@@ -6,6 +6,7 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/clinical/clinical_services.hpp"
 #include "server/delivery/key_package_service.hpp"
 #include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
@@ -121,6 +122,8 @@ int main(int argc, char** argv) {
                                                                   server::identity::ConnectionAuth& a) {
             return key_packages.handle(std::move(type), std::move(body), a);
         });
+        server::clinical::ClinicalServices clinical(pool, sessions);
+        clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

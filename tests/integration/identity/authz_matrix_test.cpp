@@ -40,6 +40,14 @@ const std::map<std::string, json>& examples() {
         {"key_packages.status", json::object()},
         // Not a KeyPackage: bad_request once authorized (tests/integration/delivery has real ones).
         {"key_packages.upload", {{"key_packages", {"AAAA"}}}},
+        // Clinical (tests/integration/clinical has the real ones): ids that are not UUIDs and
+        // impossible times are bad_request once authorized.
+        {"oncall.now", {{"team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xx"}}},
+        {"oncall.shifts.add", {{"team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xx"}, {"user_id", "$USER"}, {"role", "primary"}, {"start", "2026-13-01T00:00:00Z"}, {"end", "2026-13-01T08:00:00Z"}}},
+        {"oncall.shifts.list", {{"team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xx"}, {"from", "2026-01-02T00:00:00Z"}, {"to", "2026-01-01T00:00:00Z"}}},
+        {"oncall.shifts.remove", {{"shift_id", "not-a-uuid-not-a-uuid-not-a-uuid-xx"}}},
+        {"oncall.teams.create", {{"name", "Matrix team"}}},
+        {"oncall.teams.list", json::object()},
         {"org.get_policy", json::object()},
         {"org.set_policy", {{"lockout_threshold", 10}}},
         {"sessions.revoke", {{"session_id", "$SESSION"}}},
