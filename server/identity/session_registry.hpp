@@ -38,6 +38,13 @@ public:
     std::size_t notify_device(const std::string& device_id, const std::string& event,
                               const nlohmann::json& body);
 
+    /// Pushes an event to every connection of this process bound to a session of the user
+    /// (e.g. presence.changed). Returns the number of connections told.
+    std::size_t notify_user(const std::string& user_id, const std::string& event,
+                            const nlohmann::json& body);
+    /// Whether the user has a connection with a session on this process (presence).
+    bool has_user(const std::string& user_id) const;
+
     std::size_t size() const;
 
 private:

@@ -154,7 +154,7 @@ TEST_F(Oncall, EveryBadInputIsRefusedClearlyAndNothingIsStored) {
     const auto long_shift = with("end", iso(t + 7 * kDay + 1));
     EXPECT_EQ(error_code(long_shift), "bad_request");
     EXPECT_NE(long_shift["error"]["message"].get<std::string>().find("7 days"), std::string::npos);
-    EXPECT_EQ(error_code(with("team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xx")), "bad_request");
+    EXPECT_EQ(error_code(with("team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xyz")), "bad_request");
     EXPECT_EQ(error_code(with("team_id", "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f")), "not_found");
     EXPECT_EQ(error_code(with("user_id", "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f")), "not_found");
     EXPECT_EQ(error_code(with("user_id", gone)), "conflict");
