@@ -37,7 +37,8 @@ TEST(ProtoSchema, ExposesVersionLimitsAndSpecs) {
     for (const char* t : {"system.hello", "system.ping", "system.status", "auth.login", "users.list"})
         EXPECT_NE(std::find(types.begin(), types.end(), t), types.end()) << t;
     EXPECT_EQ(p.event_types(),
-              (std::vector<std::string>{"auth.session_ended", "key_packages.low", "system.welcome"}));
+              (std::vector<std::string>{"auth.session_ended", "key_packages.low", "presence.changed",
+                                        "system.welcome"}));
     ASSERT_NE(p.request("system.status"), nullptr);
     EXPECT_TRUE(p.request("system.status")->needs_database);
     EXPECT_EQ(p.request("system.status")->auth, "none");
