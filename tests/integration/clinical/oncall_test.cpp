@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace wardline::test {
 namespace {
 
@@ -119,6 +121,34 @@ TEST_F(Oncall, OverlappingPrimariesAreRefusedBackupsMayOverlapAUserNeverOverlaps
     ok_request(*a, "oncall.shifts.add", shift(other_team, p2, "primary", t, t + 8 * kHour));
     EXPECT_EQ(shifts(), 5);
     EXPECT_EQ(audit_count("oncall.shift.add", "success"), 5);
+}
+
+TEST_F(Oncall, TwoConcurrentOverlappingPrimariesNeverBothGetIn) {
+    TestUser first = enroll("General", "ada.admin", "admin");
+    TestUser second = enroll("General", "abe.admin", "admin");
+    auto a = logged_in(first);
+    auto b = logged_in(second);
+    std::vector<std::string> doctors;
+    for (int i = 0; i < 2; ++i) doctors.push_back(plain_user("General", "doc" + std::to_string(i), "physician"));
+    const auto t = now_s();
+    for (int round = 0; round < 6; ++round) {
+        SCOPED_TRACE(round);
+        const std::string team = create_team(*a, "Team " + std::to_string(round));
+        auto frame = [&](const std::string& id, const std::string& user) {
+            return json{{"id", id}, {"type", "oncall.shifts.add"},
+                        {"body", shift(team, user, "primary", t + round * kHour, t + (round + 2) * kHour)}}
+                .dump();
+        };
+        // Both on the wire before either answer is read.
+        a->send_text(frame("a", doctors[0]));
+        b->send_text(frame("b", doctors[1]));
+        const auto ra = a->read_json();
+        const auto rb = b->read_json();
+        const std::multiset<std::string> outcomes{ra.value("status", ""), rb.value("status", "")};
+        EXPECT_EQ(outcomes, (std::multiset<std::string>{"error", "ok"})) << ra.dump() << rb.dump();
+        EXPECT_EQ(error_code(ra.value("status", "") == "error" ? ra : rb), "conflict");
+        EXPECT_EQ(count("SELECT count(*) FROM oncall_shifts WHERE team_id = '" + team + "'"), 1);
+    }
 }
 
 TEST_F(Oncall, EveryBadInputIsRefusedClearlyAndNothingIsStored) {
