@@ -25,10 +25,10 @@ ClinicalServices::~ClinicalServices() = default;
 
 void ClinicalServices::register_with(Dispatcher& dispatcher) {
     Impl& s = *impl_;
-    dispatcher.add_service({"oncall."}, [&s](std::string type, nlohmann::json body,
-                                             identity::ConnectionAuth& auth) {
-        return s.oncall.handle(std::move(type), std::move(body), auth);
-    });
+    dispatcher.add_service(
+        {"oncall."}, [&s](std::string type, nlohmann::json body, identity::ConnectionAuth& auth) {
+            return s.oncall.handle(std::move(type), std::move(body), auth);
+        });
     dispatcher.add_service({"directory."}, [&s](std::string type, nlohmann::json body,
                                                 identity::ConnectionAuth& auth) {
         return s.directory.handle(std::move(type), std::move(body), auth);
@@ -37,10 +37,10 @@ void ClinicalServices::register_with(Dispatcher& dispatcher) {
                                                 identity::ConnectionAuth& auth) {
         return s.templates.handle(std::move(type), std::move(body), auth);
     });
-    dispatcher.add_service({"presence."}, [&s](std::string type, nlohmann::json body,
-                                               identity::ConnectionAuth& auth) {
-        return s.presence.handle(std::move(type), std::move(body), auth);
-    });
+    dispatcher.add_service(
+        {"presence."}, [&s](std::string type, nlohmann::json body, identity::ConnectionAuth& auth) {
+            return s.presence.handle(std::move(type), std::move(body), auth);
+        });
 }
 
 }  // namespace wardline::server::clinical

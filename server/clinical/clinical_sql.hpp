@@ -6,7 +6,9 @@
 namespace wardline::server::clinical::sql {
 
 #define WARDLINE_CLINICAL_STATEMENT(name) \
-    inline storage::Statement name() { return storage::statement(#name); }
+    inline storage::Statement name() {    \
+        return storage::statement(#name); \
+    }
 
 WARDLINE_CLINICAL_STATEMENT(directory_search)
 WARDLINE_CLINICAL_STATEMENT(oncall_now)

@@ -76,8 +76,10 @@ CsvSchedule parse_oncall_csv(std::string_view text) {
             continue;
         }
         if (fields->size() != 5) {
-            out.problems.push_back({number, "expected 5 columns (team,username,start,end,role), "
-                                            "found " + std::to_string(fields->size())});
+            out.problems.push_back({number,
+                                    "expected 5 columns (team,username,start,end,role), "
+                                    "found " +
+                                        std::to_string(fields->size())});
             continue;
         }
         if (out.shifts.size() + out.problems.size() >= kMaxCsvShifts) {
@@ -104,8 +106,10 @@ CsvSchedule parse_oncall_csv(std::string_view text) {
         }
         out.shifts.push_back(std::move(shift));
     }
-    if (!header_seen) out.problems.push_back({1, "the file is empty; it needs the header "
-                                                 "team,username,start,end,role"});
+    if (!header_seen)
+        out.problems.push_back({1,
+                                "the file is empty; it needs the header "
+                                "team,username,start,end,role"});
     return out;
 }
 

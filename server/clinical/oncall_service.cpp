@@ -79,8 +79,9 @@ asio::awaitable<Outcome> OncallService::create_team(json body, BoundSession call
         auto counted = co_await std::move(counting);
         if (!counted) co_return counted.error();
         if (counted->int64(0, 0) >= kMaxTeams) {
-            refusal = Failure{Errc::conflict, "the organization has the most on-call teams "
-                                              "allowed (500)"};
+            refusal = Failure{Errc::conflict,
+                              "the organization has the most on-call teams "
+                              "allowed (500)"};
             co_return Errc::conflict;
         }
         PgParams params{caller.org_id, name};
@@ -159,8 +160,9 @@ asio::awaitable<Outcome> OncallService::add_shift(json body, BoundSession caller
         const std::string status(user->text_or_throw(0, 0));
         const std::string display_name(user->text_or_throw(0, 1));
         if (status != "active") {
-            refusal = Failure{Errc::conflict, "the user is " + status + "; only active users "
-                                                                     "can be scheduled"};
+            refusal = Failure{Errc::conflict, "the user is " + status +
+                                                  "; only active users "
+                                                  "can be scheduled"};
             co_return Errc::conflict;
         }
         PgParams overlap{team_id, user_id, role};
@@ -172,8 +174,7 @@ asio::awaitable<Outcome> OncallService::add_shift(json body, BoundSession caller
             const std::string other(clash->text_or_throw(0, 0));
             refusal = Failure{Errc::conflict,
                               clash->boolean(0, 1)
-                                  ? "the user has an overlapping shift in this team (" + other +
-                                        ")"
+                                  ? "the user has an overlapping shift in this team (" + other + ")"
                                   : "the team has an overlapping primary shift (" + other + ")"};
             co_return Errc::conflict;
         }

@@ -33,17 +33,14 @@ public:
                                            identity::ConnectionAuth& auth);
 
 private:
-    boost::asio::awaitable<Outcome> create_team(nlohmann::json body,
-                                                identity::BoundSession caller,
+    boost::asio::awaitable<Outcome> create_team(nlohmann::json body, identity::BoundSession caller,
                                                 std::string source);
     boost::asio::awaitable<Outcome> list_teams(identity::BoundSession caller);
     boost::asio::awaitable<Outcome> add_shift(nlohmann::json body, identity::BoundSession caller,
                                               std::string source);
-    boost::asio::awaitable<Outcome> remove_shift(nlohmann::json body,
-                                                 identity::BoundSession caller,
+    boost::asio::awaitable<Outcome> remove_shift(nlohmann::json body, identity::BoundSession caller,
                                                  std::string source);
-    boost::asio::awaitable<Outcome> list_shifts(nlohmann::json body,
-                                                identity::BoundSession caller);
+    boost::asio::awaitable<Outcome> list_shifts(nlohmann::json body, identity::BoundSession caller);
     boost::asio::awaitable<Outcome> now(nlohmann::json body, identity::BoundSession caller);
 
     storage::PgPool& pool_;

@@ -35,8 +35,7 @@ public:
     std::string presence_of(const std::string& user_id) const;
 
 private:
-    boost::asio::awaitable<void> push(std::string org_id, std::string user_id,
-                                      std::string status);
+    boost::asio::awaitable<void> push(std::string org_id, std::string user_id, std::string status);
     boost::asio::awaitable<void> push_later(std::string org_id, std::string user_id);
 
     storage::PgPool& pool_;

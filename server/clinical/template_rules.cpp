@@ -19,7 +19,8 @@ std::string check_template_body(std::string_view body) {
         if (std::string rule = identity::Credentials::check_profile_text(line, "body", 2000, false);
             !rule.empty())
             return rule;
-        visible = visible || identity::Credentials::check_profile_text(line, "body", 2000, true).empty();
+        visible =
+            visible || identity::Credentials::check_profile_text(line, "body", 2000, true).empty();
         if (newline == std::string_view::npos) break;
         body.remove_prefix(newline + 1);
     }

@@ -46,8 +46,7 @@ asio::awaitable<Outcome> TemplateService::handle(std::string type, json body,
     asio::awaitable<Outcome> work;
     if (type == "templates.list")
         work = list(caller);
-    else if (type == "templates.create" || type == "templates.update" ||
-             type == "templates.delete")
+    else if (type == "templates.create" || type == "templates.update" || type == "templates.delete")
         work = change(std::move(type), std::move(body), caller, source);
     else
         co_return Failure{Errc::unknown_type, "no handler for this request type"};

@@ -55,7 +55,8 @@ void import_shift(PgSyncConnection& conn, const std::string& org_id, const CsvSh
         user = exec(conn, "oncall_shift_user_by_name", who);
     }
     if (!user || user->rows() != 1) {
-        result.problems.push_back({shift.line, "unknown user: no such username in the organization"});
+        result.problems.push_back(
+            {shift.line, "unknown user: no such username in the organization"});
         return;
     }
     const std::string user_id(user->text_or_throw(0, 0));
@@ -176,8 +177,7 @@ int oncall_import(const CliArgs& a, std::ostream& out, std::ostream& err) {
         std::stable_sort(problems.begin(), problems.end(),
                          [](const CsvProblem& x, const CsvProblem& y) { return x.line < y.line; });
         for (const auto& p : problems) err << path << ":" << p.line << ": " << p.message << "\n";
-        err << "oncall import: " << problems.size()
-            << " bad line(s); nothing was imported\n";
+        err << "oncall import: " << problems.size() << " bad line(s); nothing was imported\n";
         return 3;
     }
     out << "imported " << result.shifts_added << " shift(s); created " << result.teams_created

@@ -58,8 +58,8 @@ protected:
     std::string user_id(const std::string& org, const std::string& username) {
         return std::string(owner()
                                .exec("SELECT u.id FROM users u JOIN organizations o ON o.id = "
-                                     "u.org_id WHERE o.name = '" + org +
-                                     "' AND u.username = '" + username + "'")
+                                     "u.org_id WHERE o.name = '" +
+                                     org + "' AND u.username = '" + username + "'")
                                .text_or_throw(0, 0));
     }
 
@@ -70,7 +70,10 @@ protected:
     /// The body of oncall.shifts.add for [from, to) (seconds since the Unix epoch).
     static nlohmann::json shift(const std::string& team, const std::string& user,
                                 const std::string& role, std::int64_t from, std::int64_t to) {
-        return {{"team_id", team}, {"user_id", user}, {"role", role}, {"start", iso(from)},
+        return {{"team_id", team},
+                {"user_id", user},
+                {"role", role},
+                {"start", iso(from)},
                 {"end", iso(to)}};
     }
 

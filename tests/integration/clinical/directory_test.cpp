@@ -42,7 +42,8 @@ TEST_F(Directory, FiltersByNameDepartmentRoleAndOnCallAndShowsCurrentShifts) {
     const std::string team = create_team(*a, "Cardiology");
     const auto t = now_s();
     ok_request(*a, "oncall.shifts.add", shift(team, carl, "primary", t - kHour, t + kHour));
-    ok_request(*a, "oncall.shifts.add", shift(team, cara, "backup", t - 3 * kHour, t - kMinute));  // over
+    ok_request(*a, "oncall.shifts.add",
+               shift(team, cara, "backup", t - 3 * kHour, t - kMinute));  // over
     ok_request(*a, "oncall.shifts.add", shift(team, gone, "backup", t - kHour, t + kHour));
     ok_request(*a, "oncall.shifts.add", shift(team, held, "backup", t - kHour, t + kHour));
     // Scheduled, then deactivated and suspended: on shift, yet never in the directory.
@@ -77,7 +78,9 @@ TEST_F(Directory, FiltersByNameDepartmentRoleAndOnCallAndShowsCurrentShifts) {
     EXPECT_EQ(u["roles"], json::array({"physician"}));
     EXPECT_EQ(u["on_shift"], true);
     EXPECT_EQ(u["presence"], "offline");  // never connected
-    EXPECT_EQ(u["on_call"], json::array({{{"team_id", team}, {"team", "Cardiology"}, {"role", "primary"},
+    EXPECT_EQ(u["on_call"], json::array({{{"team_id", team},
+                                          {"team", "Cardiology"},
+                                          {"role", "primary"},
                                           {"until", iso(t + kHour)}}}));
     const auto cara_found = search({{"query", "cara"}});
     EXPECT_EQ(cara_found["users"][0]["on_shift"], false);  // the shift ended a minute ago
@@ -130,10 +133,10 @@ TEST_F(Directory, PagesAreStableAndCompleteAndOtherOrganizationsNeverAppear) {
 TEST_F(Directory, BadInputIsRefusedAndTheConnectionKeepsServing) {
     TestUser nurse = enroll("General", "nina.nurse", "nurse");
     auto n = logged_in(nurse);
-    for (const json& bad : {json{{"limit", 0}}, json{{"limit", 101}}, json{{"limit", "10"}},
-                            json{{"role", "surgeon"}}, json{{"query", std::string(101, 'a')}},
-                            json{{"query", ""}}, json{{"on_call", "yes"}}, json{{"team", "x"}},
-                            json{{"after", std::string(257, 'a')}}}) {
+    for (const json& bad :
+         {json{{"limit", 0}}, json{{"limit", 101}}, json{{"limit", "10"}},
+          json{{"role", "surgeon"}}, json{{"query", std::string(101, 'a')}}, json{{"query", ""}},
+          json{{"on_call", "yes"}}, json{{"team", "x"}}, json{{"after", std::string(257, 'a')}}}) {
         SCOPED_TRACE(bad.dump());
         EXPECT_EQ(error_code(n->request("directory.search", bad)), "bad_request");
     }
@@ -142,7 +145,8 @@ TEST_F(Directory, BadInputIsRefusedAndTheConnectionKeepsServing) {
     EXPECT_EQ(ok_request(*n, "directory.search", json::object())["users"].size(), 1u);
     // Without a session there is no directory.
     auto anonymous = connect();
-    EXPECT_EQ(error_code(anonymous->request("directory.search", json::object())), "unauthenticated");
+    EXPECT_EQ(error_code(anonymous->request("directory.search", json::object())),
+              "unauthenticated");
 }
 
 }  // namespace

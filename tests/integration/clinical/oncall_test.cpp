@@ -33,14 +33,17 @@ TEST_F(Oncall, NowAnswersTheCurrentPrimaryAndBackupsAndNothingWhenNobodyIsSchedu
     const std::string neurology = create_team(*a, "Neurology");
     const auto t = now_s();
     // A primary that ended a minute ago, the current one, a future one; a backup now.
-    ok_request(*a, "oncall.shifts.add", shift(cardiology, early, "primary", t - 8 * kHour, t - kMinute));
+    ok_request(*a, "oncall.shifts.add",
+               shift(cardiology, early, "primary", t - 8 * kHour, t - kMinute));
     const auto now_shift = ok_request(
         *a, "oncall.shifts.add", shift(cardiology, current, "primary", t - kMinute, t + kHour));
     EXPECT_EQ(now_shift["shift"]["display_name"], "Test carl.current");
     EXPECT_EQ(now_shift["shift"]["start"], iso(t - kMinute));
     EXPECT_EQ(now_shift["shift"]["end"], iso(t + kHour));
-    ok_request(*a, "oncall.shifts.add", shift(cardiology, later, "primary", t + kHour, t + 9 * kHour));
-    ok_request(*a, "oncall.shifts.add", shift(cardiology, backup, "backup", t - kHour, t + 2 * kHour));
+    ok_request(*a, "oncall.shifts.add",
+               shift(cardiology, later, "primary", t + kHour, t + 9 * kHour));
+    ok_request(*a, "oncall.shifts.add",
+               shift(cardiology, backup, "backup", t - kHour, t + 2 * kHour));
 
     const auto teams_seen = ok_request(*n, "oncall.teams.list", json::object());
     EXPECT_EQ(teams_seen["teams"],
@@ -49,26 +52,30 @@ TEST_F(Oncall, NowAnswersTheCurrentPrimaryAndBackupsAndNothingWhenNobodyIsSchedu
 
     const auto who = ok_request(*n, "oncall.now", {{"team_id", cardiology}});
     EXPECT_EQ(who["team"]["name"], "Cardiology");
-    EXPECT_EQ(who["primary"],
-              json({{"user_id", current}, {"display_name", "Test carl.current"}, {"until", iso(t + kHour)}}));
-    EXPECT_EQ(who["backups"],
-              json::array({{{"user_id", backup}, {"display_name", "Test bea.backup"}, {"until", iso(t + 2 * kHour)}}}));
+    EXPECT_EQ(who["primary"], json({{"user_id", current},
+                                    {"display_name", "Test carl.current"},
+                                    {"until", iso(t + kHour)}}));
+    EXPECT_EQ(who["backups"], json::array({{{"user_id", backup},
+                                            {"display_name", "Test bea.backup"},
+                                            {"until", iso(t + 2 * kHour)}}}));
 
     const auto nobody = ok_request(*n, "oncall.now", {{"team_id", neurology}});
     EXPECT_FALSE(nobody.contains("primary"));
     EXPECT_EQ(nobody["backups"], json::array());
 
     // The schedule, by start, in the window asked for.
-    const auto listed = ok_request(*a, "oncall.shifts.list",
-                                   {{"team_id", cardiology}, {"from", iso(t - 9 * kHour)}, {"to", iso(t + 10 * kHour)}});
+    const auto listed = ok_request(
+        *a, "oncall.shifts.list",
+        {{"team_id", cardiology}, {"from", iso(t - 9 * kHour)}, {"to", iso(t + 10 * kHour)}});
     ASSERT_EQ(listed["shifts"].size(), 4u) << listed.dump();
     EXPECT_EQ(listed["shifts"][0]["user_id"], early);
     EXPECT_EQ(listed["shifts"][1]["user_id"], backup);
     EXPECT_EQ(listed["shifts"][2]["user_id"], current);
     EXPECT_EQ(listed["shifts"][3]["user_id"], later);
     EXPECT_EQ(listed["truncated"], false);
-    const auto narrow = ok_request(*a, "oncall.shifts.list",
-                                   {{"team_id", cardiology}, {"from", iso(t + 3 * kHour)}, {"to", iso(t + 4 * kHour)}});
+    const auto narrow = ok_request(
+        *a, "oncall.shifts.list",
+        {{"team_id", cardiology}, {"from", iso(t + 3 * kHour)}, {"to", iso(t + 4 * kHour)}});
     ASSERT_EQ(narrow["shifts"].size(), 1u);
     EXPECT_EQ(narrow["shifts"][0]["user_id"], later);
 
@@ -79,9 +86,11 @@ TEST_F(Oncall, NowAnswersTheCurrentPrimaryAndBackupsAndNothingWhenNobodyIsSchedu
 
     // Removing the current primary leaves the team without one.
     const std::string current_id = now_shift["shift"]["id"];
-    EXPECT_EQ(ok_request(*a, "oncall.shifts.remove", {{"shift_id", current_id}})["removed"], current_id);
+    EXPECT_EQ(ok_request(*a, "oncall.shifts.remove", {{"shift_id", current_id}})["removed"],
+              current_id);
     EXPECT_FALSE(ok_request(*n, "oncall.now", {{"team_id", cardiology}}).contains("primary"));
-    EXPECT_EQ(error_code(a->request("oncall.shifts.remove", {{"shift_id", current_id}})), "not_found");
+    EXPECT_EQ(error_code(a->request("oncall.shifts.remove", {{"shift_id", current_id}})),
+              "not_found");
 
     EXPECT_EQ(audit_count("oncall.team.create", "success"), 2);
     EXPECT_EQ(audit_count("oncall.shift.add", "success"), 4);
@@ -100,15 +109,19 @@ TEST_F(Oncall, OverlappingPrimariesAreRefusedBackupsMayOverlapAUserNeverOverlaps
     const auto t = now_s();
     ok_request(*a, "oncall.shifts.add", shift(team, p1, "primary", t, t + 8 * kHour));
 
-    const auto clash = a->request("oncall.shifts.add", shift(team, p2, "primary", t + 7 * kHour, t + 9 * kHour));
+    const auto clash =
+        a->request("oncall.shifts.add", shift(team, p2, "primary", t + 7 * kHour, t + 9 * kHour));
     EXPECT_EQ(error_code(clash), "conflict");
     EXPECT_NE(clash["error"]["message"].get<std::string>().find("primary"), std::string::npos);
-    EXPECT_EQ(error_code(a->request("oncall.shifts.add", shift(team, p2, "primary", t - kHour, t + 10 * kHour))),
+    EXPECT_EQ(error_code(a->request("oncall.shifts.add",
+                                    shift(team, p2, "primary", t - kHour, t + 10 * kHour))),
               "conflict");  // containing it
-    EXPECT_EQ(error_code(a->request("oncall.shifts.add", shift(team, p2, "primary", t + kHour, t + 2 * kHour))),
+    EXPECT_EQ(error_code(a->request("oncall.shifts.add",
+                                    shift(team, p2, "primary", t + kHour, t + 2 * kHour))),
               "conflict");  // inside it
     // The same user as backup over their own primary.
-    EXPECT_EQ(error_code(a->request("oncall.shifts.add", shift(team, p1, "backup", t + kHour, t + 2 * kHour))),
+    EXPECT_EQ(error_code(a->request("oncall.shifts.add",
+                                    shift(team, p1, "backup", t + kHour, t + 2 * kHour))),
               "conflict");
     EXPECT_EQ(shifts(), 1);
 
@@ -129,14 +142,17 @@ TEST_F(Oncall, TwoConcurrentOverlappingPrimariesNeverBothGetIn) {
     auto a = logged_in(first);
     auto b = logged_in(second);
     std::vector<std::string> doctors;
-    for (int i = 0; i < 2; ++i) doctors.push_back(plain_user("General", "doc" + std::to_string(i), "physician"));
+    for (int i = 0; i < 2; ++i)
+        doctors.push_back(plain_user("General", "doc" + std::to_string(i), "physician"));
     const auto t = now_s();
     for (int round = 0; round < 6; ++round) {
         SCOPED_TRACE(round);
         const std::string team = create_team(*a, "Team " + std::to_string(round));
         auto frame = [&](const std::string& id, const std::string& user) {
-            return json{{"id", id}, {"type", "oncall.shifts.add"},
-                        {"body", shift(team, user, "primary", t + round * kHour, t + (round + 2) * kHour)}}
+            return json{
+                {"id", id},
+                {"type", "oncall.shifts.add"},
+                {"body", shift(team, user, "primary", t + round * kHour, t + (round + 2) * kHour)}}
                 .dump();
         };
         // Both on the wire before either answer is read.
@@ -168,19 +184,21 @@ TEST_F(Oncall, EveryBadInputIsRefusedClearlyAndNothingIsStored) {
         body[field] = std::move(value);
         return a->request("oncall.shifts.add", body);
     };
-    for (const char* bad : {"2026-11-23 08:00:00Z", "2026-11-23T08:00:00+01", "2026-02-30T08:00:00Z",
-                            "2026-11-23T24:00:00Z", "2026-11-23T08:60:00Z", "1999-12-31T23:59:59Z",
-                            "20261123T080000Z   ", "2026-11-23T08:00:0xZ"}) {
+    for (const char* bad :
+         {"2026-11-23 08:00:00Z", "2026-11-23T08:00:00+01", "2026-02-30T08:00:00Z",
+          "2026-11-23T24:00:00Z", "2026-11-23T08:60:00Z", "1999-12-31T23:59:59Z",
+          "20261123T080000Z   ", "2026-11-23T08:00:0xZ"}) {
         SCOPED_TRACE(bad);
         const auto r = with("start", bad);
         EXPECT_EQ(error_code(r), "bad_request");
-        EXPECT_EQ(r["error"]["message"].get<std::string>().find(bad), std::string::npos);  // not echoed
+        EXPECT_EQ(r["error"]["message"].get<std::string>().find(bad),
+                  std::string::npos);  // not echoed
     }
-    EXPECT_EQ(error_code(with("end", "tomorrow")), "bad_request");                 // too short
-    EXPECT_EQ(error_code(with("start", 1700000000)), "bad_request");               // wrong type
-    EXPECT_EQ(error_code(with("role", "attending")), "bad_request");               // not in the enum
-    EXPECT_EQ(error_code(with("end", iso(t))), "bad_request");                     // end == start
-    EXPECT_EQ(error_code(with("end", iso(t - kHour))), "bad_request");             // end before start
+    EXPECT_EQ(error_code(with("end", "tomorrow")), "bad_request");      // too short
+    EXPECT_EQ(error_code(with("start", 1700000000)), "bad_request");    // wrong type
+    EXPECT_EQ(error_code(with("role", "attending")), "bad_request");    // not in the enum
+    EXPECT_EQ(error_code(with("end", iso(t))), "bad_request");          // end == start
+    EXPECT_EQ(error_code(with("end", iso(t - kHour))), "bad_request");  // end before start
     const auto long_shift = with("end", iso(t + 7 * kDay + 1));
     EXPECT_EQ(error_code(long_shift), "bad_request");
     EXPECT_NE(long_shift["error"]["message"].get<std::string>().find("7 days"), std::string::npos);
@@ -197,26 +215,37 @@ TEST_F(Oncall, EveryBadInputIsRefusedClearlyAndNothingIsStored) {
     EXPECT_EQ(error_code(a->request("oncall.shifts.add", missing)), "bad_request");
 
     // Team names: too long, control characters, blank, the same name in another case.
-    EXPECT_EQ(error_code(a->request("oncall.teams.create", {{"name", std::string(101, 'x')}})), "bad_request");
-    EXPECT_EQ(error_code(a->request("oncall.teams.create", {{"name", "Card\x07iology"}})), "bad_request");
+    EXPECT_EQ(error_code(a->request("oncall.teams.create", {{"name", std::string(101, 'x')}})),
+              "bad_request");
+    EXPECT_EQ(error_code(a->request("oncall.teams.create", {{"name", "Card\x07iology"}})),
+              "bad_request");
     EXPECT_EQ(error_code(a->request("oncall.teams.create", {{"name", "   "}})), "bad_request");
     EXPECT_EQ(error_code(a->request("oncall.teams.create", {{"name", "CARDIOLOGY"}})), "conflict");
     // The list window: reversed, longer than 31 days, malformed.
-    EXPECT_EQ(error_code(a->request("oncall.shifts.list", {{"team_id", team}, {"from", iso(t)}, {"to", iso(t - 1)}})),
+    EXPECT_EQ(error_code(a->request("oncall.shifts.list",
+                                    {{"team_id", team}, {"from", iso(t)}, {"to", iso(t - 1)}})),
               "bad_request");
-    EXPECT_EQ(error_code(a->request("oncall.shifts.list", {{"team_id", team}, {"from", iso(t)}, {"to", iso(t + 32 * kDay)}})),
+    EXPECT_EQ(
+        error_code(a->request("oncall.shifts.list",
+                              {{"team_id", team}, {"from", iso(t)}, {"to", iso(t + 32 * kDay)}})),
+        "bad_request");
+    EXPECT_EQ(error_code(a->request(
+                  "oncall.shifts.list",
+                  {{"team_id", team}, {"from", "yesterday-yesterday1"}, {"to", iso(t)}})),
               "bad_request");
-    EXPECT_EQ(error_code(a->request("oncall.shifts.list", {{"team_id", team}, {"from", "yesterday-yesterday1"}, {"to", iso(t)}})),
-              "bad_request");
-    EXPECT_EQ(error_code(a->request("oncall.now", {{"team_id", "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f"}})), "not_found");
-    EXPECT_EQ(error_code(a->request("oncall.shifts.remove", {{"shift_id", "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f"}})),
+    EXPECT_EQ(
+        error_code(a->request("oncall.now", {{"team_id", "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f"}})),
+        "not_found");
+    EXPECT_EQ(error_code(a->request("oncall.shifts.remove",
+                                    {{"shift_id", "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f"}})),
               "not_found");
 
     // Nothing stored, nothing audited, and the connection still serves.
     EXPECT_EQ(shifts(), 0);
     EXPECT_EQ(teams(), 1);
     EXPECT_EQ(count("SELECT count(*) FROM audit_records"), audit_before);
-    ok_request(*a, "oncall.shifts.add", shift(team, doc, "primary", t, t + 7 * kDay));  // exactly a week
+    ok_request(*a, "oncall.shifts.add",
+               shift(team, doc, "primary", t, t + 7 * kDay));  // exactly a week
     EXPECT_EQ(shifts(), 1);
 }
 
@@ -231,15 +260,19 @@ TEST_F(Oncall, ANurseMayNotEditSchedulesAndAnotherOrganizationSeesNothing) {
     auto f = logged_in(foreign_admin);
     const std::string team = create_team(*a, "Cardiology");
     const auto t = now_s();
-    const std::string shift_id =
-        ok_request(*a, "oncall.shifts.add", shift(team, doc, "primary", t - kHour, t + kHour))["shift"]["id"];
-    const long long audit_before = count("SELECT count(*) FROM audit_records WHERE action LIKE 'oncall.%'");
+    const std::string shift_id = ok_request(
+        *a, "oncall.shifts.add", shift(team, doc, "primary", t - kHour, t + kHour))["shift"]["id"];
+    const long long audit_before =
+        count("SELECT count(*) FROM audit_records WHERE action LIKE 'oncall.%'");
 
     // The nurse: forbidden for every edit and the schedule view, allowed to ask who is on call.
     EXPECT_EQ(error_code(n->request("oncall.teams.create", {{"name", "Nursing"}})), "forbidden");
-    EXPECT_EQ(error_code(n->request("oncall.shifts.add", shift(team, doc, "backup", t, t + kHour))), "forbidden");
-    EXPECT_EQ(error_code(n->request("oncall.shifts.remove", {{"shift_id", shift_id}})), "forbidden");
-    EXPECT_EQ(error_code(n->request("oncall.shifts.list", {{"team_id", team}, {"from", iso(t)}, {"to", iso(t + kHour)}})),
+    EXPECT_EQ(error_code(n->request("oncall.shifts.add", shift(team, doc, "backup", t, t + kHour))),
+              "forbidden");
+    EXPECT_EQ(error_code(n->request("oncall.shifts.remove", {{"shift_id", shift_id}})),
+              "forbidden");
+    EXPECT_EQ(error_code(n->request("oncall.shifts.list",
+                                    {{"team_id", team}, {"from", iso(t)}, {"to", iso(t + kHour)}})),
               "forbidden");
     EXPECT_EQ(ok_request(*n, "oncall.now", {{"team_id", team}})["primary"]["user_id"], doc);
 
@@ -249,22 +282,29 @@ TEST_F(Oncall, ANurseMayNotEditSchedulesAndAnotherOrganizationSeesNothing) {
     const auto nothing = f->request("oncall.now", {{"team_id", unknown}});
     EXPECT_EQ(error_code(theirs), "not_found");
     EXPECT_EQ(theirs["error"]["message"], nothing["error"]["message"]);
-    EXPECT_EQ(error_code(f->request("oncall.shifts.add", shift(team, foreign_doc, "backup", t, t + kHour))), "not_found");
-    EXPECT_EQ(error_code(f->request("oncall.shifts.remove", {{"shift_id", shift_id}})), "not_found");
-    EXPECT_EQ(error_code(f->request("oncall.shifts.list", {{"team_id", team}, {"from", iso(t)}, {"to", iso(t + kHour)}})),
+    EXPECT_EQ(error_code(f->request("oncall.shifts.add",
+                                    shift(team, foreign_doc, "backup", t, t + kHour))),
+              "not_found");
+    EXPECT_EQ(error_code(f->request("oncall.shifts.remove", {{"shift_id", shift_id}})),
+              "not_found");
+    EXPECT_EQ(error_code(f->request("oncall.shifts.list",
+                                    {{"team_id", team}, {"from", iso(t)}, {"to", iso(t + kHour)}})),
               "not_found");
     EXPECT_EQ(ok_request(*f, "oncall.teams.list", json::object())["teams"], json::array());
     // Their team cannot take our user; the same name is theirs to use.
     const std::string their_team = create_team(*f, "Cardiology");
-    const auto our_user = f->request("oncall.shifts.add", shift(their_team, doc, "primary", t, t + kHour));
+    const auto our_user =
+        f->request("oncall.shifts.add", shift(their_team, doc, "primary", t, t + kHour));
     EXPECT_EQ(error_code(our_user), "not_found");
     EXPECT_EQ(our_user["error"]["message"],
-              f->request("oncall.shifts.add", shift(their_team, unknown, "primary", t, t + kHour))["error"]["message"]);
+              f->request("oncall.shifts.add",
+                         shift(their_team, unknown, "primary", t, t + kHour))["error"]["message"]);
 
     // Nothing of ours changed; only the other organization's own team creation was audited.
     EXPECT_EQ(shifts(), 1);
     EXPECT_EQ(count("SELECT count(*) FROM oncall_shifts WHERE id = '" + shift_id + "'"), 1);
-    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action LIKE 'oncall.%'"), audit_before + 1);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action LIKE 'oncall.%'"),
+              audit_before + 1);
     EXPECT_GT(audit_count("authz.denied", "denied"), 0);
 }
 

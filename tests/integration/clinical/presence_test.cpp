@@ -18,14 +18,20 @@ protected:
     /// service is another slice of issue #5).
     void share_conversation(const std::vector<std::string>& members) {
         auto db = owner();
-        const std::string org(db.exec("SELECT org_id FROM users WHERE id = '" + members[0] + "'").text_or_throw(0, 0));
-        const std::string id(db.exec("INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
-                                     "VALUES ('" + org + "', 'group', decode(md5(random()::text), 'hex'), '" +
-                                     members[0] + "') RETURNING id")
-                                 .text_or_throw(0, 0));
+        const std::string org(db.exec("SELECT org_id FROM users WHERE id = '" + members[0] + "'")
+                                  .text_or_throw(0, 0));
+        const std::string id(
+            db.exec("INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
+                    "VALUES ('" +
+                    org + "', 'group', decode(md5(random()::text), 'hex'), '" + members[0] +
+                    "') RETURNING id")
+                .text_or_throw(0, 0));
         for (const auto& m : members)
-            db.exec("INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
-                    "VALUES ('" + id + "', '" + org + "', '" + m + "', 'member', '" + members[0] + "')");
+            db.exec(
+                "INSERT INTO conversation_members (conversation_id, org_id, user_id, role, "
+                "added_by) "
+                "VALUES ('" +
+                id + "', '" + org + "', '" + m + "', 'member', '" + members[0] + "')");
     }
     static json next_event(WsClient& ws, std::chrono::milliseconds timeout) {
         const auto r = ws.read(timeout);
@@ -103,13 +109,15 @@ TEST_F(Presence, TheDirectoryShowsPresenceOfflineWithoutAConnectionAndOnShiftFro
 TEST_F(Presence, BadStatusesAreRefusedAndOfflineCannotBeSet) {
     TestUser nurse = enroll("General", "nina.nurse", "nurse");
     auto n = logged_in(nurse);
-    for (const json& bad : {json{{"status", "offline"}}, json{{"status", "sleeping"}}, json::object(),
-                            json{{"status", 1}}, json{{"status", "busy"}, {"until", "later"}}}) {
+    for (const json& bad :
+         {json{{"status", "offline"}}, json{{"status", "sleeping"}}, json::object(),
+          json{{"status", 1}}, json{{"status", "busy"}, {"until", "later"}}}) {
         SCOPED_TRACE(bad.dump());
         EXPECT_EQ(error_code(n->request("presence.set", bad)), "bad_request");
     }
     auto anonymous = connect();
-    EXPECT_EQ(error_code(anonymous->request("presence.set", {{"status", "busy"}})), "unauthenticated");
+    EXPECT_EQ(error_code(anonymous->request("presence.set", {{"status", "busy"}})),
+              "unauthenticated");
     EXPECT_EQ(ok_request(*n, "presence.set", {{"status", "away"}})["status"], "away");
 }
 

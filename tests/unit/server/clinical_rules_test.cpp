@@ -16,11 +16,12 @@ TEST(IsoTime, ParsesExactlyTheUtcFormAndRoundTrips) {
     EXPECT_EQ(parse_utc("1970-01-01T00:00:00Z"), std::nullopt);  // before 2000
     EXPECT_EQ(parse_utc("2000-01-01T00:00:00Z"), 946684800);
     EXPECT_EQ(parse_utc("2024-02-29T23:59:59Z"), 1709251199);  // leap day
-    for (const char* bad : {"2023-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-00-10T00:00:00Z",
-                            "2026-11-23T24:00:00Z", "2026-11-23T23:60:00Z", "2026-11-23T23:59:60Z",
-                            "2026-11-23t08:00:00Z", "2026-11-23T08:00:00z", "2026-11-23T08:00:00",
-                            "2026-11-23T08:00:00+00:00", "+026-11-23T08:00:00Z", "2026-11-23T08:00:0 Z",
-                            "2200-01-01T00:00:00Z", "", "2026-11-23T08:00:00.5Z"})
+    for (const char* bad :
+         {"2023-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-00-10T00:00:00Z",
+          "2026-11-23T24:00:00Z", "2026-11-23T23:60:00Z", "2026-11-23T23:59:60Z",
+          "2026-11-23t08:00:00Z", "2026-11-23T08:00:00z", "2026-11-23T08:00:00",
+          "2026-11-23T08:00:00+00:00", "+026-11-23T08:00:00Z", "2026-11-23T08:00:0 Z",
+          "2200-01-01T00:00:00Z", "", "2026-11-23T08:00:00.5Z"})
         EXPECT_EQ(parse_utc(bad), std::nullopt) << bad;
     for (std::int64_t t : {946684800LL, 1709251199LL, 1795420800LL, 4102444799LL})
         EXPECT_EQ(parse_utc(format_utc(t)), t);
@@ -83,7 +84,8 @@ TEST(PresenceBoard, PushesAtOnceThenCoalescesForTwoSeconds) {
     EXPECT_EQ(board.set("u", "busy", t0 + milliseconds(3000)), PresenceBoard::Push::schedule);
     EXPECT_EQ(board.take_pending("u", t0 + milliseconds(4000)), "busy");
     EXPECT_EQ(board.set("u", "away", t0 + milliseconds(6000)), PresenceBoard::Push::now);
-    EXPECT_EQ(board.set("v", "away", t0 + milliseconds(6000)), PresenceBoard::Push::now);  // per user
+    EXPECT_EQ(board.set("v", "away", t0 + milliseconds(6000)),
+              PresenceBoard::Push::now);  // per user
     EXPECT_EQ(board.status("u"), "away");
 }
 
