@@ -7,6 +7,7 @@
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
 #include "server/delivery/external_sender_key.hpp"
+#include "server/clinical/clinical_services.hpp"
 #include "server/delivery/key_package_service.hpp"
 #include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
@@ -158,6 +159,8 @@ int main(int argc, char** argv) {
                                });
         writer.start();
         listener.start();
+        server::clinical::ClinicalServices clinical(pool, sessions);
+        clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

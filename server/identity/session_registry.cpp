@@ -103,6 +103,13 @@ std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::
     return targets.size();
 }
 
+bool SessionRegistry::has_user(const std::string& user_id) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [handle, b] : bindings_)
+        if (b.user_id == user_id) return true;
+    return false;
+}
+
 std::size_t SessionRegistry::size() const {
     std::lock_guard lock(mutex_);
     return bindings_.size();

@@ -42,6 +42,8 @@ public:
     /// except those of `except_device` (e.g. message.new to a conversation's members).
     std::size_t notify_user(const std::string& user_id, const std::string& event,
                             const nlohmann::json& body, const std::string& except_device = {});
+    /// Whether the user has a connection with a session on this process (presence).
+    bool has_user(const std::string& user_id) const;
 
     std::size_t size() const;
 
