@@ -156,13 +156,13 @@ asio::awaitable<Outcome> StreamService::send(json body, BoundSession caller, std
     }
 
     if (!take_send_token(caller.user_id))
-        co_return Failure{Errc::rate_limited, "sending faster than this user's send rate; retry later"};
+        co_return Failure{Errc::rate_limited,
+                          "sending faster than this user's send rate; retry later"};
 
     auto decoded = decode_base64(body.at("message").get<std::string>(), kMaxMessageBytes);
     if (!decoded)
-        co_return Failure{Errc::bad_request,
-                          "message is not base64 (RFC 4648 §4) of at most " +
-                              std::to_string(kMaxMessageBytes) + " bytes"};
+        co_return Failure{Errc::bad_request, "message is not base64 (RFC 4648 §4) of at most " +
+                                                 std::to_string(kMaxMessageBytes) + " bytes"};
     auto inspected = inspect_framed(*decoded);
     if (auto* rule = std::get_if<std::string>(&inspected))
         co_return Failure{Errc::bad_request, "message " + *rule};
@@ -273,7 +273,8 @@ asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller) {
         messages.push_back(message_json(m));
     }
     json cursors = json::array();
-    for (const auto& [id, seq] : reached) cursors.push_back({{"conversation_id", id}, {"seq", seq}});
+    for (const auto& [id, seq] : reached)
+        cursors.push_back({{"conversation_id", id}, {"seq", seq}});
 
     PgParams welcome_params{caller.device_id};
     welcome_params.integer(kSyncWelcomes + 1);
