@@ -126,6 +126,16 @@ TEST_F(Stream, OfflineDeviceCatchesUpInPagesWithoutSkipping) {
                                                       {{{"conversation_id", conv}, {"seq", 1}},
                                                        {{"conversation_id", conv}, {"seq", 2}}}}})),
               "bad_request");
+    // Reads are audited: one record per page that handed something out (3 pages above).
+    EXPECT_EQ(audit_count("messages.sync", "success"), 3);
+    // Never before the member's first seq, whatever cursor the client gives.
+    owner().exec("UPDATE conversation_members SET from_seq = 20 WHERE user_id = '" + bob_user.id +
+                 "'");
+    const auto late = ok(
+        "messages.sync",
+        bob.ws->request("messages.sync", {{"cursors", {{{"conversation_id", conv}, {"seq", 0}}}}}));
+    ASSERT_FALSE(late["messages"].empty());
+    EXPECT_EQ(late["messages"][0]["seq"], 20);
 }
 
 TEST_F(Stream, DuplicateSendIsStoredOnceAndRetriesGetTheOriginalAck) {
