@@ -345,3 +345,60 @@ TEST_F(Stream, PerUserSendRateIsLimited) {
 
 }  // namespace
 }  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+TEST_F(Stream, AFailedBatchFailsEveryMessageInItAndStoresNothingOfIt) {
+    start_stream();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    Client alice = client(alice_user);
+    const std::string conv = group_of(alice, {});
+    // Behind the server's back: the row that would get seq 2 cannot be inserted.
+    owner().exec("ALTER TABLE messages ADD CONSTRAINT test_no_seq_2 CHECK (seq <> 2) NOT VALID");
+    std::vector<nlohmann::json> bodies;
+    for (int i = 0; i < 4; ++i)
+        bodies.push_back(send_body(alice, conv, "m" + std::to_string(i), ""));
+    for (std::size_t i = 0; i < bodies.size(); ++i)
+        alice.ws->send_text(nlohmann::json{
+            {"id", std::to_string(i)},
+            {"type", "messages.send"},
+            {"body", bodies[i]}}.dump());
+    std::vector<std::size_t> failed;
+    std::set<std::int64_t> stored;
+    for (std::size_t n = 0; n < bodies.size(); ++n) {
+        const auto r = alice.ws->read_json();
+        const auto i = static_cast<std::size_t>(std::stoi(r["id"].get<std::string>()));
+        if (code(r) == "unavailable") {
+            failed.push_back(i);
+            EXPECT_EQ(r["error"]["message"], "the message was not stored; retry");
+        } else {
+            stored.insert(ok("messages.send", r)["seq"].get<std::int64_t>());
+        }
+    }
+    ASSERT_FALSE(failed.empty());  // the batch holding seq 2 failed as a whole
+    EXPECT_FALSE(stored.contains(2));
+    // Nothing half-stored: the rows are exactly the acknowledged ones, last_seq did not move
+    // for the failed batch, and the stored seqs are gapless from 1.
+    EXPECT_EQ(rows("messages", conv), static_cast<long long>(stored.size()));
+    EXPECT_EQ(count("SELECT last_seq FROM conversations WHERE id = '" + conv + "'"),
+              static_cast<long long>(stored.size()));
+    if (!stored.empty()) {
+        EXPECT_EQ(*stored.rbegin(), static_cast<std::int64_t>(stored.size()));
+    }
+
+    // The database recovers; retries with the same client_msg_id are stored once each.
+    owner().exec("ALTER TABLE messages DROP CONSTRAINT test_no_seq_2");
+    for (const std::size_t i : failed) {
+        const auto r = ok("messages.send", alice.ws->request("messages.send", bodies[i]));
+        EXPECT_EQ(r["duplicate"], false);
+        stored.insert(r["seq"].get<std::int64_t>());
+    }
+    EXPECT_EQ(stored, (std::set<std::int64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(rows("messages", conv), 4);
+    // Still serving.
+    EXPECT_EQ(ok("messages.send", send(alice, conv, "after"))["seq"], 5);
+}
+
+}  // namespace
+}  // namespace wardline::test
