@@ -9,13 +9,13 @@
 #include "server/storage/pg_connection.hpp"
 #include "server/storage/pg_pool.hpp"
 
+#include <sodium.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <sodium.h>
 
 #include <sstream>
 

@@ -19,7 +19,7 @@
 namespace wardline::server::storage {
 class PgLease;
 class PgPool;
-}
+}  // namespace wardline::server::storage
 namespace wardline::server::identity {
 class Credentials;
 }

@@ -62,9 +62,9 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
     std::optional<ByteVector> welcome;
     if (auto it = body.find("welcome"); it != body.end()) {
         welcome = decode_base64(it->get<std::string>(), kMaxHandshakeBytes);
-        if (!welcome) co_return Failure{Errc::bad_request, "welcome is not base64 of at most " +
-                                                               std::to_string(kMaxHandshakeBytes) +
-                                                               " bytes"};
+        if (!welcome)
+            co_return Failure{Errc::bad_request, "welcome is not base64 of at most " +
+                                                     std::to_string(kMaxHandshakeBytes) + " bytes"};
         if (auto rule = check_welcome(*welcome))
             co_return Failure{Errc::bad_request, "welcome " + *rule};
     }
@@ -72,9 +72,9 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
     std::optional<GroupInfoSummary> info_summary;
     if (auto it = body.find("group_info"); it != body.end()) {
         info = decode_base64(it->get<std::string>(), kMaxHandshakeBytes);
-        if (!info) co_return Failure{Errc::bad_request, "group_info is not base64 of at most " +
-                                                            std::to_string(kMaxHandshakeBytes) +
-                                                            " bytes"};
+        if (!info)
+            co_return Failure{Errc::bad_request, "group_info is not base64 of at most " +
+                                                     std::to_string(kMaxHandshakeBytes) + " bytes"};
         auto summary = inspect_group_info(*info);
         if (auto* rule = std::get_if<std::string>(&summary))
             co_return Failure{Errc::bad_request, "group_info " + *rule};
@@ -88,8 +88,8 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         co_return Failure{Errc::bad_request, "a commit that adds devices needs their welcome"};
     if (welcome && !adds)
         co_return Failure{Errc::bad_request, "welcome given for a commit that adds no device"};
-    if (info_summary && (info_summary->group_id != framed.group_id ||
-                         info_summary->epoch != framed.epoch + 1))
+    if (info_summary &&
+        (info_summary->group_id != framed.group_id || info_summary->epoch != framed.epoch + 1))
         co_return Failure{Errc::bad_request,
                           "group_info must be of the conversation's group at the commit's new "
                           "epoch"};
@@ -103,13 +103,15 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         refusal = "an added member's credential is not a Wardline device credential";
     std::vector<std::string> add_users, add_devices;
     for (const auto& ids : framed.added) {
-        if (ids.org_id != caller.org_id) refusal = "a commit may add only users of your organization";
+        if (ids.org_id != caller.org_id)
+            refusal = "a commit may add only users of your organization";
         add_users.push_back(ids.user_id);
         add_devices.push_back(ids.device_id);
     }
     if (framed.external_commit) {
         if (!framed.joiner || framed.joiner->org_id != caller.org_id ||
-            framed.joiner->user_id != caller.user_id || framed.joiner->device_id != caller.device_id)
+            framed.joiner->user_id != caller.user_id ||
+            framed.joiner->device_id != caller.device_id)
             refusal = "an external commit may only join this session's own device";
     }
     if (!refusal.empty()) {
@@ -151,8 +153,9 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         const bool archived = viewed->boolean(0, 1);
         const std::int64_t current = viewed->int64(0, 2);
         if (gid.size() != framed.group_id.size() ||
-            !std::equal(gid.begin(), gid.end(), framed.group_id.begin(),
-                        [](std::byte a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; })) {
+            !std::equal(
+                gid.begin(), gid.end(), framed.group_id.begin(),
+                [](std::byte a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; })) {
             failure = Failure{Errc::bad_request,
                               "message belongs to another MLS group than the conversation's"};
             co_return Errc::bad_request;
@@ -165,7 +168,8 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         if (!found) co_return found.error();
         if (found->rows() == 1) {
             if (found->text_or_throw(0, 2) != conversation_id) {
-                failure = Failure{Errc::conflict, "client_msg_id was used for another conversation"};
+                failure =
+                    Failure{Errc::conflict, "client_msg_id was used for another conversation"};
                 co_return Errc::conflict;
             }
             seq = found->int64(0, 3);
@@ -179,9 +183,9 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
             co_return Errc::conflict;
         }
         if (static_cast<std::int64_t>(framed.epoch) < current) {
-            failure = Failure{Errc::stale_epoch,
-                              "the group has moved to epoch " + std::to_string(current) +
-                                  "; process the newer commits and retry"};
+            failure = Failure{Errc::stale_epoch, "the group has moved to epoch " +
+                                                     std::to_string(current) +
+                                                     "; process the newer commits and retry"};
             co_return Errc::stale_epoch;
         }
         if (static_cast<std::int64_t>(framed.epoch) > current) {
@@ -250,9 +254,9 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         if (welcome) {
             std::vector<std::string> sealed;
             for (const auto& device : add_devices)
-                sealed.push_back(to_hex(keys_.seal(*welcome, "wardline.welcome/1 " + conversation_id +
-                                                                 " " + device + " " +
-                                                                 std::to_string(seq))));
+                sealed.push_back(
+                    to_hex(keys_.seal(*welcome, "wardline.welcome/1 " + conversation_id + " " +
+                                                    device + " " + std::to_string(seq))));
             PgParams w{caller.org_id, conversation_id};
             w.text(array_of(add_devices)).integer(seq).text(array_of(sealed));
             auto welcoming = l.query(sql::welcomes_insert(), std::move(w));
@@ -271,8 +275,7 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         auto listing = l.query(sql::members_of(), std::move(member_params));
         auto listed = co_await std::move(listing);
         if (!listed) co_return listed.error();
-        for (int r = 0; r < listed->rows(); ++r)
-            members.emplace_back(listed->text_or_throw(r, 1));
+        for (int r = 0; r < listed->rows(); ++r) members.emplace_back(listed->text_or_throw(r, 1));
 
         identity::AuditNote n;
         n.action = "handshake." + kind;
@@ -323,7 +326,8 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         push_.message(m, members);
         if (welcome) {
             const std::string text = encode_base64(*welcome);
-            for (const auto& device : add_devices) push_.welcome(device, conversation_id, seq, text);
+            for (const auto& device : add_devices)
+                push_.welcome(device, conversation_id, seq, text);
         }
     }
     co_return json{{"conversation_id", conversation_id},

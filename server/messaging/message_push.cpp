@@ -10,9 +10,12 @@ namespace wardline::server::messaging {
 
 std::string priority_name(int priority) {
     switch (priority) {
-        case 1: return "urgent";
-        case 2: return "critical";
-        default: return "routine";
+        case 1:
+            return "urgent";
+        case 2:
+            return "critical";
+        default:
+            return "routine";
     }
 }
 
@@ -86,7 +89,8 @@ void MessagePush::committed(const std::vector<CommittedMessage>& batch) {
 
 void MessagePush::message(const StoredMessage& m, const std::vector<std::string>& members) {
     const auto body = message_json(m);
-    for (const auto& user : members) sessions_.notify_user(user, "message.new", body, m.sender_device_id);
+    for (const auto& user : members)
+        sessions_.notify_user(user, "message.new", body, m.sender_device_id);
 }
 
 void MessagePush::welcome(const std::string& device_id, const std::string& conversation_id,

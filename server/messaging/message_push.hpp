@@ -18,7 +18,7 @@
 namespace wardline::server::identity {
 class Credentials;
 class SessionRegistry;
-}
+}  // namespace wardline::server::identity
 namespace wardline::server::storage {
 class PgResult;
 }

@@ -38,7 +38,8 @@ const Failure kUnavailable{Errc::unavailable, "the message was not stored; retry
 const Failure kNoConversation{Errc::not_found, "no such conversation"};
 
 struct Pending {
-    Pending(asio::any_io_executor ex, StreamEntry e) : done(std::move(ex), 1), entry(std::move(e)) {}
+    Pending(asio::any_io_executor ex, StreamEntry e)
+        : done(std::move(ex), 1), entry(std::move(e)) {}
     Signal done;
     StreamEntry entry;
     std::optional<WriteResult> result;
@@ -214,8 +215,8 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
                 if (it->second.conversation_id == e.conversation_id)
                     results[i] = it->second;
                 else
-                    results[i] = Failure{Errc::conflict,
-                                         "client_msg_id was used for another conversation"};
+                    results[i] =
+                        Failure{Errc::conflict, "client_msg_id was used for another conversation"};
                 continue;
             }
             auto conv = convs.find(e.conversation_id);
@@ -233,8 +234,8 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
                 continue;
             }
             if (role->second == "read_only") {
-                results[i] = Failure{Errc::forbidden,
-                                     "read-only members may not post in this conversation"};
+                results[i] =
+                    Failure{Errc::forbidden, "read-only members may not post in this conversation"};
                 continue;
             }
             if (static_cast<std::int64_t>(e.epoch) > conv->second.epoch) {
@@ -290,7 +291,8 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
         auto inserted = co_await std::move(inserting);
         if (!inserted) co_return inserted.error();
         std::int64_t server_time = 0;
-        if (inserted->rows() > 0) server_time = inserted->int64(0, 2);  // now(): one per transaction
+        if (inserted->rows() > 0)
+            server_time = inserted->int64(0, 2);  // now(): one per transaction
         for (const std::size_t i : fresh) {
             StreamAck ack;
             ack.conversation_id = batch[i]->entry.conversation_id;
@@ -305,7 +307,8 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
         // whole batch once more per message; the seq range names every message.
         std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
         for (const std::size_t i : fresh)
-            groups[{batch[i]->entry.conversation_id, batch[i]->entry.sender_device_id}].push_back(i);
+            groups[{batch[i]->entry.conversation_id, batch[i]->entry.sender_device_id}].push_back(
+                i);
         for (const auto& [key, idx] : groups) {
             const StreamEntry& e = batch[idx.front()]->entry;
             identity::AuditNote note;
@@ -368,8 +371,8 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
         std::map<std::string, StoredRange> ranges;
         for (const std::size_t i : fresh) {
             const auto& ack = std::get<StreamAck>(*results[i]);
-            auto [it, added] = ranges.try_emplace(ack.conversation_id,
-                                                  StoredRange{ack.conversation_id, ack.seq, ack.seq});
+            auto [it, added] = ranges.try_emplace(
+                ack.conversation_id, StoredRange{ack.conversation_id, ack.seq, ack.seq});
             if (!added) {
                 it->second.first = std::min(it->second.first, ack.seq);
                 it->second.last = std::max(it->second.last, ack.seq);
@@ -411,7 +414,9 @@ MessageWriter::MessageWriter(asio::any_io_executor executor, storage::PgPool& po
     : state_(std::make_shared<State>(std::move(executor), pool, keys, std::move(on_committed),
                                      std::move(node), queue_capacity, max_batch)) {}
 
-MessageWriter::~MessageWriter() { stop(); }
+MessageWriter::~MessageWriter() {
+    stop();
+}
 
 void MessageWriter::start() {
     asio::co_spawn(state_->strand, State::run(state_), asio::detached);
@@ -438,8 +443,7 @@ asio::awaitable<WriteResult> MessageWriter::submit(StreamEntry entry) {
             queued = true;
         }
     }
-    if (!queued)
-        co_return Failure{Errc::unavailable, "the message queue is full; retry"};
+    if (!queued) co_return Failure{Errc::unavailable, "the message queue is full; retry"};
     state_->wake.try_send(boost::system::error_code{});
     auto receiving = pending->done.async_receive(asio::as_tuple(asio::use_awaitable));
     auto [ec] = co_await std::move(receiving);

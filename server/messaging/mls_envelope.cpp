@@ -61,10 +61,17 @@ std::variant<Framed, std::string> inspect_framed(std::span<const std::uint8_t> b
         out.group_id.assign(priv->group_id.begin(), priv->group_id.end());
         out.epoch = priv->epoch;
         switch (priv->content_type) {
-            case mls::ContentType::application: out.content = Framed::Content::application; break;
-            case mls::ContentType::proposal: out.content = Framed::Content::proposal; break;
-            case mls::ContentType::commit: out.content = Framed::Content::commit; break;
-            default: return Refusal("has an unknown content type");
+            case mls::ContentType::application:
+                out.content = Framed::Content::application;
+                break;
+            case mls::ContentType::proposal:
+                out.content = Framed::Content::proposal;
+                break;
+            case mls::ContentType::commit:
+                out.content = Framed::Content::commit;
+                break;
+            default:
+                return Refusal("has an unknown content type");
         }
         return out;
     }
@@ -113,7 +120,8 @@ std::optional<std::string> check_welcome(std::span<const std::uint8_t> bytes) {
     return std::nullopt;
 }
 
-std::variant<GroupInfoSummary, std::string> inspect_group_info(std::span<const std::uint8_t> bytes) {
+std::variant<GroupInfoSummary, std::string> inspect_group_info(
+    std::span<const std::uint8_t> bytes) {
     const auto message = mls::deserialize_mls_message(bytes);
     if (!message) return Refusal("is not an MLSMessage (RFC 9420 §6)");
     if (message->version != mls::ProtocolVersion::mls10)

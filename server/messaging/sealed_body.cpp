@@ -3,8 +3,8 @@
 
 #include "server/identity/credentials.hpp"
 
-#include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <nlohmann/json.hpp>
 
 namespace wardline::server::messaging {
 

@@ -85,7 +85,7 @@ asio::awaitable<Outcome> StreamService::handle(std::string type, json body,
     if (type == "messages.send")
         work = send(std::move(body), caller, source);
     else if (type == "messages.sync")
-        work = sync(std::move(body), caller);
+        work = sync(std::move(body), caller, source);
     else if (type == "messages.delivered")
         work = delivered(std::move(body), caller);
     else if (type == "handshake.submit")
@@ -156,13 +156,13 @@ asio::awaitable<Outcome> StreamService::send(json body, BoundSession caller, std
     }
 
     if (!take_send_token(caller.user_id))
-        co_return Failure{Errc::rate_limited, "sending faster than this user's send rate; retry later"};
+        co_return Failure{Errc::rate_limited,
+                          "sending faster than this user's send rate; retry later"};
 
     auto decoded = decode_base64(body.at("message").get<std::string>(), kMaxMessageBytes);
     if (!decoded)
-        co_return Failure{Errc::bad_request,
-                          "message is not base64 (RFC 4648 §4) of at most " +
-                              std::to_string(kMaxMessageBytes) + " bytes"};
+        co_return Failure{Errc::bad_request, "message is not base64 (RFC 4648 §4) of at most " +
+                                                 std::to_string(kMaxMessageBytes) + " bytes"};
     auto inspected = inspect_framed(*decoded);
     if (auto* rule = std::get_if<std::string>(&inspected))
         co_return Failure{Errc::bad_request, "message " + *rule};
@@ -211,7 +211,35 @@ asio::awaitable<Outcome> StreamService::send(json body, BoundSession caller, std
 
 // --- messages.sync --------------------------------------------------------------------------
 
-asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller) {
+asio::awaitable<bool> StreamService::audit_read(BoundSession caller, std::size_t messages,
+                                                std::size_t conversations, std::size_t welcomes,
+                                                std::string source) {
+    auto acquiring = pool_.acquire();
+    auto lease = co_await std::move(acquiring);
+    if (!lease) co_return false;
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        identity::AuditNote n;
+        n.action = "messages.sync";
+        n.outcome = "success";
+        n.org_id = caller.org_id;
+        n.actor_kind = "user";
+        n.actor_id = caller.user_id;
+        n.target_kind = "device";
+        n.target_id = caller.device_id;
+        n.source_address = source;
+        n.details["session_id"] = caller.session_id;
+        n.details["messages"] = messages;
+        n.details["conversations"] = conversations;
+        n.details["welcomes"] = welcomes;
+        auto writing = identity::write_audit(l, std::move(n));
+        co_return co_await std::move(writing);
+    };
+    auto transacting = storage::with_transaction(*lease, work);
+    auto done = co_await std::move(transacting);
+    co_return static_cast<bool>(done);
+}
+
+asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller, std::string source) {
     const int limit = body.value("limit", kDefaultSyncLimit);
     std::string ids = "{", seqs = "{";
     std::map<std::string, std::int64_t> given;
@@ -273,7 +301,8 @@ asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller) {
         messages.push_back(message_json(m));
     }
     json cursors = json::array();
-    for (const auto& [id, seq] : reached) cursors.push_back({{"conversation_id", id}, {"seq", seq}});
+    for (const auto& [id, seq] : reached)
+        cursors.push_back({{"conversation_id", id}, {"seq", seq}});
 
     PgParams welcome_params{caller.device_id};
     welcome_params.integer(kSyncWelcomes + 1);
@@ -293,6 +322,11 @@ asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller) {
                             {"welcome", encode_base64(*opened)}});
     }
     if (pending->rows() > kSyncWelcomes) more = true;
+    if (!messages.empty() || !welcomes.empty()) {
+        auto auditing =
+            audit_read(caller, messages.size(), reached.size(), welcomes.size(), source);
+        if (!co_await std::move(auditing)) co_return kUnavailable;
+    }
     co_return json{{"messages", std::move(messages)},
                    {"welcomes", std::move(welcomes)},
                    {"cursors", std::move(cursors)},

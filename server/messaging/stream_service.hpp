@@ -65,7 +65,8 @@ public:
 private:
     boost::asio::awaitable<Outcome> send(nlohmann::json body, identity::BoundSession caller,
                                          std::string source);
-    boost::asio::awaitable<Outcome> sync(nlohmann::json body, identity::BoundSession caller);
+    boost::asio::awaitable<Outcome> sync(nlohmann::json body, identity::BoundSession caller,
+                                         std::string source);
     boost::asio::awaitable<Outcome> delivered(nlohmann::json body, identity::BoundSession caller);
     boost::asio::awaitable<Outcome> group_info(nlohmann::json body, identity::BoundSession caller);
     boost::asio::awaitable<Outcome> handshake(nlohmann::json body, identity::BoundSession caller,
@@ -74,6 +75,11 @@ private:
     boost::asio::awaitable<void> audit_denial(identity::BoundSession caller, std::string action,
                                               std::string conversation_id, std::string reason,
                                               std::string source);
+    /// Appends the record of a sync page that handed out messages or Welcomes (message access
+    /// is audited: ../shared/DESIGN.md, Audit). Nothing is returned if it cannot be written.
+    boost::asio::awaitable<bool> audit_read(identity::BoundSession caller, std::size_t messages,
+                                            std::size_t conversations, std::size_t welcomes,
+                                            std::string source);
     bool take_send_token(const std::string& user_id);
 
     storage::PgPool& pool_;

@@ -43,7 +43,8 @@ TEST_F(Fanout, AMessageStoredThroughOneProcessIsPushedToADeviceOnTheOther) {
     ServerProcess node2 = second_node();
     // Bob moves to the second process.
     bob.ws = resume_on(node2, bob_user);
-    ASSERT_TRUE(wait_for([&] { return node2.log().find("listening on wardline_stream") != std::string::npos; }, 10s))
+    ASSERT_TRUE(wait_for(
+        [&] { return node2.log().find("listening on wardline_stream") != std::string::npos; }, 10s))
         << node2.log();
 
     const auto sent = ok("messages.send", send(alice, conv, "across the nodes"));
@@ -61,15 +62,18 @@ TEST_F(Fanout, AMessageStoredThroughOneProcessIsPushedToADeviceOnTheOther) {
     // Handshake messages travel the same way.
     auto update = alice.group->commit({});
     ASSERT_TRUE(update);
-    const auto committed = ok("handshake.submit",
-                              alice.ws->request("handshake.submit", {{"conversation_id", conv},
-                                                                     {"client_msg_id", new_uuid()},
-                                                                     {"message", base64(update->commit)}}));
+    const auto committed =
+        ok("handshake.submit",
+           alice.ws->request("handshake.submit", {{"conversation_id", conv},
+                                                  {"client_msg_id", new_uuid()},
+                                                  {"message", base64(update->commit)}}));
     const auto commit_event = next_event(*bob.ws, "message.new")["body"];
     EXPECT_EQ(commit_event["kind"], "commit");
     EXPECT_EQ(commit_event["seq"], committed["seq"]);
     // Sync through the second process sees the same stream, with nothing skipped.
-    const auto page = ok("messages.sync", bob.ws->request("messages.sync", {{"cursors", {{{"conversation_id", conv}, {"seq", 1}}}}}));
+    const auto page = ok(
+        "messages.sync",
+        bob.ws->request("messages.sync", {{"cursors", {{{"conversation_id", conv}, {"seq", 1}}}}}));
     ASSERT_EQ(page["messages"].size(), 3u);
     EXPECT_EQ(page["messages"][0]["seq"], 2);
     EXPECT_EQ(page["messages"][2]["seq"], 4);

@@ -62,12 +62,14 @@ TEST_F(Handshake, StaleEpochCommitIsRefusedAndARetryAtTheCurrentEpochIsAccepted)
     auto retry = bob.group->commit({});
     ASSERT_TRUE(retry);
     const std::string retry_id = new_uuid();
-    const auto retried = ok("handshake.submit", submit(bob, conv, retry->commit, std::nullopt, std::nullopt, retry_id));
+    const auto retried = ok("handshake.submit",
+                            submit(bob, conv, retry->commit, std::nullopt, std::nullopt, retry_id));
     EXPECT_EQ(retried["epoch"], 3);
     EXPECT_EQ(retried["seq"], 3);
     bob.group.emplace(std::move(retry->next));
     // A retry of the accepted commit (lost answer) gets the original seq, nothing new.
-    const auto again = ok("handshake.submit", submit(bob, conv, retry->commit, std::nullopt, std::nullopt, retry_id));
+    const auto again = ok("handshake.submit",
+                          submit(bob, conv, retry->commit, std::nullopt, std::nullopt, retry_id));
     EXPECT_EQ(again["seq"], 3);
     EXPECT_EQ(again["duplicate"], true);
     EXPECT_EQ(epoch_of(conv), 3);
@@ -109,8 +111,11 @@ TEST_F(Handshake, CommitAddingANonMemberOrAForeignUserIsRefusedAndNothingIsStore
     EXPECT_THROW(carol.ws->read_json(300ms), std::exception);  // no welcome.new
 
     // Once carol is a member, the same kind of commit goes through and her device is welcomed.
-    owner().exec("INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
-                 "SELECT '" + conv + "', org_id, id, 'member', '" + alice_user.id + "' FROM users WHERE id = '" + carol_user.id + "'");
+    owner().exec(
+        "INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
+        "SELECT '" +
+        conv + "', org_id, id, 'member', '" + alice_user.id + "' FROM users WHERE id = '" +
+        carol_user.id + "'");
     Client carol2 = client(carol_user);
     const mls::Proposal add{mls::Add{carol2.bundle.key_package}};
     // Alice's group still holds the refused Add proposals: a commit carries them by reference,
@@ -129,15 +134,17 @@ TEST_F(Handshake, CommitAddingANonMemberOrAForeignUserIsRefusedAndNothingIsStore
     const auto welcome = next_event(*carol2.ws, "welcome.new")["body"];
     EXPECT_EQ(welcome["conversation_id"], conv);
     EXPECT_EQ(welcome["commit_seq"], accepted["seq"]);
-    EXPECT_TRUE(mls::Group::join(*mls::suite_for(mls::kSuite3),
-                                 std::get<mls::Welcome>(parse(welcome["welcome"].get<std::string>()).body),
-                                 carol2.bundle, std::nullopt));
+    EXPECT_TRUE(
+        mls::Group::join(*mls::suite_for(mls::kSuite3),
+                         std::get<mls::Welcome>(parse(welcome["welcome"].get<std::string>()).body),
+                         carol2.bundle, std::nullopt));
     // Until acknowledged, the Welcome is also in every sync page.
     const auto page = ok("messages.sync", carol2.ws->request("messages.sync"));
     ASSERT_EQ(page["welcomes"].size(), 1u);
     EXPECT_EQ(page["welcomes"][0]["welcome"], welcome["welcome"]);
     EXPECT_EQ(page["messages"].size(), 0u);  // her stream starts after the commit
-    ok("messages.delivered", carol2.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", accepted["seq"]}}));
+    ok("messages.delivered", carol2.ws->request("messages.delivered", {{"conversation_id", conv},
+                                                                       {"seq", accepted["seq"]}}));
     EXPECT_EQ(ok("messages.sync", carol2.ws->request("messages.sync"))["welcomes"].size(), 0u);
 }
 
@@ -159,7 +166,8 @@ TEST_F(Handshake, GroupInfoIsServedToMembersForANewDevicesExternalCommit) {
     EXPECT_EQ(rows("messages", conv), 0);
     ok("handshake.submit", submit(alice, conv, update->commit, std::nullopt, *info));
     alice.group.emplace(std::move(update->next));
-    const auto got = ok("group_info.get", alice.ws->request("group_info.get", {{"conversation_id", conv}}));
+    const auto got =
+        ok("group_info.get", alice.ws->request("group_info.get", {{"conversation_id", conv}}));
     EXPECT_EQ(got["epoch"], 1);
     EXPECT_EQ(got["group_info"], base64(*info));
     // Not a member: the same not_found as an unknown conversation.
@@ -185,11 +193,13 @@ TEST_F(Handshake, GroupInfoIsServedToMembersForANewDevicesExternalCommit) {
                                             std::get<mls::GroupInfo>(fetched.body), std::nullopt,
                                             device2.bundle);
     ASSERT_TRUE(joined);
-    // Carol (not a member) cannot use it; alice's first device cannot pass off another device's join.
+    // Carol (not a member) cannot use it; alice's first device cannot pass off another device's
+    // join.
     EXPECT_EQ(code(submit(alice, conv, joined->commit)), "forbidden");
     const auto accepted = ok("handshake.submit", submit(device2, conv, joined->commit));
     EXPECT_EQ(accepted["epoch"], 2);
-    ASSERT_TRUE(alice.group->process(parse(next_event(*alice.ws, "message.new")["body"]["message"].get<std::string>())));
+    ASSERT_TRUE(alice.group->process(
+        parse(next_event(*alice.ws, "message.new")["body"]["message"].get<std::string>())));
     EXPECT_EQ(alice.group->epoch(), 2u);
 }
 

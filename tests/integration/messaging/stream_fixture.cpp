@@ -40,14 +40,17 @@ std::string StreamFixture::create_conversation(
     sodium_bin2hex(hex.data(), hex.size(), group_id.data(), group_id.size());
     hex.pop_back();
     const std::string org = org_id(creator);
-    const std::string id(db.exec("INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
-                                 "VALUES ('" + org + "', 'group', '\\x" + hex + "'::bytea, '" +
-                                 creator.id + "') RETURNING id")
-                             .text_or_throw(0, 0));
+    const std::string id(
+        db.exec("INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
+                "VALUES ('" +
+                org + "', 'group', '\\x" + hex + "'::bytea, '" + creator.id + "') RETURNING id")
+            .text_or_throw(0, 0));
     for (const auto& [user, role] : members)
-        db.exec("INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
-                "VALUES ('" + id + "', '" + org_id(*user) + "', '" + user->id + "', '" + role +
-                "', '" + creator.id + "')");
+        db.exec(
+            "INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
+            "VALUES ('" +
+            id + "', '" + org_id(*user) + "', '" + user->id + "', '" + role + "', '" + creator.id +
+            "')");
     return id;
 }
 
@@ -101,8 +104,8 @@ std::string StreamFixture::group_of(Client& creator, std::vector<Client*> others
     for (auto* o : others) {
         const auto event = next_event(*o->ws, "welcome.new");
         const auto welcome = parse(event["body"]["welcome"].get<std::string>());
-        auto joined = mls::Group::join(cs, std::get<mls::Welcome>(welcome.body), o->bundle,
-                                       std::nullopt);
+        auto joined =
+            mls::Group::join(cs, std::get<mls::Welcome>(welcome.body), o->bundle, std::nullopt);
         if (!joined) throw std::runtime_error("Group::join failed");
         o->group.emplace(std::move(*joined));
         // The commit itself is in the stream too; the device starts after it.

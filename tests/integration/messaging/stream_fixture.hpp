@@ -37,9 +37,10 @@ protected:
     /// THE one place that makes conversations: plain SQL through the owner connection, until
     /// conversations.create (branch conv) is merged; then only this function changes.
     /// `members` are (user, role) pairs; returns the conversation id.
-    std::string create_conversation(const TestUser& creator,
-                                    const std::vector<std::pair<const TestUser*, std::string>>& members,
-                                    const mls::Bytes& group_id);
+    std::string create_conversation(
+        const TestUser& creator,
+        const std::vector<std::pair<const TestUser*, std::string>>& members,
+        const mls::Bytes& group_id);
     /// A new connection resuming the user's enrollment session (same device).
     std::unique_ptr<WsClient> session(const TestUser& u);
     /// A client of `u` with a fresh KeyPackage of its device credential.

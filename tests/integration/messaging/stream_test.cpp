@@ -24,8 +24,11 @@ TEST_F(Stream, TwoUsersExchangeMessagesPushedLiveAndSealedAtRest) {
     // The commit that added bob is seq 1, at epoch 0; the conversation is at epoch 1 now.
     EXPECT_EQ(count("SELECT epoch FROM conversations WHERE id = '" + conv + "'"), 1);
     EXPECT_EQ(count("SELECT count(*) FROM messages WHERE kind = 'commit' AND seq = 1 AND "
-                    "conversation_id = '" + conv + "'"), 1);
-    EXPECT_EQ(count("SELECT count(*) FROM welcomes WHERE device_id = '" + bob_user.device_id + "'"), 1);
+                    "conversation_id = '" +
+                    conv + "'"),
+              1);
+    EXPECT_EQ(count("SELECT count(*) FROM welcomes WHERE device_id = '" + bob_user.device_id + "'"),
+              1);
 
     const auto a1 = ok("messages.send", send(alice, conv, "BP 90/60, please come"));
     EXPECT_EQ(a1["seq"], 2);
@@ -82,8 +85,9 @@ TEST_F(Stream, OfflineDeviceCatchesUpInPagesWithoutSkipping) {
     int pages = 0;
     for (bool more = true; more; ++pages) {
         ASSERT_LT(pages, 10);
-        const auto page = ok("messages.sync",
-                             bob.ws->request("messages.sync", {{"cursors", cursors}, {"limit", 10}}));
+        const auto page =
+            ok("messages.sync",
+               bob.ws->request("messages.sync", {{"cursors", cursors}, {"limit", 10}}));
         EXPECT_EQ(page["welcomes"].size(), 0u);  // acknowledged by group_of
         for (const auto& m : page["messages"]) {
             seqs.push_back(m["seq"].get<std::int64_t>());
@@ -98,19 +102,40 @@ TEST_F(Stream, OfflineDeviceCatchesUpInPagesWithoutSkipping) {
     EXPECT_EQ(seqs, expected);
 
     // Without cursors the device's delivery cursor counts: acknowledged, nothing is left.
-    ok("messages.delivered", bob.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", 26}}));
+    ok("messages.delivered",
+       bob.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", 26}}));
     auto rest = ok("messages.sync", bob.ws->request("messages.sync"));
     EXPECT_EQ(rest["messages"].size(), 0u);
     EXPECT_EQ(rest["more"], false);
     // The cursor never moves back.
-    const auto back = ok("messages.delivered", bob.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", 5}}));
+    const auto back =
+        ok("messages.delivered",
+           bob.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", 5}}));
     EXPECT_EQ(back["delivered_seq"], 26);
     // From the future: refused, the stored cursor unchanged.
-    EXPECT_EQ(code(bob.ws->request("messages.sync", {{"cursors", {{{"conversation_id", conv}, {"seq", 27}}}}})), "bad_request");
-    EXPECT_EQ(code(bob.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", 27}})), "bad_request");
-    EXPECT_EQ(count("SELECT delivered_seq FROM device_cursors WHERE device_id = '" + bob_user.device_id + "'"), 26);
+    EXPECT_EQ(code(bob.ws->request("messages.sync",
+                                   {{"cursors", {{{"conversation_id", conv}, {"seq", 27}}}}})),
+              "bad_request");
+    EXPECT_EQ(code(bob.ws->request("messages.delivered", {{"conversation_id", conv}, {"seq", 27}})),
+              "bad_request");
+    EXPECT_EQ(count("SELECT delivered_seq FROM device_cursors WHERE device_id = '" +
+                    bob_user.device_id + "'"),
+              26);
     // A cursor names a conversation once.
-    EXPECT_EQ(code(bob.ws->request("messages.sync", {{"cursors", {{{"conversation_id", conv}, {"seq", 1}}, {{"conversation_id", conv}, {"seq", 2}}}}})), "bad_request");
+    EXPECT_EQ(code(bob.ws->request("messages.sync", {{"cursors",
+                                                      {{{"conversation_id", conv}, {"seq", 1}},
+                                                       {{"conversation_id", conv}, {"seq", 2}}}}})),
+              "bad_request");
+    // Reads are audited: one record per page that handed something out (3 pages above).
+    EXPECT_EQ(audit_count("messages.sync", "success"), 3);
+    // Never before the member's first seq, whatever cursor the client gives.
+    owner().exec("UPDATE conversation_members SET from_seq = 20 WHERE user_id = '" + bob_user.id +
+                 "'");
+    const auto late = ok(
+        "messages.sync",
+        bob.ws->request("messages.sync", {{"cursors", {{{"conversation_id", conv}, {"seq", 0}}}}}));
+    ASSERT_FALSE(late["messages"].empty());
+    EXPECT_EQ(late["messages"][0]["seq"], 20);
 }
 
 TEST_F(Stream, DuplicateSendIsStoredOnceAndRetriesGetTheOriginalAck) {
@@ -159,10 +184,12 @@ TEST_F(Stream, ManyConcurrentSendersGetGaplessSeqsAndNothingIsLost) {
         std::map<std::string, std::string> ids;  // request id -> client_msg_id
         for (int i = 0; i < kWindow; ++i)
             for (int c = 0; c < kConnections; ++c) {
-                const std::string rid = std::to_string(round) + "-" + std::to_string(c) + "-" + std::to_string(i);
+                const std::string rid =
+                    std::to_string(round) + "-" + std::to_string(c) + "-" + std::to_string(i);
                 json body = send_body(alice, conv, "msg " + rid, "");
                 ids[rid] = body["client_msg_id"];
-                conns[c]->send_text(json{{"id", rid}, {"type", "messages.send"}, {"body", body}}.dump());
+                conns[c]->send_text(
+                    json{{"id", rid}, {"type", "messages.send"}, {"body", body}}.dump());
             }
         for (int c = 0; c < kConnections; ++c)
             for (int i = 0; i < kWindow; ++i) {
@@ -182,7 +209,8 @@ TEST_F(Stream, ManyConcurrentSendersGetGaplessSeqsAndNothingIsLost) {
     EXPECT_EQ(count("SELECT last_seq FROM conversations WHERE id = '" + conv + "'"), kTotal);
     // Every ack names its stored row.
     auto db = owner();
-    auto stored = db.exec("SELECT client_msg_id, seq FROM messages WHERE conversation_id = '" + conv + "'");
+    auto stored =
+        db.exec("SELECT client_msg_id, seq FROM messages WHERE conversation_id = '" + conv + "'");
     for (int r = 0; r < stored.rows(); ++r)
         EXPECT_EQ(acked.at(std::string(stored.text_or_throw(r, 0))), stored.int64(r, 1));
     // Group commit: fewer audit records (one per batch and device) than messages.
@@ -200,8 +228,10 @@ TEST_F(Stream, NonMemberOtherOrganizationAndUnknownConversationAllGetTheSameNotF
     const std::string conv = group_of(alice, {});
     ok("messages.send", send(alice, conv, "members only"));
     // The outsiders hold a group with the same id, so only membership can refuse them.
-    carol.group.emplace(*mls::Group::create(*mls::suite_for(mls::kSuite3), alice.group->group_id(), carol.bundle));
-    fred.group.emplace(*mls::Group::create(*mls::suite_for(mls::kSuite3), alice.group->group_id(), fred.bundle));
+    carol.group.emplace(
+        *mls::Group::create(*mls::suite_for(mls::kSuite3), alice.group->group_id(), carol.bundle));
+    fred.group.emplace(
+        *mls::Group::create(*mls::suite_for(mls::kSuite3), alice.group->group_id(), fred.bundle));
     const std::string unknown = new_uuid();
     std::set<std::string> messages;
     for (auto* c : {&carol, &fred}) {
@@ -213,7 +243,8 @@ TEST_F(Stream, NonMemberOtherOrganizationAndUnknownConversationAllGetTheSameNotF
             for (const auto& [type, body] : std::vector<std::pair<std::string, json>>{
                      {"messages.delivered", {{"conversation_id", target}, {"seq", 0}}},
                      {"group_info.get", {{"conversation_id", target}}},
-                     {"messages.sync", {{"cursors", {{{"conversation_id", target}, {"seq", 0}}}}}}}) {
+                     {"messages.sync",
+                      {{"cursors", {{{"conversation_id", target}, {"seq", 0}}}}}}}) {
                 const auto r = c->ws->request(type, body);
                 EXPECT_EQ(code(r), "not_found") << type;
                 messages.insert(r["error"]["message"].get<std::string>());
@@ -224,7 +255,9 @@ TEST_F(Stream, NonMemberOtherOrganizationAndUnknownConversationAllGetTheSameNotF
     }
     EXPECT_EQ(messages.size(), 1u) << "the answers must not tell the cases apart";
     EXPECT_EQ(rows("messages", conv), 1);
-    EXPECT_EQ(count("SELECT count(*) FROM device_cursors WHERE device_id IN ('" + carol_user.device_id + "', '" + fred_user.device_id + "')"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM device_cursors WHERE device_id IN ('" +
+                    carol_user.device_id + "', '" + fred_user.device_id + "')"),
+              0);
     EXPECT_EQ(audit_count("messages.send", "denied"), 4);
 }
 
@@ -235,7 +268,8 @@ TEST_F(Stream, ArchivedConversationAndReadOnlyMemberAreRefusedAndNothingIsStored
     Client alice = client(alice_user);
     Client bob = client(bob_user);
     const std::string conv = group_of(alice, {&bob});
-    owner().exec("UPDATE conversation_members SET role = 'read_only' WHERE user_id = '" + bob_user.id + "'");
+    owner().exec("UPDATE conversation_members SET role = 'read_only' WHERE user_id = '" +
+                 bob_user.id + "'");
     EXPECT_EQ(code(send(bob, conv, "may I?")), "forbidden");
     ok("messages.send", send(alice, conv, "announcement"));
     owner().exec("UPDATE conversations SET archived_at = now() WHERE id = '" + conv + "'");
@@ -260,7 +294,8 @@ TEST_F(Stream, BadInputIsRefusedClearlyAndTheServerKeepsServing) {
         return alice.ws->request("messages.send", b);
     };
     // Oversized: one byte over 32 KiB, and far over.
-    EXPECT_EQ(code(with("message", to_base64(std::vector<std::uint8_t>(32 * 1024 + 1, 7)))), "bad_request");
+    EXPECT_EQ(code(with("message", to_base64(std::vector<std::uint8_t>(32 * 1024 + 1, 7)))),
+              "bad_request");
     EXPECT_EQ(code(with("message", std::string(60000, 'A'))), "bad_request");
     EXPECT_EQ(code(with("message", "not base64 at all!")), "bad_request");
     EXPECT_EQ(code(with("message", "AAAA")), "bad_request");  // not an MLSMessage
@@ -280,7 +315,8 @@ TEST_F(Stream, BadInputIsRefusedClearlyAndTheServerKeepsServing) {
     const mls::Bytes plain{'x'};
     const auto foreign = with("message", base64(*other->encrypt(plain)));
     EXPECT_EQ(code(foreign), "bad_request");
-    EXPECT_NE(foreign["error"]["message"].get<std::string>().find("another MLS group"), std::string::npos);
+    EXPECT_NE(foreign["error"]["message"].get<std::string>().find("another MLS group"),
+              std::string::npos);
     // A handshake message or a KeyPackage is not an application message.
     auto commit = alice.group->commit({});
     ASSERT_TRUE(commit);
@@ -305,6 +341,63 @@ TEST_F(Stream, PerUserSendRateIsLimited) {
     }
     EXPECT_GE(limited, 2);
     EXPECT_EQ(rows("messages", conv), 8 - limited);
+}
+
+}  // namespace
+}  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+TEST_F(Stream, AFailedBatchFailsEveryMessageInItAndStoresNothingOfIt) {
+    start_stream();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    Client alice = client(alice_user);
+    const std::string conv = group_of(alice, {});
+    // Behind the server's back: the row that would get seq 2 cannot be inserted.
+    owner().exec("ALTER TABLE messages ADD CONSTRAINT test_no_seq_2 CHECK (seq <> 2) NOT VALID");
+    std::vector<nlohmann::json> bodies;
+    for (int i = 0; i < 4; ++i)
+        bodies.push_back(send_body(alice, conv, "m" + std::to_string(i), ""));
+    for (std::size_t i = 0; i < bodies.size(); ++i)
+        alice.ws->send_text(nlohmann::json{
+            {"id", std::to_string(i)},
+            {"type", "messages.send"},
+            {"body", bodies[i]}}.dump());
+    std::vector<std::size_t> failed;
+    std::set<std::int64_t> stored;
+    for (std::size_t n = 0; n < bodies.size(); ++n) {
+        const auto r = alice.ws->read_json();
+        const auto i = static_cast<std::size_t>(std::stoi(r["id"].get<std::string>()));
+        if (code(r) == "unavailable") {
+            failed.push_back(i);
+            EXPECT_EQ(r["error"]["message"], "the message was not stored; retry");
+        } else {
+            stored.insert(ok("messages.send", r)["seq"].get<std::int64_t>());
+        }
+    }
+    ASSERT_FALSE(failed.empty());  // the batch holding seq 2 failed as a whole
+    EXPECT_FALSE(stored.contains(2));
+    // Nothing half-stored: the rows are exactly the acknowledged ones, last_seq did not move
+    // for the failed batch, and the stored seqs are gapless from 1.
+    EXPECT_EQ(rows("messages", conv), static_cast<long long>(stored.size()));
+    EXPECT_EQ(count("SELECT last_seq FROM conversations WHERE id = '" + conv + "'"),
+              static_cast<long long>(stored.size()));
+    if (!stored.empty()) {
+        EXPECT_EQ(*stored.rbegin(), static_cast<std::int64_t>(stored.size()));
+    }
+
+    // The database recovers; retries with the same client_msg_id are stored once each.
+    owner().exec("ALTER TABLE messages DROP CONSTRAINT test_no_seq_2");
+    for (const std::size_t i : failed) {
+        const auto r = ok("messages.send", alice.ws->request("messages.send", bodies[i]));
+        EXPECT_EQ(r["duplicate"], false);
+        stored.insert(r["seq"].get<std::int64_t>());
+    }
+    EXPECT_EQ(stored, (std::set<std::int64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(rows("messages", conv), 4);
+    // Still serving.
+    EXPECT_EQ(ok("messages.send", send(alice, conv, "after"))["seq"], 5);
 }
 
 }  // namespace
