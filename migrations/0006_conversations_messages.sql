@@ -34,9 +34,6 @@ CREATE TABLE conversations (
     -- The MLS group (RFC 9420) of the conversation and the Delivery Service's view of it.
     mls_group_id bytea NOT NULL UNIQUE CHECK (octet_length(mls_group_id) BETWEEN 16 AND 64),
     epoch bigint NOT NULL DEFAULT 0 CHECK (epoch >= 0),
-    -- Which device holds each leaf (server/delivery/leaf_roster.hpp, LeafRoster::to_text), as
-    -- followed from the commits the server accepted; empty until the first commit.
-    mls_roster text NOT NULL DEFAULT '',
     -- The last sequence number handed out; see "Ordering" above.
     last_seq bigint NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
     created_by uuid NOT NULL,
@@ -143,7 +140,34 @@ CREATE TABLE group_infos (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- Which device holds each leaf of a conversation's MLS group, as the server follows it from the
+-- commits it accepts (server/delivery/leaf_roster.hpp). Blank leaves have no row. Knowing the
+-- leaf of a device is what lets the server propose its Remove as external sender.
+CREATE TABLE group_leaves (
+    conversation_id uuid NOT NULL REFERENCES conversations,
+    leaf_index integer NOT NULL CHECK (leaf_index >= 0),
+    user_id uuid NOT NULL REFERENCES users,
+    device_id uuid NOT NULL REFERENCES devices,
+    PRIMARY KEY (conversation_id, leaf_index),
+    UNIQUE (conversation_id, device_id)
+);
+CREATE INDEX group_leaves_device ON group_leaves (device_id);
+CREATE INDEX group_leaves_user ON group_leaves (user_id);
+
+-- The Remove proposals the server made as external sender (server/messaging/removal_sweeper):
+-- at most one per leaf and epoch, so two server processes never propose the same twice.
+CREATE TABLE server_removals (
+    conversation_id uuid NOT NULL REFERENCES conversations,
+    epoch bigint NOT NULL,
+    leaf_index integer NOT NULL,
+    device_id uuid NOT NULL,
+    seq bigint NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (conversation_id, epoch, leaf_index)
+);
+
 GRANT SELECT, INSERT, UPDATE ON conversations, messages, device_cursors, welcomes, group_infos
     TO wardline_runtime;
-GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_members TO wardline_runtime;
+GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_members, group_leaves TO wardline_runtime;
+GRANT SELECT, INSERT ON server_removals TO wardline_runtime;
 GRANT SELECT, INSERT ON message_acks TO wardline_runtime;

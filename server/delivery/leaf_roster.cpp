@@ -130,34 +130,14 @@ std::vector<RosterLeaf> LeafRoster::leaves() const {
     return out;
 }
 
-// One line per leaf up to the last occupied one: the device's credential identity, or nothing
-// for a blank leaf.
-std::string LeafRoster::to_text() const {
-    std::string out;
-    for (const auto& slot : slots_) {
-        if (slot) out += device_credential_identity(slot->org_id, slot->user_id, slot->device_id);
-        out += '\n';
-    }
-    return out;
-}
-
-std::optional<LeafRoster> LeafRoster::from_text(std::string_view text) {
+std::optional<LeafRoster> LeafRoster::from_leaves(const std::vector<RosterLeaf>& leaves) {
     LeafRoster roster;
-    while (!text.empty()) {
-        const auto end = text.find('\n');
-        if (end == std::string_view::npos) return std::nullopt;
-        const auto line = text.substr(0, end);
-        text.remove_prefix(end + 1);
-        if (line.empty()) {
-            roster.slots_.emplace_back();
-            continue;
-        }
-        auto device = parse_device_credential_identity(line);
-        if (!device) return std::nullopt;
-        if (roster.leaf_of(device->device_id)) return std::nullopt;
-        roster.slots_.emplace_back(std::move(*device));
+    for (const RosterLeaf& leaf : leaves) {
+        if (roster.leaf_of(leaf.device.device_id)) return std::nullopt;
+        if (leaf.index >= roster.slots_.size()) roster.slots_.resize(std::size_t{leaf.index} + 1);
+        if (roster.slots_[leaf.index]) return std::nullopt;
+        roster.slots_[leaf.index] = leaf.device;
     }
-    if (!roster.slots_.empty() && !roster.slots_.back()) return std::nullopt;
     return roster;
 }
 

@@ -71,9 +71,9 @@ public:
     /// Leaves up to the last occupied one, blank ones included.
     std::uint32_t width() const noexcept { return static_cast<std::uint32_t>(slots_.size()); }
 
-    /// A compact text form for a database column; from_text() refuses anything else.
-    std::string to_text() const;
-    static std::optional<LeafRoster> from_text(std::string_view text);
+    /// The roster of these occupied leaves (as stored in group_leaves); nullopt if two name
+    /// the same leaf or the same device.
+    static std::optional<LeafRoster> from_leaves(const std::vector<RosterLeaf>& leaves);
 
     bool operator==(const LeafRoster&) const = default;
 

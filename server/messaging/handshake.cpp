@@ -7,6 +7,7 @@
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/messaging/fanout.hpp"
+#include "server/messaging/group_roster.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/mls_envelope.hpp"
 #include "server/messaging/sealed_body.hpp"
@@ -224,6 +225,21 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
                                       "the conversation, or a device that is not registered"};
                     co_return Errc::forbidden;
                 }
+            }
+        }
+        if (is_commit) {
+            // The server's view of the group's leaves follows the commit, so that it can
+            // propose the Remove of a device later (docs/e2ee.md).
+            auto following = follow_commit(
+                l, keys_, conversation_id, current,
+                Committer{caller.org_id, caller.user_id, caller.device_id}, *decoded,
+                framed.references);
+            auto followed = co_await std::move(following);
+            if (!followed) co_return followed.error();
+            if (*followed) {
+                failure = Failure{Errc::forbidden,
+                                  "the commit does not fit the group's membership: " + **followed};
+                co_return Errc::forbidden;
             }
         }
         PgParams adv_params;

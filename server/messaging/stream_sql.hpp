@@ -59,5 +59,11 @@ inline storage::Statement range() {
 inline storage::Statement delivered() {
     return storage::statement("stream_delivered");
 }
+inline storage::Statement leaves_get() { return storage::statement("stream_leaves_get"); }
+inline storage::Statement leaves_clear() { return storage::statement("stream_leaves_clear"); }
+inline storage::Statement leaves_put() { return storage::statement("stream_leaves_put"); }
+inline storage::Statement proposal_bodies() {
+    return storage::statement("stream_proposal_bodies");
+}
 
 }  // namespace wardline::server::messaging::sql

@@ -276,7 +276,7 @@ TEST(LeafRoster, RefusesCommitsThatDoNotFitAndChangesNothing) {
     EXPECT_FALSE(proposal_ref(cs(), hand_commit(0, {})));
 }
 
-TEST(LeafRoster, TextFormRoundTripsAndRefusesAnythingElse) {
+TEST(LeafRoster, IsRebuiltFromItsStoredLeavesAndRefusesClashingOnes) {
     const Device a = device(1, 1), b = device(2, 1), c = device(3, 1);
     LeafRoster roster = LeafRoster::founded_by(a.ids);
     ASSERT_TRUE(std::holds_alternative<RosterChange>(roster.apply_commit(
@@ -284,16 +284,15 @@ TEST(LeafRoster, TextFormRoundTripsAndRefusesAnythingElse) {
         {})));
     ASSERT_TRUE(std::holds_alternative<RosterChange>(
         roster.apply_commit(hand_commit(0, {Proposal{Remove{1}}}), {})));
-    const auto text = roster.to_text();
-    EXPECT_EQ(LeafRoster::from_text(text), roster);
+    const auto stored = roster.leaves();
+    ASSERT_EQ(stored.size(), 2u);
+    EXPECT_EQ(LeafRoster::from_leaves(stored), roster);
+    EXPECT_EQ(roster.width(), 3u);
     EXPECT_EQ(roster.leaf_of(c.ids.device_id), 2u);
 
-    EXPECT_FALSE(LeafRoster::from_text("no newline"));
-    EXPECT_FALSE(LeafRoster::from_text("garbage\n"));
-    EXPECT_FALSE(LeafRoster::from_text(text + "\n"));  // a trailing blank leaf
-    const auto one = device_credential_identity(a.ids.org_id, a.ids.user_id, a.ids.device_id);
-    EXPECT_FALSE(LeafRoster::from_text(one + "\n" + one + "\n"));  // one device, two leaves
-    EXPECT_EQ(LeafRoster::from_text(""), LeafRoster{});
+    EXPECT_FALSE(LeafRoster::from_leaves({RosterLeaf{0, a.ids}, RosterLeaf{0, b.ids}}));
+    EXPECT_FALSE(LeafRoster::from_leaves({RosterLeaf{0, a.ids}, RosterLeaf{3, a.ids}}));
+    EXPECT_EQ(LeafRoster::from_leaves({}), LeafRoster{});
 }
 
 }  // namespace
