@@ -17,6 +17,7 @@
 #include "server/messaging/fanout.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/message_writer.hpp"
+#include "server/messaging/removal_sweeper.hpp"
 #include "server/messaging/stream_service.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
@@ -157,8 +158,12 @@ int main(int argc, char** argv) {
                                          server::identity::ConnectionAuth& a) {
                                    return stream.handle(std::move(type), std::move(body), a);
                                });
+        server::messaging::RemovalSweeper removals(ioc.get_executor(), pool, credentials,
+                                                   external_sender, push, node,
+                                                   config.messaging.removal_sweep);
         writer.start();
         listener.start();
+        removals.start();
         server::clinical::ClinicalServices clinical(pool, sessions);
         clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);

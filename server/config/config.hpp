@@ -53,6 +53,8 @@ struct IdentityConfig {
 struct MessagingConfig {
     double send_per_second = 20;  ///< per user
     double send_burst = 100;      ///< per user
+    /// How often the server proposes due Removes as external sender (removal_sweeper.hpp).
+    std::chrono::milliseconds removal_sweep{2000};
 };
 
 /// The audit trail's checkpoint signing (issue #3).

@@ -62,6 +62,10 @@ inline storage::Statement delivered() {
 inline storage::Statement leaves_get() { return storage::statement("stream_leaves_get"); }
 inline storage::Statement leaves_clear() { return storage::statement("stream_leaves_clear"); }
 inline storage::Statement leaves_put() { return storage::statement("stream_leaves_put"); }
+inline storage::Statement removals_due() { return storage::statement("stream_removals_due"); }
+inline storage::Statement removals_record() {
+    return storage::statement("stream_removals_record");
+}
 inline storage::Statement proposal_bodies() {
     return storage::statement("stream_proposal_bodies");
 }

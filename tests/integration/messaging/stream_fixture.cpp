@@ -78,13 +78,14 @@ Client StreamFixture::client(TestUser& u) {
     return c;
 }
 
-std::string StreamFixture::group_of(Client& creator, std::vector<Client*> others) {
+std::string StreamFixture::group_of(Client& creator, std::vector<Client*> others,
+                                   std::vector<mls::Extension> extensions) {
     const mls::CipherSuite& cs = *mls::suite_for(mls::kSuite3);
     const auto gid = random_group_id();
     std::vector<std::pair<const TestUser*, std::string>> members{{creator.user, "owner"}};
     for (auto* o : others) members.emplace_back(o->user, "member");
     const std::string conversation = create_conversation(*creator.user, members, gid);
-    auto created = mls::Group::create(cs, gid, creator.bundle);
+    auto created = mls::Group::create(cs, gid, creator.bundle, {}, std::move(extensions));
     if (!created) throw std::runtime_error("Group::create failed");
     creator.group.emplace(std::move(*created));
     if (others.empty()) return conversation;

@@ -48,7 +48,9 @@ protected:
     /// `creator` makes the MLS group of a new conversation with `others` as members (role
     /// member), adds their devices by a commit through handshake.submit, and they join from the
     /// welcome.new event. Returns the conversation id.
-    std::string group_of(Client& creator, std::vector<Client*> others);
+    /// `extensions` go into the group's GroupContext (e.g. the server as external sender).
+    std::string group_of(Client& creator, std::vector<Client*> others,
+                         std::vector<mls::Extension> extensions = {});
 
     static mls::Bytes random_group_id();
     static std::string new_uuid();
