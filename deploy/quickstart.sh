@@ -145,6 +145,8 @@ password_file = $SECRETS/db-app.pw
 sealing_keyring_file = $SECRETS/sealing.keyring
 [audit]
 signing_key_file = $SECRETS/audit.key
+[delivery]
+external_sender_key_file = $SECRETS/external-sender.key
 CONF
 
 "$SERVER" --config "$VAR/wardline.conf" --check-config

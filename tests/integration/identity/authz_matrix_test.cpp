@@ -35,12 +35,19 @@ const std::map<std::string, json>& examples() {
         {"auth.mfa_enroll", json::object()},
         {"auth.mfa_verify", {{"code", "123456"}}},
         {"auth.resume", json::object()},
+        {"delivery.external_sender", json::object()},
         {"directory.search", {{"query", "target"}}},
         {"devices.revoke", {{"device_id", "$DEVICE"}}},
+        // Malformed ids or messages: bad_request once authorized (tests/integration/messaging).
+        {"group_info.get", {{"conversation_id", std::string(36, 'z')}}},
+        {"handshake.submit", {{"conversation_id", "00000000-0000-4000-8000-000000000000"}, {"client_msg_id", "00000000-0000-4000-8000-000000000000"}, {"message", "AAAA"}}},
         {"key_packages.claim", {{"user_id", "$USER"}}},
         {"key_packages.status", json::object()},
         // Not a KeyPackage: bad_request once authorized (tests/integration/delivery has real ones).
         {"key_packages.upload", {{"key_packages", {"AAAA"}}}},
+        {"messages.delivered", {{"conversation_id", std::string(36, 'z')}, {"seq", 0}}},
+        {"messages.send", {{"conversation_id", "00000000-0000-4000-8000-000000000000"}, {"client_msg_id", "00000000-0000-4000-8000-000000000000"}, {"message", "AAAA"}}},
+        {"messages.sync", json::object()},
         // Clinical (tests/integration/clinical has the real ones): ids that are not UUIDs and
         // impossible times are bad_request once authorized.
         {"oncall.now", {{"team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xyz"}}},
