@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
         writer.start();
         listener.start();
         removals.start();
-        server::clinical::ClinicalServices clinical(pool, sessions);
+        server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions);
         clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(

@@ -10,16 +10,21 @@
 namespace wardline::server::clinical {
 
 struct ClinicalServices::Impl {
-    Impl(storage::PgPool& pool, identity::SessionRegistry& sessions)
-        : oncall(pool), presence(pool, sessions), directory(pool, presence), templates(pool) {}
+    Impl(boost::asio::any_io_executor executor, storage::PgPool& pool,
+         identity::SessionRegistry& sessions)
+        : oncall(pool),
+          presence(std::move(executor), pool, sessions),
+          directory(pool, presence),
+          templates(pool) {}
     OncallService oncall;
     PresenceService presence;
     DirectoryService directory;
     TemplateService templates;
 };
 
-ClinicalServices::ClinicalServices(storage::PgPool& pool, identity::SessionRegistry& sessions)
-    : impl_(std::make_unique<Impl>(pool, sessions)) {}
+ClinicalServices::ClinicalServices(boost::asio::any_io_executor executor, storage::PgPool& pool,
+                                   identity::SessionRegistry& sessions)
+    : impl_(std::make_unique<Impl>(std::move(executor), pool, sessions)) {}
 
 ClinicalServices::~ClinicalServices() = default;
 

@@ -2,6 +2,8 @@
 #pragma once
 // All clinical services of one server process, built together and registered with the
 // dispatcher in one call, so server/app/main.cpp needs a single line for them.
+#include <boost/asio/any_io_executor.hpp>
+
 #include <memory>
 
 namespace wardline::server {
@@ -18,7 +20,9 @@ namespace wardline::server::clinical {
 
 class ClinicalServices {
 public:
-    ClinicalServices(storage::PgPool& pool, identity::SessionRegistry& sessions);
+    /// `executor` runs presence pushes (the io_context's).
+    ClinicalServices(boost::asio::any_io_executor executor, storage::PgPool& pool,
+                     identity::SessionRegistry& sessions);
     ~ClinicalServices();
     ClinicalServices(const ClinicalServices&) = delete;
     ClinicalServices& operator=(const ClinicalServices&) = delete;

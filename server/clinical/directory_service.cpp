@@ -7,6 +7,7 @@
 #include "server/clinical/service_support.hpp"
 #include "server/storage/pg_pool.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace wardline::server::clinical {

@@ -51,6 +51,8 @@ std::string lower(std::string s) {
 
 CsvSchedule parse_oncall_csv(std::string_view text) {
     CsvSchedule out;
+    // Spreadsheets often save UTF-8 with a byte-order mark: it is not part of the header.
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     std::size_t number = 0;
     bool header_seen = false;
     while (!text.empty()) {

@@ -23,8 +23,29 @@ using nlohmann::json;
 
 }  // namespace
 
-PresenceService::PresenceService(storage::PgPool& pool, identity::SessionRegistry& sessions)
-    : pool_(pool), sessions_(sessions) {}
+PresenceService::PresenceService(asio::any_io_executor executor, storage::PgPool& pool,
+                                 identity::SessionRegistry& sessions)
+    : executor_(std::move(executor)), pool_(pool), sessions_(sessions) {
+    sessions_.on_presence(
+        [this](const std::string& user_id, bool online) { connectivity(user_id, online); });
+}
+
+PresenceService::~PresenceService() {
+    sessions_.on_presence({});
+}
+
+void PresenceService::connectivity(const std::string& user_id, bool online) {
+    // A user who comes back starts available, whatever they had set before going.
+    publish(user_id, online ? "available" : "offline");
+}
+
+void PresenceService::publish(const std::string& user_id, const std::string& status) {
+    const auto decision = board_.set(user_id, status, PresenceBoard::Clock::now());
+    if (decision == PresenceBoard::Push::now)
+        asio::co_spawn(executor_, push(user_id, status), asio::detached);
+    else if (decision == PresenceBoard::Push::schedule)
+        asio::co_spawn(executor_, push_later(user_id), asio::detached);
+}
 
 std::string PresenceService::presence_of(const std::string& user_id) const {
     if (!sessions_.has_user(user_id)) return "offline";
@@ -38,27 +59,20 @@ asio::awaitable<Outcome> PresenceService::handle(std::string type, json body,
     const identity::BoundSession caller = *auth.session;
     // The schema admits available, busy and away only: offline is derived, never set.
     const std::string status = body.at("status").get<std::string>();
-    const auto decision = board_.set(caller.user_id, status, PresenceBoard::Clock::now());
-    const auto executor = co_await asio::this_coro::executor;
-    if (decision == PresenceBoard::Push::now) {
-        asio::co_spawn(executor, push(caller.org_id, caller.user_id, status), asio::detached);
-    } else if (decision == PresenceBoard::Push::schedule) {
-        asio::co_spawn(executor, push_later(caller.org_id, caller.user_id), asio::detached);
-    }
+    publish(caller.user_id, status);
     co_return json{{"status", status}};
 }
 
-asio::awaitable<void> PresenceService::push_later(std::string org_id, std::string user_id) {
+asio::awaitable<void> PresenceService::push_later(std::string user_id) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_at(board_.next_push_at(user_id));
     std::ignore = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     std::string status = board_.take_pending(user_id, PresenceBoard::Clock::now());
-    co_await push(std::move(org_id), std::move(user_id), std::move(status));
+    co_await push(std::move(user_id), std::move(status));
 }
 
-asio::awaitable<void> PresenceService::push(std::string org_id, std::string user_id,
-                                            std::string status) {
-    storage::PgParams params{org_id, user_id};
+asio::awaitable<void> PresenceService::push(std::string user_id, std::string status) {
+    storage::PgParams params{user_id};
     auto reading = pool_.query(sql::presence_peers(), std::move(params));
     auto peers = co_await std::move(reading);
     if (!peers) co_return;  // a lost push only delays: directory.search reads presence anew

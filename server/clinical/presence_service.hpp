@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // presence.set (issue #5, docs/oncall.md "Presence"): a user says they are available, busy or
-// away; offline is derived from having no live connection on this process. Each change is
+// away; offline is derived from having no live connection on this process. Each change, and a
+// user's first connection (available) and last disconnection (offline) on this process, is
 // pushed as presence.changed to the online users who share a conversation with the user,
 // throttled by PresenceBoard.
 #include "server/clinical/presence_board.hpp"
@@ -25,7 +26,13 @@ namespace wardline::server::clinical {
 
 class PresenceService {
 public:
-    PresenceService(storage::PgPool& pool, identity::SessionRegistry& sessions);
+    /// Registers with `sessions` for connections arriving and going; pushes run on `executor`.
+    PresenceService(boost::asio::any_io_executor executor, storage::PgPool& pool,
+                    identity::SessionRegistry& sessions);
+    /// Unregisters from the SessionRegistry.
+    ~PresenceService();
+    PresenceService(const PresenceService&) = delete;
+    PresenceService& operator=(const PresenceService&) = delete;
 
     /// presence.* requests of a connection with a session.
     boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body,
@@ -35,9 +42,14 @@ public:
     std::string presence_of(const std::string& user_id) const;
 
 private:
-    boost::asio::awaitable<void> push(std::string org_id, std::string user_id, std::string status);
-    boost::asio::awaitable<void> push_later(std::string org_id, std::string user_id);
+    /// From the SessionRegistry (any thread): the user's first connection came or last went.
+    void connectivity(const std::string& user_id, bool online);
+    /// Records `status` and pushes it now or later, as the throttle says.
+    void publish(const std::string& user_id, const std::string& status);
+    boost::asio::awaitable<void> push(std::string user_id, std::string status);
+    boost::asio::awaitable<void> push_later(std::string user_id);
 
+    boost::asio::any_io_executor executor_;
     storage::PgPool& pool_;
     identity::SessionRegistry& sessions_;
     PresenceBoard board_;

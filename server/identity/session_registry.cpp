@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -25,17 +26,53 @@ std::string_view to_string(EndReason r) noexcept {
 
 std::uint64_t SessionRegistry::bind(std::string session_id, std::string user_id,
                                     std::string device_id, EndFn on_end, EventFn on_event) {
-    std::lock_guard lock(mutex_);
-    const auto handle = next_++;
-    bindings_.emplace(handle, Binding{std::move(session_id), std::move(user_id),
-                                      std::move(device_id), std::move(on_end),
-                                      std::move(on_event)});
+    std::uint64_t handle = 0;
+    std::vector<std::string> arrived;
+    {
+        std::lock_guard lock(mutex_);
+        handle = next_++;
+        if (!has_user_locked(user_id)) arrived.push_back(user_id);
+        bindings_.emplace(handle, Binding{std::move(session_id), std::move(user_id),
+                                          std::move(device_id), std::move(on_end),
+                                          std::move(on_event)});
+    }
+    tell_presence(arrived, true);
     return handle;
 }
 
 void SessionRegistry::unbind(std::uint64_t handle) {
+    std::vector<std::string> gone;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = bindings_.find(handle);
+        if (it == bindings_.end()) return;
+        std::string user_id = std::move(it->second.user_id);
+        bindings_.erase(it);
+        if (!has_user_locked(user_id)) gone.push_back(std::move(user_id));
+    }
+    tell_presence(gone, false);
+}
+
+void SessionRegistry::on_presence(PresenceFn fn) {
     std::lock_guard lock(mutex_);
-    bindings_.erase(handle);
+    on_presence_ = std::move(fn);
+}
+
+bool SessionRegistry::has_user_locked(const std::string& user_id) const {
+    for (const auto& [handle, b] : bindings_)
+        if (b.user_id == user_id) return true;
+    return false;
+}
+
+void SessionRegistry::tell_presence(const std::vector<std::string>& user_ids, bool online) {
+    if (user_ids.empty()) return;
+    PresenceFn fn;
+    {
+        std::lock_guard lock(mutex_);
+        fn = on_presence_;
+    }
+    if (!fn) return;
+    for (const auto& user_id : user_ids) fn(user_id, online);
 }
 
 template <class Pred>
@@ -52,8 +89,17 @@ std::size_t SessionRegistry::end_where(Pred pred, EndReason reason) {
             }
         }
     }
+    std::vector<std::string> gone;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& b : ended)
+            if (!has_user_locked(b.user_id) &&
+                std::find(gone.begin(), gone.end(), b.user_id) == gone.end())
+                gone.push_back(b.user_id);
+    }
     // Outside the lock: a callback may bind or unbind.
     for (auto& b : ended) b.on_end(b.session_id, reason);
+    tell_presence(gone, false);
     return ended.size();
 }
 
@@ -105,9 +151,7 @@ std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::
 
 bool SessionRegistry::has_user(const std::string& user_id) const {
     std::lock_guard lock(mutex_);
-    for (const auto& [handle, b] : bindings_)
-        if (b.user_id == user_id) return true;
-    return false;
+    return has_user_locked(user_id);
 }
 
 std::size_t SessionRegistry::size() const {

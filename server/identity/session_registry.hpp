@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wardline::server::identity {
 
@@ -45,6 +46,12 @@ public:
     /// Whether the user has a connection with a session on this process (presence).
     bool has_user(const std::string& user_id) const;
 
+    /// Told, outside the lock and from any thread, when a user's first connection with a
+    /// session on this process binds (online = true) or their last one goes (online = false).
+    /// One observer (presence, server/clinical), set at start-up before connections arrive.
+    using PresenceFn = std::function<void(const std::string& user_id, bool online)>;
+    void on_presence(PresenceFn fn);
+
     std::size_t size() const;
 
 private:
@@ -58,6 +65,9 @@ private:
     template <class Pred>
     std::size_t end_where(Pred pred, EndReason reason);
 
+    bool has_user_locked(const std::string& user_id) const;
+    void tell_presence(const std::vector<std::string>& user_ids, bool online);
+    PresenceFn on_presence_;
     mutable std::mutex mutex_;
     std::uint64_t next_ = 1;
     std::map<std::uint64_t, Binding> bindings_;

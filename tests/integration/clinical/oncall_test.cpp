@@ -308,5 +308,19 @@ TEST_F(Oncall, ANurseMayNotEditSchedulesAndAnotherOrganizationSeesNothing) {
     EXPECT_GT(audit_count("authz.denied", "denied"), 0);
 }
 
+TEST_F(Oncall, AnOrganizationHoldsAtMost500Teams) {
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto a = logged_in(admin);
+    create_team(*a, "Team 1");
+    owner().exec(
+        "INSERT INTO oncall_teams (org_id, name) SELECT org_id, 'Team ' || g "
+        "FROM oncall_teams, generate_series(2, 500) g");
+    const auto r = a->request("oncall.teams.create", {{"name", "Team 501"}});
+    EXPECT_EQ(error_code(r), "conflict");
+    EXPECT_NE(r["error"]["message"].get<std::string>().find("500"), std::string::npos);
+    EXPECT_EQ(teams(), 500);
+    EXPECT_EQ(audit_count("oncall.team.create"), 1);
+}
+
 }  // namespace
 }  // namespace wardline::test

@@ -33,6 +33,12 @@ protected:
                 "VALUES ('" +
                 id + "', '" + org + "', '" + m + "', 'member', '" + members[0] + "')");
     }
+    /// Reads events until none has come for 2.5 s, so that every push the logins caused
+    /// (and its throttle) is over.
+    static void drain(WsClient& ws) {
+        for (int i = 0; i < 20 && ws.read(2500ms).kind == ReadResult::Kind::text; ++i) {
+        }
+    }
     static json next_event(WsClient& ws, std::chrono::milliseconds timeout) {
         const auto r = ws.read(timeout);
         if (r.kind != ReadResult::Kind::text) return json();
@@ -48,6 +54,8 @@ TEST_F(Presence, ChangesReachOnlyConversationPeersAtMostOncePerTwoSecondsWithThe
     auto n = logged_in(nurse);
     auto d = logged_in(doctor);
     auto o = logged_in(outsider);
+    drain(*d);
+    drain(*n);
 
     EXPECT_EQ(ok_request(*n, "presence.set", {{"status", "busy"}}), json({{"status", "busy"}}));
     const auto first = next_event(*d, 3s);
@@ -119,6 +127,31 @@ TEST_F(Presence, BadStatusesAreRefusedAndOfflineCannotBeSet) {
     EXPECT_EQ(error_code(anonymous->request("presence.set", {{"status", "busy"}})),
               "unauthenticated");
     EXPECT_EQ(ok_request(*n, "presence.set", {{"status", "away"}})["status"], "away");
+}
+
+TEST_F(Presence, ConnectingAndTheLastConnectionClosingArePushedToPeers) {
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    TestUser doctor = enroll("General", "phil.physician", "physician");
+    share_conversation({nurse.id, doctor.id});
+    auto d = logged_in(doctor);
+    drain(*d);
+    {
+        auto n = logged_in(nurse);
+        const auto online = next_event(*d, 4s);
+        EXPECT_EQ(online["body"], json({{"user_id", nurse.id}, {"status", "available"}}))
+            << online.dump();
+        EXPECT_FALSE(protocol_.check_event("presence.changed", online["body"]).has_value());
+        ok_request(*n, "presence.set", {{"status", "busy"}});
+        EXPECT_EQ(next_event(*d, 4s)["body"]["status"], "busy");
+        n->close();
+    }
+    // Throttled like every change: within the interval after the last push.
+    const auto offline = next_event(*d, 4s);
+    EXPECT_EQ(offline["body"], json({{"user_id", nurse.id}, {"status", "offline"}}))
+        << offline.dump();
+    EXPECT_FALSE(protocol_.check_event("presence.changed", offline["body"]).has_value());
+    EXPECT_EQ(ok_request(*d, "directory.search", {{"query", "nina"}})["users"][0]["presence"],
+              "offline");
 }
 
 }  // namespace

@@ -138,5 +138,22 @@ TEST_F(Templates, OversizedBlankAndControlCharacterTextsAreRefused) {
     EXPECT_EQ(templates(), 2);
 }
 
+TEST_F(Templates, AnOrganizationHoldsAtMost200) {
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto a = logged_in(admin);
+    ok_request(*a, "templates.create", {{"title", "First"}, {"body", "b"}});
+    owner().exec(
+        "INSERT INTO message_templates (org_id, title, body) SELECT org_id, 'T' || g, 'b' "
+        "FROM message_templates, generate_series(2, 200) g");
+    EXPECT_EQ(templates(), 200);
+    const long long before = audits();
+    const auto r = a->request("templates.create", {{"title", "One too many"}, {"body", "b"}});
+    EXPECT_EQ(error_code(r), "conflict");
+    EXPECT_NE(r["error"]["message"].get<std::string>().find("200"), std::string::npos);
+    EXPECT_EQ(templates(), 200);
+    EXPECT_EQ(audits(), before);
+    EXPECT_EQ(ok_request(*a, "templates.list", json::object())["templates"].size(), 200u);
+}
+
 }  // namespace
 }  // namespace wardline::test

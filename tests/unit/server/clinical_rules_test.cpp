@@ -71,6 +71,19 @@ TEST(OncallCsv, ReportsEveryBadLineWithItsNumber) {
     EXPECT_EQ(parse_oncall_csv("team,user,start,end,role\n").problems.at(0).line, 1u);
 }
 
+TEST(OncallCsv, SkipsAByteOrderMarkAndStopsAtTheShiftLimit) {
+    const std::string line = "Cardiology,carl,2026-11-23T08:00:00Z,2026-11-23T20:00:00Z,backup\n";
+    const auto bom = parse_oncall_csv("\xEF\xBB\xBFteam,username,start,end,role\n" + line);
+    EXPECT_EQ(bom.problems.size(), 0u);
+    EXPECT_EQ(bom.shifts.size(), 1u);
+    std::string big = "team,username,start,end,role\n";
+    for (std::size_t i = 0; i < kMaxCsvShifts + 5; ++i) big += line;
+    const auto s = parse_oncall_csv(big);
+    EXPECT_EQ(s.shifts.size(), kMaxCsvShifts);
+    ASSERT_EQ(s.problems.size(), 1u);
+    EXPECT_EQ(s.problems[0].line, kMaxCsvShifts + 2);
+}
+
 TEST(PresenceBoard, PushesAtOnceThenCoalescesForTwoSeconds) {
     PresenceBoard board;
     const PresenceBoard::Clock::time_point t0{std::chrono::seconds(100)};
