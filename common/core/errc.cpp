@@ -8,7 +8,7 @@
 namespace wardline {
 namespace {
 
-constexpr std::array<std::pair<Errc, std::string_view>, 12> kCodes{{
+constexpr std::array<std::pair<Errc, std::string_view>, 13> kCodes{{
     {Errc::bad_request, "bad_request"},
     {Errc::unknown_type, "unknown_type"},
     {Errc::unauthenticated, "unauthenticated"},
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<Errc, std::string_view>, 12> kCodes{{
     {Errc::unavailable, "unavailable"},
     {Errc::shutting_down, "shutting_down"},
     {Errc::internal, "internal"},
+    {Errc::archived, "archived"},
 }};
 
 // boost::system::error_category has a protected non-virtual destructor by design (categories

@@ -6,6 +6,8 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/conversations/conversation_service.hpp"
+#include "server/conversations/patient_identifiers.hpp"
 #include "server/delivery/key_package_service.hpp"
 #include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
@@ -21,6 +23,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -120,6 +123,17 @@ int main(int argc, char** argv) {
                                                                   nlohmann::json body,
                                                                   server::identity::ConnectionAuth& a) {
             return key_packages.handle(std::move(type), std::move(body), a);
+        });
+        std::optional<server::conversations::BlindIndexKey> mrn_key;
+        if (!config.identity.blind_index_key_file.empty())
+            mrn_key.emplace(server::conversations::BlindIndexKey::load(
+                config.identity.blind_index_key_file, "identity.blind_index_key_file"));
+        server::conversations::ConversationService conversations(
+            pool, sessions, credentials, mrn_key ? &*mrn_key : nullptr);
+        dispatcher.add_service({"conversations.", "patients."}, [&conversations](std::string type,
+                                                                              nlohmann::json body,
+                                                                              server::identity::ConnectionAuth& a) {
+            return conversations.handle(std::move(type), std::move(body), a);
         });
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(

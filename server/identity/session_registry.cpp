@@ -87,6 +87,18 @@ std::size_t SessionRegistry::notify_device(const std::string& device_id, const s
     return targets.size();
 }
 
+std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::string& event,
+                                         const nlohmann::json& body) {
+    std::vector<EventFn> targets;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [handle, b] : bindings_)
+            if (b.user_id == user_id && b.on_event) targets.push_back(b.on_event);
+    }
+    for (auto& fn : targets) fn(event, body);
+    return targets.size();
+}
+
 std::size_t SessionRegistry::size() const {
     std::lock_guard lock(mutex_);
     return bindings_.size();

@@ -38,6 +38,11 @@ public:
     std::size_t notify_device(const std::string& device_id, const std::string& event,
                               const nlohmann::json& body);
 
+    /// The same for every connection of this process bound to a session of the user (e.g.
+    /// conversation.member_added to every device of each member).
+    std::size_t notify_user(const std::string& user_id, const std::string& event,
+                            const nlohmann::json& body);
+
     std::size_t size() const;
 
 private:
