@@ -60,7 +60,8 @@ TEST_F(ConversationFixture, AnotherOrganizationANonMemberAndAnUnknownIdAnswerThe
     EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE archived_at IS NOT NULL"), 0);
     EXPECT_EQ(count("SELECT count(*) FROM audit_records"), records) << "nothing happened, nothing recorded";
     // The foreign channel names the doctor's role, but it is another organization's.
-    for (const auto& c : ok("conversations.discover", d->request("conversations.discover"))["conversations"])
+    const auto discovered = ok("conversations.discover", d->request("conversations.discover"));
+    for (const auto& c : discovered["conversations"])
         EXPECT_NE(c["id"], theirs);
     // A suspended user is not an active one.
     owner().exec("UPDATE users SET status = 'suspended' WHERE id = '" + outsider.id + "'");
@@ -142,8 +143,10 @@ TEST_F(ConversationFixture, AConversationHoldsAtMost2000Members) {
     auto d = logged_in(doctor);
     // 2000 more active users of the organization, made directly in the database.
     owner().exec(
-        "INSERT INTO users (org_id, username, display_name, password_hash) "
-        "SELECT org_id, 'bulk' || g, 'Bulk ' || g, 'x' FROM users, generate_series(1, 2000) g "
+        "INSERT INTO users (org_id, username, username_canonical, username_skeleton, display_name, "
+        "password_hash) "
+        "SELECT org_id, 'bulk' || g, 'bulk' || g, 'bulk' || g, 'Bulk ' || g, 'x' "
+        "FROM users, generate_series(1, 2000) g "
         "WHERE id = '" + doctor.id + "'");
     auto db = owner();
     const auto r = db.exec("SELECT id FROM users WHERE username LIKE 'bulk%' ORDER BY username");
