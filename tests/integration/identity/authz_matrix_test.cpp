@@ -37,7 +37,7 @@ const std::map<std::string, json>& examples() {
         {"auth.resume", json::object()},
         // Conversations: malformed ids answer bad_request once authorized (membership and
         // ownership are tested in tests/integration/conversations).
-        {"conversations.add_members", {{"conversation_id", std::string(36, 'z')}, {"user_ids", {"$USER"}}}},
+        {"conversations.add_members", {{"conversation_id", std::string(36, 'z')}, {"user_ids", {std::string(36, 'z')}}}},
         {"conversations.archive", {{"conversation_id", std::string(36, 'z')}}},
         {"conversations.create", {{"kind", "group"}, {"mls_group_id", std::string(24, '!')}}},
         {"conversations.discover", json::object()},
