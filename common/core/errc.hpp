@@ -22,7 +22,8 @@ enum class Errc {
     unavailable,        ///< a dependency (the database) is not reachable; retry later
     shutting_down,      ///< the server is stopping and accepts no new requests
     internal,           ///< a bug on the server side; logged with a correlation id
-    archived,           ///< the conversation is archived and takes no changes
+    archived,           ///< the conversation is archived and takes no changes (keep last:
+                        ///< tests/unit/common/proto_schema_test.cpp iterates up to it)
 };
 
 /// Stable wire name of an error code, e.g. "bad_request".
