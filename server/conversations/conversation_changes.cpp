@@ -38,10 +38,9 @@ struct Locked {
 
 /// Locks the conversation (in the transaction on `l`; co_await at once). nullopt: no such
 /// conversation in the caller's organization.
-asio::awaitable<Result<std::optional<Locked>>> lock_conversation(PgLease& l,
-                                                                  std::string org_id,
-                                                                  std::string id,
-                                                                  std::string user_id) {
+asio::awaitable<Result<std::optional<Locked>>> lock_conversation(PgLease& l, std::string org_id,
+                                                                 std::string id,
+                                                                 std::string user_id) {
     PgParams params{org_id, id, user_id};
     auto locking = l.query(sql::conv_lock(), std::move(params));
     auto r = co_await std::move(locking);
@@ -56,7 +55,8 @@ asio::awaitable<Result<std::optional<Locked>>> lock_conversation(PgLease& l,
 }
 
 /// The conversation id of a body, lower-cased; nullopt if it is not a UUID.
-std::optional<std::string> conversation_id(const json& body, const char* field = "conversation_id") {
+std::optional<std::string> conversation_id(const json& body,
+                                           const char* field = "conversation_id") {
     auto id = body.at(field).get<std::string>();
     if (!is_uuid(id)) return std::nullopt;
     std::transform(id.begin(), id.end(), id.begin(),
@@ -94,8 +94,7 @@ boost::asio::awaitable<Outcome> ConversationService::update(json body, BoundSess
             co_return Failure{Errc::bad_request, rule};
         c.value = std::move(text);
     }
-    if (!title.set && !topic.set)
-        co_return Failure{Errc::bad_request, "name title, topic or both"};
+    if (!title.set && !topic.set) co_return Failure{Errc::bad_request, "name title, topic or both"};
 
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
@@ -129,8 +128,8 @@ boost::asio::awaitable<Outcome> ConversationService::update(json body, BoundSess
         for (const auto* change : {&title, &topic}) {
             params.boolean(change->set);
             if (change->value) {
-                const auto sealed = seal(credentials_, *id, change == &title ? "title" : "topic",
-                                         *change->value);
+                const auto sealed =
+                    seal(credentials_, *id, change == &title ? "title" : "topic", *change->value);
                 params.binary(std::as_bytes(std::span(sealed)));
             } else
                 params.null();
@@ -232,8 +231,8 @@ boost::asio::awaitable<Outcome> ConversationService::add_members(json body, Boun
         if (!r) co_return r.error();
         if (c.members + r->rows() > kMaxMembers) {
             refusal = Failure{Errc::conflict, "a conversation has at most " +
-                                                  std::to_string(kMaxMembers) + " members; it has " +
-                                                  std::to_string(c.members)};
+                                                  std::to_string(kMaxMembers) +
+                                                  " members; it has " + std::to_string(c.members)};
             co_return Errc::conflict;
         }
         json ids = json::array();
@@ -349,8 +348,7 @@ boost::asio::awaitable<Outcome> ConversationService::join(json body, BoundSessio
 
 // --- conversations.remove_member ----------------------------------------------------------
 
-boost::asio::awaitable<Outcome> ConversationService::remove_member(json body,
-                                                                   BoundSession caller,
+boost::asio::awaitable<Outcome> ConversationService::remove_member(json body, BoundSession caller,
                                                                    std::string source) {
     const auto id = conversation_id(body);
     if (!id) co_return kBadConversationId;
@@ -395,8 +393,8 @@ boost::asio::awaitable<Outcome> ConversationService::remove_member(json body,
             refusal = Failure{Errc::not_found, "no such member of the conversation"};
             co_return Errc::not_found;
         }
-        AuditNote n = note_for(caller, leaving ? "conversations.leave" : "conversations.remove_member",
-                               *id, source);
+        AuditNote n = note_for(
+            caller, leaving ? "conversations.leave" : "conversations.remove_member", *id, source);
         n.details["user_id"] = *user;
         n.details["role"] = std::string(r->text_or_throw(0, 0));
         auto writing = identity::write_audit(l, std::move(n));

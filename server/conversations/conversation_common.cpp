@@ -50,8 +50,7 @@ std::string array_literal(std::span<const std::string> values) {
 bool is_role_name(std::string_view name) noexcept {
     if (name.empty() || name.size() > 64) return false;
     for (const char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
             return false;
     return true;
 }
@@ -60,8 +59,8 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
     std::vector<std::uint8_t> out(text.size());
     std::size_t length = 0;
     const char* end = nullptr;
-    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length,
-                          &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != text.data() + text.size())
         return std::nullopt;
     out.resize(length);

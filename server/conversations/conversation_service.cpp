@@ -56,8 +56,7 @@ std::string extra_permission(const std::string& kind) {
 
 }  // namespace
 
-ConversationService::ConversationService(storage::PgPool& pool,
-                                         identity::SessionRegistry& sessions,
+ConversationService::ConversationService(storage::PgPool& pool, identity::SessionRegistry& sessions,
                                          const identity::Credentials& credentials,
                                          const BlindIndexKey* mrn_key)
     : pool_(pool), sessions_(sessions), credentials_(credentials), mrn_key_(mrn_key) {}
@@ -96,8 +95,7 @@ boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, js
 // --- helpers ------------------------------------------------------------------------------
 
 boost::asio::awaitable<void> ConversationService::audit_denied(BoundSession caller,
-                                                               std::string source,
-                                                               std::string type,
+                                                               std::string source, std::string type,
                                                                std::string target_id,
                                                                std::string reason) {
     AuditNote n = note_for(caller, "authz.denied", target_id, source);
@@ -206,10 +204,12 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
         auto auditing = audit_denied(caller, source, "conversations.create", "",
                                      "a " + kind + " conversation needs " + permission);
         co_await std::move(auditing);
-        co_return Failure{Errc::forbidden, "your roles do not grant " + permission +
-                                               ", which a " + kind + " conversation needs"};
+        co_return Failure{Errc::forbidden, "your roles do not grant " + permission + ", which a " +
+                                               kind + " conversation needs"};
     }
-    auto bad = [](std::string text) -> Outcome { return Failure{Errc::bad_request, std::move(text)}; };
+    auto bad = [](std::string text) -> Outcome {
+        return Failure{Errc::bad_request, std::move(text)};
+    };
 
     const auto group_id = base64_decode(body.at("mls_group_id").get<std::string>());
     if (!group_id || group_id->size() < 16 || group_id->size() > 64)
@@ -222,9 +222,8 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
         if (it == body.end()) continue;
         if (kind == "direct") co_return bad("a direct conversation has no title or topic");
         auto text = it->get<std::string>();
-        if (auto rule = identity::Credentials::check_profile_text(text, field,
-                                                                   static_cast<std::size_t>(max),
-                                                                   true);
+        if (auto rule = identity::Credentials::check_profile_text(
+                text, field, static_cast<std::size_t>(max), true);
             !rule.empty())
             co_return bad(rule);
         (std::string_view(field) == "title" ? title : topic) = std::move(text);
@@ -244,8 +243,8 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
     if (kind == "direct" && members.size() != 1)
         co_return bad("a direct conversation has exactly one member besides its creator");
     if (static_cast<std::int64_t>(members.size()) + 1 > kMaxMembers)
-        co_return Failure{Errc::conflict, "a conversation has at most " +
-                                              std::to_string(kMaxMembers) + " members"};
+        co_return Failure{Errc::conflict,
+                          "a conversation has at most " + std::to_string(kMaxMembers) + " members"};
 
     std::vector<std::string> roles;
     if (const auto it = body.find("roles"); it != body.end()) {
@@ -472,8 +471,7 @@ boost::asio::awaitable<Outcome> ConversationService::discover(json body, BoundSe
 
 // --- patients.find ------------------------------------------------------------------------
 
-boost::asio::awaitable<Outcome> ConversationService::find_patients(json body,
-                                                                   BoundSession caller,
+boost::asio::awaitable<Outcome> ConversationService::find_patients(json body, BoundSession caller,
                                                                    std::string source) {
     if (mrn_key_ == nullptr)
         co_return Failure{Errc::unavailable,
@@ -481,8 +479,9 @@ boost::asio::awaitable<Outcome> ConversationService::find_patients(json body,
                           "(identity.blind_index_key_file)"};
     const auto mrn = normalize_mrn(body.at("mrn").get<std::string>());
     if (!mrn)
-        co_return Failure{Errc::bad_request,
-                          "mrn must be 1 to 32 letters and digits (spaces and hyphens are ignored)"};
+        co_return Failure{
+            Errc::bad_request,
+            "mrn must be 1 to 32 letters and digits (spaces and hyphens are ignored)"};
     const auto index = mrn_key_->index(*mrn);
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;

@@ -23,7 +23,7 @@ class PgPool;
 namespace wardline::server::identity {
 class Credentials;
 class SessionRegistry;
-}
+}  // namespace wardline::server::identity
 
 namespace wardline::server::conversations {
 
@@ -58,8 +58,7 @@ private:
     // conversation_changes.cpp
     boost::asio::awaitable<Outcome> update(nlohmann::json body, identity::BoundSession caller,
                                            std::string source);
-    boost::asio::awaitable<Outcome> add_members(nlohmann::json body,
-                                                identity::BoundSession caller,
+    boost::asio::awaitable<Outcome> add_members(nlohmann::json body, identity::BoundSession caller,
                                                 std::string source);
     boost::asio::awaitable<Outcome> remove_member(nlohmann::json body,
                                                   identity::BoundSession caller,

@@ -5,8 +5,10 @@
 
 namespace wardline::server::conversations::sql {
 
-#define WARDLINE_CONV_STATEMENT(name) \
-    inline storage::Statement name() { return storage::statement(#name); }
+#define WARDLINE_CONV_STATEMENT(name)     \
+    inline storage::Statement name() {    \
+        return storage::statement(#name); \
+    }
 WARDLINE_CONV_STATEMENT(conv_active_users)
 WARDLINE_CONV_STATEMENT(conv_archive)
 WARDLINE_CONV_STATEMENT(conv_direct_find)

@@ -3,9 +3,9 @@
 
 #include "server/identity/credentials.hpp"
 
-#include <nlohmann/json.hpp>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <fstream>
@@ -64,7 +64,9 @@ std::vector<std::uint8_t> BlindIndexKey::index(std::string_view normalized_mrn) 
     return mac;
 }
 
-BlindIndexKey::~BlindIndexKey() { sodium_memzero(key_.data(), key_.size()); }
+BlindIndexKey::~BlindIndexKey() {
+    sodium_memzero(key_.data(), key_.size());
+}
 BlindIndexKey::BlindIndexKey(BlindIndexKey&& other) noexcept : key_(other.key_) {
     sodium_memzero(other.key_.data(), other.key_.size());
 }
@@ -121,7 +123,7 @@ std::optional<CheckedPatient> check_patient(const nlohmann::json& patient, std::
         }
         const std::string field = std::string("patient.") + f.name;
         if (auto problem = identity::Credentials::check_profile_text(it->get<std::string>(), field,
-                                                                      f.max, f.required);
+                                                                     f.max, f.required);
             !problem.empty()) {
             rule = problem;
             return std::nullopt;

@@ -27,7 +27,8 @@ TEST_F(ConversationFixture, AnotherOrganizationANonMemberAndAnUnknownIdAnswerThe
         WsClient* ws;
         std::string id;
     };
-    for (const auto& [ws, id] : {Probe{o.get(), ours}, Probe{d.get(), theirs}, Probe{d.get(), kUnknown}}) {
+    for (const auto& [ws, id] :
+         {Probe{o.get(), ours}, Probe{d.get(), theirs}, Probe{d.get(), kUnknown}}) {
         SCOPED_TRACE(id);
         std::vector<std::pair<std::string, json>> requests{
             {"conversations.get", {{"conversation_id", id}}},
@@ -49,23 +50,29 @@ TEST_F(ConversationFixture, AnotherOrganizationANonMemberAndAnUnknownIdAnswerThe
     // A user of another organization cannot be added, nor named at creation: not_found, as
     // an unknown user.
     for (const std::string& user : {foreign.id, kUnknown}) {
-        EXPECT_EQ(error_code(d->request("conversations.add_members", {{"conversation_id", ours}, {"user_ids", {user}}})), "not_found");
-        EXPECT_EQ(error_code(d->request("conversations.create",
-                                        {{"kind", "group"}, {"mls_group_id", new_group_id()}, {"members", {outsider.id, user}}})),
+        EXPECT_EQ(error_code(d->request("conversations.add_members",
+                                        {{"conversation_id", ours}, {"user_ids", {user}}})),
                   "not_found");
+        EXPECT_EQ(
+            error_code(d->request("conversations.create", {{"kind", "group"},
+                                                           {"mls_group_id", new_group_id()},
+                                                           {"members", {outsider.id, user}}})),
+            "not_found");
     }
     EXPECT_EQ(conversations(), 2);
     EXPECT_EQ(members(ours), 1);
     EXPECT_EQ(members(theirs), 1);
     EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE archived_at IS NOT NULL"), 0);
-    EXPECT_EQ(count("SELECT count(*) FROM audit_records"), records) << "nothing happened, nothing recorded";
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records"), records)
+        << "nothing happened, nothing recorded";
     // The foreign channel names the doctor's role, but it is another organization's.
     const auto discovered = ok("conversations.discover", d->request("conversations.discover"));
-    for (const auto& c : discovered["conversations"])
-        EXPECT_NE(c["id"], theirs);
+    for (const auto& c : discovered["conversations"]) EXPECT_NE(c["id"], theirs);
     // A suspended user is not an active one.
     owner().exec("UPDATE users SET status = 'suspended' WHERE id = '" + outsider.id + "'");
-    EXPECT_EQ(error_code(d->request("conversations.add_members", {{"conversation_id", ours}, {"user_ids", {outsider.id}}})), "not_found");
+    EXPECT_EQ(error_code(d->request("conversations.add_members",
+                                    {{"conversation_id", ours}, {"user_ids", {outsider.id}}})),
+              "not_found");
 }
 
 TEST_F(ConversationFixture, MissingPermissionsAreForbiddenAuditedAndChangeNothing) {
@@ -80,26 +87,42 @@ TEST_F(ConversationFixture, MissingPermissionsAreForbiddenAuditedAndChangeNothin
     const long long denied = audit_count("authz.denied", "denied");
 
     // conversations.create needs conversations.create (billing has none).
-    EXPECT_EQ(error_code(b->request("conversations.create", {{"kind", "group"}, {"mls_group_id", new_group_id()}})), "forbidden");
-    // A patient thread needs patient_threads.create (front desk has none).
-    EXPECT_EQ(error_code(f->request("conversations.create",
-                                    {{"kind", "patient"}, {"mls_group_id", new_group_id()},
-                                     {"patient", {{"mrn", "123"}, {"name", "A B"}, {"date_of_birth", "2000-01-01"}}}})),
+    EXPECT_EQ(error_code(b->request("conversations.create",
+                                    {{"kind", "group"}, {"mls_group_id", new_group_id()}})),
               "forbidden");
+    // A patient thread needs patient_threads.create (front desk has none).
+    EXPECT_EQ(
+        error_code(f->request(
+            "conversations.create",
+            {{"kind", "patient"},
+             {"mls_group_id", new_group_id()},
+             {"patient", {{"mrn", "123"}, {"name", "A B"}, {"date_of_birth", "2000-01-01"}}}})),
+        "forbidden");
     // An announcement channel needs org.settings (a nurse has none).
-    EXPECT_EQ(error_code(n->request("conversations.create", {{"kind", "announcement"}, {"mls_group_id", new_group_id()}})), "forbidden");
+    EXPECT_EQ(error_code(n->request("conversations.create",
+                                    {{"kind", "announcement"}, {"mls_group_id", new_group_id()}})),
+              "forbidden");
     EXPECT_EQ(conversations(), 0);
     EXPECT_EQ(audit_count("authz.denied", "denied"), denied + 3);
 
     // Owner-only changes by a plain member.
     const auto group = create(*d, "group", {nurse.id, desk.id}, {{"title", "Rounds"}});
     const std::string id = group["id"];
-    EXPECT_EQ(error_code(n->request("conversations.update", {{"conversation_id", id}, {"title", "Mine"}})), "forbidden");
-    EXPECT_EQ(error_code(n->request("conversations.add_members", {{"conversation_id", id}, {"user_ids", {billing.id}}})), "forbidden");
-    EXPECT_EQ(error_code(n->request("conversations.remove_member", {{"conversation_id", id}, {"user_id", desk.id}})), "forbidden");
-    EXPECT_EQ(error_code(n->request("conversations.archive", {{"conversation_id", id}})), "forbidden");
+    EXPECT_EQ(error_code(
+                  n->request("conversations.update", {{"conversation_id", id}, {"title", "Mine"}})),
+              "forbidden");
+    EXPECT_EQ(error_code(n->request("conversations.add_members",
+                                    {{"conversation_id", id}, {"user_ids", {billing.id}}})),
+              "forbidden");
+    EXPECT_EQ(error_code(n->request("conversations.remove_member",
+                                    {{"conversation_id", id}, {"user_id", desk.id}})),
+              "forbidden");
+    EXPECT_EQ(error_code(n->request("conversations.archive", {{"conversation_id", id}})),
+              "forbidden");
     // add_members needs conversations.create (the dispatcher refuses billing first).
-    EXPECT_EQ(error_code(b->request("conversations.add_members", {{"conversation_id", id}, {"user_ids", {billing.id}}})), "forbidden");
+    EXPECT_EQ(error_code(b->request("conversations.add_members",
+                                    {{"conversation_id", id}, {"user_ids", {billing.id}}})),
+              "forbidden");
     EXPECT_EQ(audit_count("authz.denied", "denied"), denied + 3 + 5);
     EXPECT_EQ(get(*d, id)["title"], "Rounds");
     EXPECT_EQ(members(id), 3);
@@ -114,17 +137,29 @@ TEST_F(ConversationFixture, AnArchivedConversationRefusesEveryChangeAndStaysRead
     auto n = logged_in(nurse);
     auto a = logged_in(admin);
     const std::string id = create(*d, "group", {nurse.id}, {{"title", "Rounds"}})["id"];
-    EXPECT_EQ(ok("conversations.archive", d->request("conversations.archive", {{"conversation_id", id}}))["archived"], true);
+    EXPECT_EQ(ok("conversations.archive",
+                 d->request("conversations.archive", {{"conversation_id", id}}))["archived"],
+              true);
     EXPECT_TRUE(got_event(*n, "conversation.updated", id));
     const long long records = count("SELECT count(*) FROM audit_records");
 
-    EXPECT_EQ(error_code(d->request("conversations.update", {{"conversation_id", id}, {"title", "x"}})), "archived");
-    EXPECT_EQ(error_code(d->request("conversations.add_members", {{"conversation_id", id}, {"user_ids", {admin.id}}})), "archived");
-    EXPECT_EQ(error_code(d->request("conversations.remove_member", {{"conversation_id", id}, {"user_id", nurse.id}})), "archived");
-    EXPECT_EQ(error_code(n->request("conversations.remove_member", {{"conversation_id", id}, {"user_id", nurse.id}})), "archived");
-    EXPECT_EQ(error_code(d->request("conversations.archive", {{"conversation_id", id}})), "archived");
+    EXPECT_EQ(
+        error_code(d->request("conversations.update", {{"conversation_id", id}, {"title", "x"}})),
+        "archived");
+    EXPECT_EQ(error_code(d->request("conversations.add_members",
+                                    {{"conversation_id", id}, {"user_ids", {admin.id}}})),
+              "archived");
+    EXPECT_EQ(error_code(d->request("conversations.remove_member",
+                                    {{"conversation_id", id}, {"user_id", nurse.id}})),
+              "archived");
+    EXPECT_EQ(error_code(n->request("conversations.remove_member",
+                                    {{"conversation_id", id}, {"user_id", nurse.id}})),
+              "archived");
+    EXPECT_EQ(error_code(d->request("conversations.archive", {{"conversation_id", id}})),
+              "archived");
     // A non-member still learns nothing.
-    EXPECT_EQ(error_code(n->request("conversations.get", {{"conversation_id", kUnknown}})), "not_found");
+    EXPECT_EQ(error_code(n->request("conversations.get", {{"conversation_id", kUnknown}})),
+              "not_found");
     EXPECT_EQ(count("SELECT count(*) FROM audit_records"), records);
     EXPECT_EQ(members(id), 2);
     const auto c = get(*n, id);
@@ -133,7 +168,9 @@ TEST_F(ConversationFixture, AnArchivedConversationRefusesEveryChangeAndStaysRead
 
     // A holder of org.settings archives a conversation they are not in.
     const std::string other = create(*d, "group", {nurse.id})["id"];
-    EXPECT_EQ(ok("conversations.archive", a->request("conversations.archive", {{"conversation_id", other}}))["archived"], true);
+    EXPECT_EQ(ok("conversations.archive",
+                 a->request("conversations.archive", {{"conversation_id", other}}))["archived"],
+              true);
     EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE archived_at IS NOT NULL"), 2);
     EXPECT_EQ(audit_count("conversations.archive", "success"), 2);
 }
@@ -147,18 +184,21 @@ TEST_F(ConversationFixture, AConversationHoldsAtMost2000Members) {
         "password_hash) "
         "SELECT org_id, 'bulk' || g, 'bulk' || g, 'bulk' || g, 'Bulk ' || g, 'x' "
         "FROM users, generate_series(1, 2000) g "
-        "WHERE id = '" + doctor.id + "'");
+        "WHERE id = '" +
+        doctor.id + "'");
     auto db = owner();
     const auto r = db.exec("SELECT id FROM users WHERE username LIKE 'bulk%' ORDER BY username");
     ASSERT_EQ(r.rows(), 2000);
     std::vector<std::string> bulk;
     for (int i = 0; i < r.rows(); ++i) bulk.emplace_back(r.text_or_throw(i, 0));
-    const std::string id = create(*d, "group", std::vector<std::string>(bulk.begin(), bulk.begin() + 500))["id"];
+    const std::string id =
+        create(*d, "group", std::vector<std::string>(bulk.begin(), bulk.begin() + 500))["id"];
     ASSERT_FALSE(id.empty());
     auto add = [&](std::size_t from, std::size_t n) {
         json ids = json::array();
         for (std::size_t i = from; i < from + n; ++i) ids.push_back(bulk[i]);
-        return d->request("conversations.add_members", {{"conversation_id", id}, {"user_ids", ids}});
+        return d->request("conversations.add_members",
+                          {{"conversation_id", id}, {"user_ids", ids}});
     };
     ok("conversations.add_members", add(500, 500));
     ok("conversations.add_members", add(1000, 500));
@@ -204,9 +244,11 @@ TEST_F(ConversationFixture, MalformedBodiesAreRefusedAndTheServerKeepsServing) {
         {"unknown role", with(with(base, "kind", "channel"), "roles", {"astronaut"})},
         {"role name with a quote", with(with(base, "kind", "channel"), "roles", {"nurse\",x"})},
         {"unit on a channel", with(with(base, "kind", "channel"), "unit", "4B")},
-        {"bad date of birth", with(with(base, "kind", "patient"), "patient", with(patient, "date_of_birth", "2000-13-01"))},
+        {"bad date of birth", with(with(base, "kind", "patient"), "patient",
+                                   with(patient, "date_of_birth", "2000-13-01"))},
         {"bad mrn", with(with(base, "kind", "patient"), "patient", with(patient, "mrn", "#--#"))},
-        {"patient field unknown", with(with(base, "kind", "patient"), "patient", with(patient, "ssn", "1"))},
+        {"patient field unknown",
+         with(with(base, "kind", "patient"), "patient", with(patient, "ssn", "1"))},
     };
     for (const auto& [what, body] : creates) {
         SCOPED_TRACE(what);
@@ -223,8 +265,10 @@ TEST_F(ConversationFixture, MalformedBodiesAreRefusedAndTheServerKeepsServing) {
         {"conversations.update", {{"conversation_id", id}}},
         {"conversations.update", {{"conversation_id", id}, {"title", std::string(201, 't')}}},
         {"conversations.add_members", {{"conversation_id", id}, {"user_ids", json::array()}}},
-        {"conversations.add_members", {{"conversation_id", id}, {"user_ids", {nurse.id}}, {"role", "owner"}}},
-        {"conversations.remove_member", {{"conversation_id", id}, {"user_id", std::string(36, '-')}}},
+        {"conversations.add_members",
+         {{"conversation_id", id}, {"user_ids", {nurse.id}}, {"role", "owner"}}},
+        {"conversations.remove_member",
+         {{"conversation_id", id}, {"user_id", std::string(36, '-')}}},
         {"conversations.list", {{"after", std::string(36, 'q')}}},
         {"conversations.list", {{"limit", 0}}},
         {"conversations.list", {{"limit", 201}}},
@@ -240,8 +284,11 @@ TEST_F(ConversationFixture, MalformedBodiesAreRefusedAndTheServerKeepsServing) {
     EXPECT_EQ(members(id), 2);
     // Same MLS group id twice: conflict.
     const auto group_id = new_group_id();
-    ok("conversations.create", d->request("conversations.create", {{"kind", "group"}, {"mls_group_id", group_id}}));
-    EXPECT_EQ(error_code(d->request("conversations.create", {{"kind", "channel"}, {"mls_group_id", group_id}})), "conflict");
+    ok("conversations.create",
+       d->request("conversations.create", {{"kind", "group"}, {"mls_group_id", group_id}}));
+    EXPECT_EQ(error_code(d->request("conversations.create",
+                                    {{"kind", "channel"}, {"mls_group_id", group_id}})),
+              "conflict");
     EXPECT_EQ(conversations(), 2);
     EXPECT_EQ(d->request("system.ping").value("status", ""), "ok");
     EXPECT_TRUE(server().running());

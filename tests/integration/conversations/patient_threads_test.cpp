@@ -9,8 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-const json kPatient{{"mrn", "MRN-0042 917"}, {"name", "Zebulon Quixote"}, {"date_of_birth", "1948-07-21"},
-                    {"encounter", "ENC-55821"}, {"unit", "Cardiology 4B"}, {"bed", "17"}};
+const json kPatient{{"mrn", "MRN-0042 917"},         {"name", "Zebulon Quixote"},
+                    {"date_of_birth", "1948-07-21"}, {"encounter", "ENC-55821"},
+                    {"unit", "Cardiology 4B"},       {"bed", "17"}};
 
 TEST_F(ConversationFixture, PatientThreadsAreFoundByMrnOnlyByTheirMembers) {
     TestUser doctor = enroll("General", "phil.physician", "physician");
@@ -21,7 +22,8 @@ TEST_F(ConversationFixture, PatientThreadsAreFoundByMrnOnlyByTheirMembers) {
     auto n = logged_in(nurse);
     auto o = logged_in(outsider);
     auto f = logged_in(foreign);
-    const auto first = create(*d, "patient", {nurse.id}, {{"title", "Quixote chest pain"}, {"patient", kPatient}});
+    const auto first =
+        create(*d, "patient", {nurse.id}, {{"title", "Quixote chest pain"}, {"patient", kPatient}});
     const auto second = create(*d, "patient", {}, {{"patient", kPatient}});
     // Another organization's thread of the same MRN.
     create(*f, "patient", {}, {{"patient", kPatient}});
@@ -44,7 +46,8 @@ TEST_F(ConversationFixture, PatientThreadsAreFoundByMrnOnlyByTheirMembers) {
     EXPECT_EQ(find(*o, "MRN0000000"), json::array());
     EXPECT_EQ(find(*n, "MRN0000000"), json::array());
     // And get answers not_found to the non-member.
-    EXPECT_EQ(error_code(o->request("conversations.get", {{"conversation_id", first["id"]}})), "not_found");
+    EXPECT_EQ(error_code(o->request("conversations.get", {{"conversation_id", first["id"]}})),
+              "not_found");
     EXPECT_EQ(get(*n, first["id"])["patient"]["bed"], "17");
     // Each lookup is audited, without the MRN.
     EXPECT_EQ(audit_count("patients.find", "success"), 6);
@@ -53,35 +56,45 @@ TEST_F(ConversationFixture, PatientThreadsAreFoundByMrnOnlyByTheirMembers) {
 TEST_F(ConversationFixture, PatientIdentifiersTitleAndTopicAreSealedAtRestAndNeverLogged) {
     TestUser doctor = enroll("General", "phil.physician", "physician");
     auto d = logged_in(doctor);
-    const auto thread = create(*d, "patient", {},
-                               {{"title", "Quixote chest pain"}, {"topic", "Troponin pending"}, {"patient", kPatient}});
+    const auto thread = create(
+        *d, "patient", {},
+        {{"title", "Quixote chest pain"}, {"topic", "Troponin pending"}, {"patient", kPatient}});
     const std::string id = thread["id"];
     ok("patients.find", d->request("patients.find", {{"mrn", "MRN0042917"}}));
-    ok("conversations.update", d->request("conversations.update", {{"conversation_id", id}, {"topic", "Troponin Quixote"}}));
+    ok("conversations.update", d->request("conversations.update", {{"conversation_id", id},
+                                                                   {"topic", "Troponin Quixote"}}));
 
     auto db = owner();
     const auto row = db.exec(
         "SELECT encode(patient_sealed, 'escape'), encode(title_sealed, 'escape'), "
         "encode(topic_sealed, 'escape'), octet_length(mrn_index), "
-        "encode(patient_sealed, 'hex') || encode(title_sealed, 'hex') || encode(topic_sealed, 'hex') "
-        "FROM conversations WHERE id = '" + id + "'");
+        "encode(patient_sealed, 'hex') || encode(title_sealed, 'hex') || encode(topic_sealed, "
+        "'hex') "
+        "FROM conversations WHERE id = '" +
+        id + "'");
     ASSERT_EQ(row.rows(), 1);
     std::string raw;
     for (int c : {0, 1, 2}) raw += std::string(row.text_or_throw(0, c));
-    for (const std::string phi : {"Quixote", "Zebulon", "0042917", "1948-07-21", "ENC-55821", "Troponin", "chest"})
+    for (const std::string phi :
+         {"Quixote", "Zebulon", "0042917", "1948-07-21", "ENC-55821", "Troponin", "chest"})
         EXPECT_EQ(raw.find(phi), std::string::npos) << phi << " is in the clear";
     EXPECT_EQ(row.int64(0, 3), 32) << "HMAC-SHA-256";
     // The index is keyed: it is not the bare hash of the MRN.
-    EXPECT_EQ(db.exec("SELECT count(*) FROM conversations WHERE mrn_index = sha256('MRN0042917'::bytea)").int64(0, 0), 0);
+    EXPECT_EQ(
+        db.exec("SELECT count(*) FROM conversations WHERE mrn_index = sha256('MRN0042917'::bytea)")
+            .int64(0, 0),
+        0);
     // A sealed value is bound to its row and column: moved to another column it does not open.
     db.exec("UPDATE conversations SET title_sealed = topic_sealed WHERE id = '" + id + "'");
     EXPECT_EQ(error_code(d->request("conversations.get", {{"conversation_id", id}})), "internal");
 
     // Audit records and the server log name ids, never the patient.
-    const auto audit = db.exec("SELECT string_agg(details || ' ' || coalesce(target_id, ''), ' ') FROM audit_records");
+    const auto audit = db.exec(
+        "SELECT string_agg(details || ' ' || coalesce(target_id, ''), ' ') FROM audit_records");
     const std::string trail(audit.text_or_throw(0, 0));
     const std::string log = server().log();
-    for (const std::string phi : {"Quixote", "Zebulon", "0042917", "0042 917", "1948-07-21", "ENC-55821", "Troponin"}) {
+    for (const std::string phi :
+         {"Quixote", "Zebulon", "0042917", "0042 917", "1948-07-21", "ENC-55821", "Troponin"}) {
         EXPECT_EQ(trail.find(phi), std::string::npos) << phi << " in the audit trail";
         EXPECT_EQ(log.find(phi), std::string::npos) << phi << " in the server log";
     }
