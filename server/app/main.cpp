@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
                 config.identity.blind_index_key_file, "identity.blind_index_key_file"));
         server::conversations::ConversationService conversations(
             pool, sessions, credentials, mrn_key ? &*mrn_key : nullptr);
-        dispatcher.add_service({"conversations.", "patients."}, [&conversations](std::string type,
+        dispatcher.add_service({"conversations.", "patients.", "break_glass."}, [&conversations](std::string type,
                                                                               nlohmann::json body,
                                                                               server::identity::ConnectionAuth& a) {
             return conversations.handle(std::move(type), std::move(body), a);

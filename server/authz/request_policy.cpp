@@ -22,6 +22,7 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"auth.mfa_enroll", login, "", none},
     {"auth.mfa_verify", login, "", none},
     {"auth.resume", anonymous, "", none},
+    {"break_glass.open", session, "break_glass", none},
     {"conversations.add_members", session, "conversations.create", none},
     {"conversations.archive", session, "chat.use", none},
     {"conversations.create", session, "conversations.create", none},

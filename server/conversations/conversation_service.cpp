@@ -72,7 +72,7 @@ boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, js
     else if (type == "conversations.list")
         work = list(std::move(body), caller);
     else if (type == "conversations.get")
-        work = get(std::move(body), caller);
+        work = get(std::move(body), caller, source);
     else if (type == "conversations.discover")
         work = discover(std::move(body), caller);
     else if (type == "conversations.update")
@@ -85,6 +85,8 @@ boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, js
         work = archive(std::move(body), caller, source);
     else if (type == "conversations.join")
         work = join(std::move(body), caller, source);
+    else if (type == "break_glass.open")
+        work = break_glass_open(std::move(body), caller, source);
     else if (type == "patients.find")
         work = find_patients(std::move(body), caller, source);
     else
@@ -93,6 +95,18 @@ boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, js
 }
 
 // --- helpers ------------------------------------------------------------------------------
+
+boost::asio::awaitable<void> ConversationService::audit_alone(AuditNote note) {
+    auto lease = co_await pool_.acquire();
+    if (!lease) {
+        log::app().error("audit record {} not written: database unavailable", note.action);
+        co_return;
+    }
+    auto work = [&note](PgLease& l) { return identity::write_audit(l, note); };
+    auto writing = storage::with_transaction(*lease, work);
+    if (auto r = co_await std::move(writing); !r)
+        log::app().error("audit record {} not written: {}", note.action, r.error().message());
+}
 
 boost::asio::awaitable<void> ConversationService::audit_denied(BoundSession caller,
                                                                std::string source, std::string type,
@@ -106,15 +120,8 @@ boost::asio::awaitable<void> ConversationService::audit_denied(BoundSession call
         n.target_kind = "request";
         n.target_id = type;
     }
-    auto lease = co_await pool_.acquire();
-    if (!lease) {
-        log::app().error("audit record authz.denied not written: database unavailable");
-        co_return;
-    }
-    auto work = [&n](PgLease& l) { return identity::write_audit(l, n); };
-    auto writing = storage::with_transaction(*lease, work);
-    if (auto r = co_await std::move(writing); !r)
-        log::app().error("audit record authz.denied not written: {}", r.error().message());
+    auto writing = audit_alone(std::move(n));
+    co_await std::move(writing);
 }
 
 boost::asio::awaitable<std::vector<std::string>> ConversationService::member_ids(
@@ -135,7 +142,8 @@ void ConversationService::notify(const std::vector<std::string>& users, const st
     for (const auto& user : users) sessions_.notify_user(user, event, body);
 }
 
-boost::asio::awaitable<Outcome> ConversationService::view(BoundSession caller, std::string id) {
+boost::asio::awaitable<Outcome> ConversationService::view(BoundSession caller, std::string id,
+                                                          std::string source) {
     PgParams params{caller.org_id, id, caller.user_id};
     auto reading = pool_.query(sql::conv_get(), std::move(params));
     auto r = co_await std::move(reading);
@@ -191,6 +199,13 @@ boost::asio::awaitable<Outcome> ConversationService::view(BoundSession caller, s
                            {"joined_at", std::string(m->text_or_throw(i, 4))}});
     }
     out["members"] = std::move(members);
+    if (!r->boolean(0, 12)) {
+        // Read under a break-glass grant: every such read is on the record, loudly.
+        AuditNote n = note_for(caller, "break_glass.read", id, source);
+        n.high_severity = true;
+        auto auditing = audit_alone(std::move(n));
+        co_await std::move(auditing);
+    }
     co_return out;
 }
 
@@ -380,7 +395,7 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
         if (refusal) co_return *refusal;
         co_return kUnavailable;
     }
-    auto viewing = view(caller, id);
+    auto viewing = view(caller, id, source);
     auto shown = co_await std::move(viewing);
     if (auto* conversation = std::get_if<json>(&shown); conversation && created) {
         std::vector<std::string> users;
@@ -395,10 +410,13 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
 
 // --- conversations.get / .list / .discover ------------------------------------------------
 
-boost::asio::awaitable<Outcome> ConversationService::get(json body, BoundSession caller) {
-    const auto id = body.at("conversation_id").get<std::string>();
+boost::asio::awaitable<Outcome> ConversationService::get(json body, BoundSession caller,
+                                                         std::string source) {
+    auto id = body.at("conversation_id").get<std::string>();
     if (!is_uuid(id)) co_return Failure{Errc::bad_request, "conversation_id must be a UUID"};
-    auto viewing = view(caller, id);
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto viewing = view(caller, id, source);
     co_return co_await std::move(viewing);
 }
 
@@ -495,6 +513,7 @@ boost::asio::awaitable<Outcome> ConversationService::find_patients(json body, Bo
         auto r = co_await std::move(finding);
         if (!r) co_return r.error();
         std::vector<std::string> ids;
+        std::vector<std::string> under_grant;
         for (int i = 0; i < r->rows(); ++i) {
             const std::string id(r->text_or_throw(i, 0));
             auto patient = open(credentials_, id, "patient", r->bytea(i, 1));
@@ -510,12 +529,17 @@ boost::asio::awaitable<Outcome> ConversationService::find_patients(json body, Bo
             if (title) item["title"] = *title;
             threads.push_back(std::move(item));
             ids.push_back(id);
+            if (!r->boolean(i, 4)) under_grant.push_back(id);
         }
         // A lookup of PHI is itself recorded: who looked, and which threads it showed; never
         // the MRN.
         AuditNote n = note_for(caller, "patients.find", "", source);
         n.target_kind = "";
         n.details["threads"] = ids;
+        if (!under_grant.empty()) {
+            n.details["break_glass"] = under_grant;
+            n.high_severity = true;
+        }
         auto writing = identity::write_audit(l, std::move(n));
         co_return co_await std::move(writing);
     };

@@ -6,6 +6,7 @@
 // body (the kind created, ownership, membership) is checked here. Every statement is scoped
 // to the caller's organization, and a conversation the caller may not see answers the same
 // not_found as an unknown id.
+#include "server/identity/audit_bridge.hpp"
 #include "server/identity/connection_auth.hpp"
 #include "server/protocol/outcome.hpp"
 
@@ -50,7 +51,8 @@ private:
     boost::asio::awaitable<Outcome> create(nlohmann::json body, identity::BoundSession caller,
                                            std::string source);
     boost::asio::awaitable<Outcome> list(nlohmann::json body, identity::BoundSession caller);
-    boost::asio::awaitable<Outcome> get(nlohmann::json body, identity::BoundSession caller);
+    boost::asio::awaitable<Outcome> get(nlohmann::json body, identity::BoundSession caller,
+                                        std::string source);
     boost::asio::awaitable<Outcome> discover(nlohmann::json body, identity::BoundSession caller);
     boost::asio::awaitable<Outcome> find_patients(nlohmann::json body,
                                                   identity::BoundSession caller,
@@ -65,12 +67,19 @@ private:
                                                   std::string source);
     boost::asio::awaitable<Outcome> archive(nlohmann::json body, identity::BoundSession caller,
                                             std::string source);
+    // break_glass.cpp
+    boost::asio::awaitable<Outcome> break_glass_open(nlohmann::json body,
+                                                     identity::BoundSession caller,
+                                                     std::string source);
     boost::asio::awaitable<Outcome> join(nlohmann::json body, identity::BoundSession caller,
                                          std::string source);
 
-    /// The conversation as conversations.get shows it, if the caller is a member; nullopt
-    /// for not_found; Failure for a database error.
-    boost::asio::awaitable<Outcome> view(identity::BoundSession caller, std::string id);
+    /// The conversation as conversations.get shows it, if the caller is a member or holds a
+    /// live break-glass grant (such a read is audited); else not_found.
+    boost::asio::awaitable<Outcome> view(identity::BoundSession caller, std::string id,
+                                         std::string source);
+    /// Writes `note` in a transaction of its own (reads under break-glass, refusals).
+    boost::asio::awaitable<void> audit_alone(identity::AuditNote note);
     /// Writes an authz.denied record (the identity services' convention for refused
     /// permissions) in a transaction of its own.
     boost::asio::awaitable<void> audit_denied(identity::BoundSession caller, std::string source,

@@ -9,6 +9,8 @@ namespace wardline::server::conversations::sql {
     inline storage::Statement name() {    \
         return storage::statement(#name); \
     }
+WARDLINE_CONV_STATEMENT(bg_insert)
+WARDLINE_CONV_STATEMENT(bg_target)
 WARDLINE_CONV_STATEMENT(conv_active_users)
 WARDLINE_CONV_STATEMENT(conv_archive)
 WARDLINE_CONV_STATEMENT(conv_direct_find)

@@ -103,3 +103,88 @@ TEST_F(ConversationFixture, PatientIdentifiersTitleAndTopicAreSealedAtRestAndNev
 
 }  // namespace
 }  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+using nlohmann::json;
+
+TEST_F(ConversationFixture, BreakGlassOpensOnePatientThreadForAWhileAndIsAuditedLoudly) {
+    TestUser doctor = enroll("General", "phil.physician", "physician");
+    TestUser covering = enroll("General", "cora.covering", "physician");
+    TestUser desk = enroll("General", "fran.desk", "front_desk");
+    TestUser foreign = enroll("Other", "fred.foreign", "physician");
+    auto d = logged_in(doctor);
+    auto c = logged_in(covering);
+    auto f = logged_in(desk);
+    auto x = logged_in(foreign);
+    const json patient{
+        {"mrn", "BG-1"}, {"name", "Ursula Vantablack"}, {"date_of_birth", "1960-01-01"}};
+    const std::string thread =
+        create(*d, "patient", {}, {{"title", "Vantablack"}, {"patient", patient}})["id"];
+    const std::string group = create(*d, "group", {})["id"];
+    const std::string reason = "Code blue on ward 4, covering for Dr. Phil";
+    auto open = [&](WsClient& ws, const std::string& id, const std::string& why) {
+        return ws.request("break_glass.open", {{"conversation_id", id}, {"reason", why}});
+    };
+    auto find = [&](WsClient& ws) {
+        return ok("patients.find", ws.request("patients.find", {{"mrn", "BG1"}}))["threads"];
+    };
+    // Before: nothing to see.
+    EXPECT_EQ(error_code(c->request("conversations.get", {{"conversation_id", thread}})),
+              "not_found");
+    EXPECT_EQ(find(*c), json::array());
+
+    // Refusals: no permission, no reason, not a patient thread, another organization's, a member.
+    EXPECT_EQ(error_code(open(*f, thread, reason)), "forbidden");
+    EXPECT_EQ(error_code(open(*c, thread, "because")), "bad_request");
+    EXPECT_EQ(error_code(open(*c, thread, std::string(20, ' '))), "bad_request");
+    EXPECT_EQ(error_code(open(*c, group, reason)), "not_found");
+    EXPECT_EQ(error_code(open(*x, thread, reason)), "not_found");
+    EXPECT_EQ(error_code(open(*c, "7d1f0c2e-5b3a-4c9d-8e7f-6a5b4c3d2e1f", reason)), "not_found");
+    EXPECT_EQ(error_code(open(*d, thread, reason)), "conflict");
+    EXPECT_EQ(count("SELECT count(*) FROM break_glass_grants"), 0);
+
+    const auto granted = ok("break_glass.open", open(*c, thread, reason));
+    EXPECT_EQ(granted["conversation_id"], thread);
+    EXPECT_EQ(count("SELECT count(*) FROM break_glass_grants WHERE expires_at BETWEEN now() + "
+                    "interval '59 minutes' "
+                    "AND now() + interval '61 minutes'"),
+              1)
+        << "the organization's break_glass_minutes (60 by default)";
+    // The reason is kept, sealed: not in the clear in the grant, nor in the audit trail.
+    EXPECT_EQ(count("SELECT count(*) FROM break_glass_grants WHERE reason LIKE '%Code blue%'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE details LIKE '%Code blue%'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'break_glass.open' AND "
+                    "severity = 'high'"),
+              1);
+
+    // Now readable, without a role, and every read is on the record.
+    const auto read = get(*c, thread);
+    EXPECT_EQ(read["patient"]["name"], "Ursula Vantablack");
+    EXPECT_FALSE(read.contains("my_role"));
+    EXPECT_EQ(find(*c).size(), 1u);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'break_glass.read' AND "
+                    "severity = 'high'"),
+              1);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'patients.find' AND "
+                    "severity = 'high'"),
+              1);
+    // Reading is all it grants.
+    EXPECT_EQ(error_code(c->request("conversations.update",
+                                    {{"conversation_id", thread}, {"title", "x"}})),
+              "not_found");
+    EXPECT_EQ(error_code(c->request("conversations.add_members",
+                                    {{"conversation_id", thread}, {"user_ids", {covering.id}}})),
+              "not_found");
+    EXPECT_EQ(members(thread), 1);
+
+    // When it expires, the thread is closed again.
+    owner().exec("UPDATE break_glass_grants SET expires_at = now() - interval '1 second'");
+    EXPECT_EQ(error_code(c->request("conversations.get", {{"conversation_id", thread}})),
+              "not_found");
+    EXPECT_EQ(find(*c), json::array());
+}
+
+}  // namespace
+}  // namespace wardline::test

@@ -35,6 +35,7 @@ const std::map<std::string, json>& examples() {
         {"auth.mfa_enroll", json::object()},
         {"auth.mfa_verify", {{"code", "123456"}}},
         {"auth.resume", json::object()},
+        {"break_glass.open", {{"conversation_id", std::string(36, 'z')}, {"reason", "Cardiac arrest, covering physician"}}},
         // Conversations: malformed ids answer bad_request once authorized (membership and
         // ownership are tested in tests/integration/conversations).
         {"conversations.add_members", {{"conversation_id", std::string(36, 'z')}, {"user_ids", {std::string(36, 'z')}}}},
