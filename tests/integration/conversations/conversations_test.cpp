@@ -299,3 +299,45 @@ TEST_F(ConversationFixture, AnnouncementChannelsAreLimitedToTheirUnitAndPostingR
 
 }  // namespace
 }  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+using nlohmann::json;
+
+TEST_F(ConversationFixture, TwoUsersCreatingTheirDirectConversationAtOnceGetTheSameOne) {
+    TestUser doctor = enroll("General", "phil.physician", "physician");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto d = logged_in(doctor);
+    auto n = logged_in(nurse);
+    for (int round = 0; round < 5; ++round) {
+        SCOPED_TRACE(round);
+        owner().exec("DELETE FROM conversation_members; DELETE FROM conversations");
+        const auto frame = [](const std::string& id, const std::string& other) {
+            return json{
+                {"id", id},
+                {"type", "conversations.create"},
+                {"body",
+                 {{"kind", "direct"}, {"mls_group_id", new_group_id()}, {"members", {other}}}}}
+                .dump();
+        };
+        // Both on the wire before either answer is read.
+        d->send_text(frame("a", nurse.id));
+        n->send_text(frame("b", doctor.id));
+        auto response = [](WsClient& ws, const std::string& id) {
+            for (int i = 0; i < 10; ++i) {  // events may come first
+                auto got = ws.read_json();
+                if (got.value("id", "") == id) return got;
+            }
+            return json::object();
+        };
+        const auto ra = ok("conversations.create", response(*d, "a"));
+        const auto rb = ok("conversations.create", response(*n, "b"));
+        EXPECT_EQ(ra["conversation"]["id"], rb["conversation"]["id"]);
+        EXPECT_NE(ra["created"], rb["created"]) << "exactly one of them created it";
+        EXPECT_EQ(conversations(), 1);
+    }
+}
+
+}  // namespace
+}  // namespace wardline::test
