@@ -4,6 +4,11 @@
 // identifiers, title and topic sealed in the database; no PHI in audit records or the log.
 #include "tests/integration/conversations/conversation_fixture.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
 namespace wardline::test {
 namespace {
 
@@ -184,6 +189,51 @@ TEST_F(ConversationFixture, BreakGlassOpensOnePatientThreadForAWhileAndIsAudited
     EXPECT_EQ(error_code(c->request("conversations.get", {{"conversation_id", thread}})),
               "not_found");
     EXPECT_EQ(find(*c), json::array());
+}
+
+}  // namespace
+}  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+using nlohmann::json;
+
+class BlindIndexKeySetting : public IdentityFixture {};
+
+TEST_F(BlindIndexKeySetting, AnUnreadableOrMalformedKeyStopsTheServerNamingTheSetting) {
+    for (const std::string content : {"", "not base64 at all", "AAAA"}) {
+        SCOPED_TRACE(content);
+        const std::string path = "/tmp/wardline-conv-bad-key-" + std::to_string(::getpid());
+        if (!content.empty()) std::ofstream(path) << content << "\n";
+        try {
+            start({{"identity.blind_index_key_file", content.empty() ? path + ".missing" : path}});
+            ADD_FAILURE() << "the server started";
+        } catch (const std::exception& e) {
+            EXPECT_NE(std::string(e.what()).find("identity.blind_index_key_file"),
+                      std::string::npos)
+                << e.what();
+        }
+        std::remove(path.c_str());
+    }
+}
+
+TEST_F(BlindIndexKeySetting, WithoutTheKeyPatientThreadsAreUnavailableAndTheRestWorks) {
+    create_org("General");
+    start({{"identity.blind_index_key_file", ""}});
+    TestUser doctor = enroll("General", "phil.physician", "physician");
+    auto d = logged_in(doctor);
+    const auto patient =
+        d->request("conversations.create",
+                   {{"kind", "patient"},
+                    {"mls_group_id", new_group_id()},
+                    {"patient", {{"mrn", "1"}, {"name", "A B"}, {"date_of_birth", "2000-01-01"}}}});
+    EXPECT_EQ(error_code(patient), "unavailable");
+    EXPECT_EQ(error_code(d->request("patients.find", {{"mrn", "1"}})), "unavailable");
+    const auto group =
+        d->request("conversations.create", {{"kind", "group"}, {"mls_group_id", new_group_id()}});
+    EXPECT_EQ(group.value("status", ""), "ok") << group.dump();
+    EXPECT_EQ(count("SELECT count(*) FROM conversations"), 1);
 }
 
 }  // namespace
