@@ -151,6 +151,8 @@ sealing_keyring_file = $SECRETS/sealing.keyring
 blind_index_key_file = $SECRETS/blind-index.key
 [audit]
 signing_key_file = $SECRETS/audit.key
+[delivery]
+external_sender_key_file = $SECRETS/external-sender.key
 CONF
 
 "$SERVER" --config "$VAR/wardline.conf" --check-config

@@ -34,6 +34,9 @@ CREATE TABLE conversations (
     -- The MLS group (RFC 9420) of the conversation and the Delivery Service's view of it.
     mls_group_id bytea NOT NULL UNIQUE CHECK (octet_length(mls_group_id) BETWEEN 16 AND 64),
     epoch bigint NOT NULL DEFAULT 0 CHECK (epoch >= 0),
+    -- Which device holds each leaf (server/delivery/leaf_roster.hpp, LeafRoster::to_text), as
+    -- followed from the commits the server accepted; empty until the first commit.
+    mls_roster text NOT NULL DEFAULT '',
     -- The last sequence number handed out; see "Ordering" above.
     last_seq bigint NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
     created_by uuid NOT NULL,
@@ -84,6 +87,9 @@ CREATE TABLE messages (
     epoch bigint NOT NULL CHECK (epoch >= 0),
     -- The MLS message and the metadata only members need (reply-to, attachment references).
     body_sealed bytea NOT NULL,
+    -- kind proposal: its ProposalRef (RFC 9420 §5.2), so that a commit may reference only
+    -- proposals the Delivery Service accepted in the commit's epoch.
+    proposal_ref bytea,
     expires_at timestamptz,
     recalled_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),

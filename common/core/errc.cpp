@@ -8,7 +8,7 @@
 namespace wardline {
 namespace {
 
-constexpr std::array<std::pair<Errc, std::string_view>, 13> kCodes{{
+constexpr std::array<std::pair<Errc, std::string_view>, 14> kCodes{{
     {Errc::bad_request, "bad_request"},
     {Errc::unknown_type, "unknown_type"},
     {Errc::unauthenticated, "unauthenticated"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<Errc, std::string_view>, 13> kCodes{{
     {Errc::too_many_in_flight, "too_many_in_flight"},
     {Errc::unavailable, "unavailable"},
     {Errc::shutting_down, "shutting_down"},
+    {Errc::stale_epoch, "stale_epoch"},
     {Errc::internal, "internal"},
     {Errc::archived, "archived"},
 }};

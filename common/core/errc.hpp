@@ -21,6 +21,7 @@ enum class Errc {
     too_many_in_flight, ///< the connection has too many unanswered requests
     unavailable,        ///< a dependency (the database) is not reachable; retry later
     shutting_down,      ///< the server is stopping and accepts no new requests
+    stale_epoch,        ///< an MLS handshake message for an epoch the group has left
     internal,           ///< a bug on the server side; logged with a correlation id
     archived,           ///< the conversation is archived and takes no changes (keep last:
                         ///< tests/unit/common/proto_schema_test.cpp iterates up to it)

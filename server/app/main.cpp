@@ -8,12 +8,18 @@
 #include "server/config/config.hpp"
 #include "server/conversations/conversation_service.hpp"
 #include "server/conversations/patient_identifiers.hpp"
+#include "server/delivery/external_sender_key.hpp"
+#include "server/clinical/clinical_services.hpp"
 #include "server/delivery/key_package_service.hpp"
 #include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/session_registry.hpp"
+#include "server/messaging/fanout.hpp"
+#include "server/messaging/message_push.hpp"
+#include "server/messaging/message_writer.hpp"
+#include "server/messaging/stream_service.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
@@ -117,6 +123,8 @@ int main(int argc, char** argv) {
             {config.identity.login_burst, config.identity.login_per_minute});
         server::identity::AdminService admin(pool, workers, sessions, credentials);
         server::delivery::KeyPackageService key_packages(pool, workers, sessions);
+        const auto external_sender = server::delivery::ExternalSenderKey::load_or_create(
+            config.delivery.external_sender_key_file);
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
                                       expected_schema_version());
         dispatcher.add_service({"key_packages."}, [&key_packages](std::string type,
@@ -135,6 +143,38 @@ int main(int argc, char** argv) {
                                                                               server::identity::ConnectionAuth& a) {
             return conversations.handle(std::move(type), std::move(body), a);
         });
+        dispatcher.add_service(
+            {"delivery."},
+            [&external_sender](std::string type, nlohmann::json,
+                               server::identity::ConnectionAuth&) -> boost::asio::awaitable<server::Outcome> {
+                if (type != "delivery.external_sender")
+                    co_return server::Failure{Errc::unknown_type, "no handler for this request type"};
+                co_return external_sender.describe();
+            });
+        // The message stream: one group-commit writer per process, the push after COMMIT.
+        // Other processes on the same database learn of new rows by LISTEN/NOTIFY.
+        const std::string node = server::messaging::new_node_id();
+        server::messaging::MessagePush push(sessions);
+        server::messaging::MessageWriter writer(
+            ioc.get_executor(), pool, credentials,
+            [&push](const std::vector<server::messaging::CommittedMessage>& batch) {
+                push.committed(batch);
+            },
+            node);
+        server::messaging::StreamService stream(
+            pool, credentials, writer, push,
+            {config.messaging.send_per_second, config.messaging.send_burst}, node);
+        server::messaging::StreamListener listener(ioc.get_executor(), db, pool, credentials, push,
+                                                   node);
+        dispatcher.add_service({"messages.", "handshake.", "group_info."},
+                               [&stream](std::string type, nlohmann::json body,
+                                         server::identity::ConnectionAuth& a) {
+                                   return stream.handle(std::move(type), std::move(body), a);
+                               });
+        writer.start();
+        listener.start();
+        server::clinical::ClinicalServices clinical(pool, sessions);
+        clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,

@@ -56,9 +56,12 @@ constexpr Key kKeys[] = {
     {"identity.argon2_memory_kib", "65536", "Argon2id memory per hash in KiB (m). At least 19456 (OWASP minimum)."},
     {"identity.login_burst", "100", "Login and resume attempts one source address may make at once. Hospitals put many clinicians behind one NAT address: keep it well above a shift change."},
     {"identity.login_per_minute", "60", "Sustained login and resume attempts per source address and minute."},
+    {"messaging.send_per_second", "20", "Sustained messages.send rate per user (token bucket; answered rate_limited beyond it)."},
+    {"messaging.send_burst", "100", "Messages one user may send at once (token bucket size)."},
     {"audit.signing_key_file", "", "Required. Ed25519 key that signs audit checkpoints (create it with `wardlinectl audit keygen`). Keep it outside the database and its backups, readable only by the server's user."},
     {"audit.checkpoint_every_records", "1000", "Sign a checkpoint after this many new audit records..."},
     {"audit.checkpoint_interval_seconds", "60", "...or after this many seconds, whichever comes first (only when there are new records)."},
+    {"delivery.external_sender_key_file", "", "Required. The server's Ed25519 key as MLS external sender (it signs the Remove of revoked devices and removed members); created with mode 0600 on first start if missing. Keep it with the other server secrets, outside the database and its backups."},
     {"log.level", "info", "trace, debug, info, warn, error, critical or off."},
     {"log.format", "human", "human (one line per event) or json (one JSON object per line)."},
 };
@@ -168,8 +171,13 @@ Config build(const po::variables_map& vm) {
     id.login_burst = static_cast<double>(parse_int(vm, "identity.login_burst", 1, 1000000));
     id.login_per_minute = static_cast<double>(parse_int(vm, "identity.login_per_minute", 1, 1000000));
 
+    c.messaging.send_per_second = static_cast<double>(parse_int(vm, "messaging.send_per_second", 1, 1000000));
+    c.messaging.send_burst = static_cast<double>(parse_int(vm, "messaging.send_burst", 1, 1000000));
+
     c.audit.signing_key_file = str("audit.signing_key_file");
     if (c.audit.signing_key_file.empty()) fail("audit.signing_key_file: required");
+    c.delivery.external_sender_key_file = str("delivery.external_sender_key_file");
+    if (c.delivery.external_sender_key_file.empty()) fail("delivery.external_sender_key_file: required");
     c.audit.checkpoint_every_records = parse_int(vm, "audit.checkpoint_every_records", 1, 100000000);
     c.audit.checkpoint_interval = std::chrono::seconds(parse_int(vm, "audit.checkpoint_interval_seconds", 1, 86400));
 

@@ -50,11 +50,22 @@ struct IdentityConfig {
     double login_per_minute = 60;  ///< per source address
 };
 
+/// The message stream (issue #5).
+struct MessagingConfig {
+    double send_per_second = 20;  ///< per user
+    double send_burst = 100;      ///< per user
+};
+
 /// The audit trail's checkpoint signing (issue #3).
 struct AuditConfig {
     std::string signing_key_file;
     std::int64_t checkpoint_every_records = 1000;
     std::chrono::seconds checkpoint_interval{60};
+};
+
+/// The MLS Delivery Service (issue #5).
+struct DeliveryConfig {
+    std::string external_sender_key_file;  ///< server/delivery/external_sender_key.hpp
 };
 
 /// The whole server configuration. Loaded by load_config(); every key has a default or is
@@ -70,7 +81,9 @@ struct Config {
     DatabaseConfig database;
     Limits limits;
     IdentityConfig identity;
+    MessagingConfig messaging;
     AuditConfig audit;
+    DeliveryConfig delivery;
     std::string log_level = "info";
     std::string log_format = "human";
 };

@@ -3,6 +3,7 @@
 // files, never from the command line (which other users can read in /proc).
 #include "server/ctl/audit_commands.hpp"
 #include "server/ctl/migrate_command.hpp"
+#include "server/ctl/oncall_commands.hpp"
 #include "server/ctl/org_user_commands.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/net/self_signed_cert.hpp"
@@ -26,6 +27,7 @@ void usage(std::ostream& out) {
            "  user create --org NAME --username U --display-name D --role ROLE --database-url CONNINFO\n"
            "  user unlock --org NAME --username U --database-url CONNINFO\n"
            "  user reset-mfa --org NAME --username U --database-url CONNINFO\n"
+           "  oncall import --org NAME FILE.csv   add on-call shifts (docs/oncall.md), all or nothing\n"
            "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit --help)\n"
            "  keyring create --out FILE       new sealing keyring (identity.sealing_keyring_file)\n"
            "  keyring rotate --file FILE      add a key that seals from now on; old keys still open\n"
@@ -119,6 +121,7 @@ int main(int argc, char** argv) {
     if (command == "tls") return run_tls(args);
     if (command == "keyring") return run_keyring(args);
     if (command == "audit") return ctl::run_audit(args, std::cout, std::cerr);
+    if (command == "oncall") return ctl::run_oncall(args, std::cout, std::cerr);
     if (command == "version") {
         std::cout << "wardlinectl " << WARDLINE_VERSION << "\n";
         return 0;

@@ -88,15 +88,26 @@ std::size_t SessionRegistry::notify_device(const std::string& device_id, const s
 }
 
 std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::string& event,
-                                         const nlohmann::json& body) {
+                                         const nlohmann::json& body,
+                                         const std::string& except_device) {
     std::vector<EventFn> targets;
     {
         std::lock_guard lock(mutex_);
         for (const auto& [handle, b] : bindings_)
-            if (b.user_id == user_id && b.on_event) targets.push_back(b.on_event);
+            if (b.user_id == user_id && b.on_event &&
+                (except_device.empty() || b.device_id != except_device))
+                targets.push_back(b.on_event);
     }
+    // Outside the lock, as in end_where().
     for (auto& fn : targets) fn(event, body);
     return targets.size();
+}
+
+bool SessionRegistry::has_user(const std::string& user_id) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [handle, b] : bindings_)
+        if (b.user_id == user_id) return true;
+    return false;
 }
 
 std::size_t SessionRegistry::size() const {

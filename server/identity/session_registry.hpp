@@ -38,10 +38,12 @@ public:
     std::size_t notify_device(const std::string& device_id, const std::string& event,
                               const nlohmann::json& body);
 
-    /// The same for every connection of this process bound to a session of the user (e.g.
-    /// conversation.member_added to every device of each member).
+    /// Pushes an event to every connection of this process bound to a session of the user,
+    /// except those of `except_device` (e.g. message.new to a conversation's members).
     std::size_t notify_user(const std::string& user_id, const std::string& event,
-                            const nlohmann::json& body);
+                            const nlohmann::json& body, const std::string& except_device = {});
+    /// Whether the user has a connection with a session on this process (presence).
+    bool has_user(const std::string& user_id) const;
 
     std::size_t size() const;
 

@@ -185,6 +185,35 @@ asio::awaitable<Result<PgResult>> PgConnection::query(Statement stmt, PgParams p
     co_return co_await await_result(stmt);
 }
 
+asio::awaitable<Result<void>> PgConnection::execute_simple(Statement stmt) {
+    last_sqlstate_.clear();
+    if (broken_ || !conn_) co_return Errc::unavailable;
+    const std::string text(stmt.sql);
+    if (!PQsendQuery(conn_, text.c_str()))
+        co_return fail_from_connection("query " + std::string(stmt.name));
+    auto r = co_await await_result(stmt);
+    if (!r) co_return r.error();
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<std::vector<PgConnection::Notification>>>
+PgConnection::wait_notifications() {
+    if (broken_ || !conn_) co_return Errc::unavailable;
+    std::vector<Notification> out;
+    for (;;) {
+        if (!PQconsumeInput(conn_)) co_return fail_from_connection("notifications");
+        while (PGnotify* n = PQnotifies(conn_)) {
+            out.push_back(Notification{n->relname ? n->relname : "", n->extra ? n->extra : ""});
+            PQfreemem(n);
+        }
+        if (!out.empty()) co_return out;
+        if (auto [ec] = co_await socket_.async_wait(stream_descriptor::wait_read, use_nothrow); ec) {
+            broken_ = true;
+            co_return Errc::unavailable;
+        }
+    }
+}
+
 asio::awaitable<Result<PgResult>> PgConnection::await_result(Statement stmt) {
     // Send everything libpq buffered.
     for (;;) {

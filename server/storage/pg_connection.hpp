@@ -17,6 +17,7 @@
 #include <chrono>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace wardline::server::storage {
 
@@ -44,6 +45,19 @@ public:
     /// registry) and returns its result (text-format cells). Errors: the SQLSTATE mapped by
     /// errc_from_sqlstate(); Errc::unavailable when the connection is broken or lost.
     boost::asio::awaitable<Result<PgResult>> query(Statement stmt, PgParams params = {});
+
+    /// Executes a statement as a simple query (PQsendQuery), for the few utility statements
+    /// PostgreSQL cannot prepare (LISTEN). `stmt.sql` is constant text, never built from input.
+    boost::asio::awaitable<Result<void>> execute_simple(Statement stmt);
+
+    /// One notification (NOTIFY) received on a connection that LISTENs.
+    struct Notification {
+        std::string channel;
+        std::string payload;
+    };
+    /// Waits until at least one notification has arrived and returns all that have.
+    /// Errc::unavailable when the connection is lost (it is then broken).
+    boost::asio::awaitable<Result<std::vector<Notification>>> wait_notifications();
 
     /// True once the connection is unusable.
     bool broken() const noexcept { return broken_; }

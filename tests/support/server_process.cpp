@@ -75,6 +75,7 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
         {"identity.sealing_keyring_file", dir_ + "/sealing.keyring"},
         {"identity.blind_index_key_file", dir_ + "/blind-index.key"},
         {"audit.signing_key_file", dir_ + "/audit.key"},
+        {"delivery.external_sender_key_file", dir_ + "/external-sender.key"},
         {"identity.argon2_memory_kib", "19456"},  // the OWASP minimum: fast tests
         {"log.level", "debug"},
     };

@@ -8,6 +8,7 @@
 #include "tests/support/key_package_builder.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <fstream>
 #include <iterator>
@@ -414,4 +415,28 @@ TEST_F(KeyPackages, RequestsWithoutASessionOrPermissionAreRefusedAndChangeNothin
 }
 
 }  // namespace
+TEST_F(KeyPackages, TheServersExternalSenderNeedsASessionAndStaysTheSame) {
+    auto anonymous = connect();
+    EXPECT_EQ(error_code(anonymous->request("delivery.external_sender", json::object())),
+              "unauthenticated");
+    TestUser nurse = enroll("General", "nora.nurse", "nurse");
+    auto first = logged_in(nurse);
+    const json described = ok("delivery.external_sender",
+                              first->request("delivery.external_sender", json::object()));
+    EXPECT_EQ(described.value("cipher_suite", 0), 3);
+    EXPECT_EQ(described.value("credential_identity", ""), "wardline-server/1");
+    const auto key = described.value("signature_key", "");
+    std::vector<unsigned char> raw(64);
+    std::size_t length = 0;
+    ASSERT_EQ(sodium_base642bin(raw.data(), raw.size(), key.data(), key.size(), nullptr, &length,
+                                nullptr, sodium_base64_VARIANT_ORIGINAL),
+              0);
+    EXPECT_EQ(length, 32u);
+    TestUser doctor = enroll("General", "dora.doctor", "physician");
+    auto second = logged_in(doctor);
+    EXPECT_EQ(ok("delivery.external_sender", second->request("delivery.external_sender", json::object())),
+              described);
+    EXPECT_EQ(error_code(second->request("delivery.external_sender", {{"extra", 1}})), "bad_request");
+}
+
 }  // namespace wardline::test

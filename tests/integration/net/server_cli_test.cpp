@@ -38,6 +38,7 @@ protected:
         if (text.find("[identity]") == std::string::npos)
             out << "[identity]\nsealing_keyring_file = " << keyring << "\n";
         out << "[audit]\nsigning_key_file = " << audit_key << "\n";
+        out << "[delivery]\nexternal_sender_key_file = " << (dir_ / "external-sender.key").string() << "\n";
         return path;
     }
     std::filesystem::path dir_;

@@ -30,6 +30,7 @@ protected:
     static constexpr const char* kMinimal =
         "[identity]\nsealing_keyring_file = /etc/wardline/sealing.keyring\n"
         "[audit]\nsigning_key_file = /etc/wardline/audit.key\n"
+        "[delivery]\nexternal_sender_key_file = /etc/wardline/external-sender.key\n"
         "[tls]\ncertificate = /etc/c.pem\nprivate_key = /etc/k.pem\n"
         "[database]\nconninfo = host=/run/postgresql dbname=wardline user=app\n";
 
@@ -92,7 +93,8 @@ TEST_F(ConfigTest, PlainOnlyNeedsNoCertificate) {
     const auto c = load_config(write("[server]\nlisten =\nplain_listen = 127.0.0.1:8080\n"
                                      "[database]\nconninfo = dbname=x\n"
                                      "[identity]\nsealing_keyring_file = /k\n"
-                                     "[audit]\nsigning_key_file = /a\n"));
+                                     "[audit]\nsigning_key_file = /a\n"
+                                     "[delivery]\nexternal_sender_key_file = /e\n"));
     ASSERT_TRUE(c) << c.error();
     EXPECT_TRUE(c->listen.empty());
 }
@@ -157,6 +159,7 @@ TEST_F(ConfigTest, DefaultConfigParsesAfterFillingRequiredKeys) {
     fill("conninfo", "dbname=x");
     fill("sealing_keyring_file", "/k");
     fill("signing_key_file", "/a");
+    fill("external_sender_key_file", "/e");
     const auto c = load_config(write(text));
     EXPECT_TRUE(c) << c.error();
 }

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/clinical/clinical_services.hpp"
+
+#include "server/clinical/directory_service.hpp"
+#include "server/clinical/oncall_service.hpp"
+#include "server/clinical/presence_service.hpp"
+#include "server/clinical/template_service.hpp"
+#include "server/protocol/dispatcher.hpp"
+
+namespace wardline::server::clinical {
+
+struct ClinicalServices::Impl {
+    Impl(storage::PgPool& pool, identity::SessionRegistry& sessions)
+        : oncall(pool), presence(pool, sessions), directory(pool, presence), templates(pool) {}
+    OncallService oncall;
+    PresenceService presence;
+    DirectoryService directory;
+    TemplateService templates;
+};
+
+ClinicalServices::ClinicalServices(storage::PgPool& pool, identity::SessionRegistry& sessions)
+    : impl_(std::make_unique<Impl>(pool, sessions)) {}
+
+ClinicalServices::~ClinicalServices() = default;
+
+void ClinicalServices::register_with(Dispatcher& dispatcher) {
+    Impl& s = *impl_;
+    dispatcher.add_service(
+        {"oncall."}, [&s](std::string type, nlohmann::json body, identity::ConnectionAuth& auth) {
+            return s.oncall.handle(std::move(type), std::move(body), auth);
+        });
+    dispatcher.add_service({"directory."}, [&s](std::string type, nlohmann::json body,
+                                                identity::ConnectionAuth& auth) {
+        return s.directory.handle(std::move(type), std::move(body), auth);
+    });
+    dispatcher.add_service({"templates."}, [&s](std::string type, nlohmann::json body,
+                                                identity::ConnectionAuth& auth) {
+        return s.templates.handle(std::move(type), std::move(body), auth);
+    });
+    dispatcher.add_service(
+        {"presence."}, [&s](std::string type, nlohmann::json body, identity::ConnectionAuth& auth) {
+            return s.presence.handle(std::move(type), std::move(body), auth);
+        });
+}
+
+}  // namespace wardline::server::clinical
