@@ -113,6 +113,11 @@ if [ ! -s "$SECRETS/sealing.keyring" ]; then
     "$CTL" keyring create --out "$SECRETS/sealing.keyring"
 fi
 
+if [ ! -s "$SECRETS/blind-index.key" ]; then
+    echo "==> key of the MRN blind index of patient threads (not the sealing key)"
+    (umask 077 && head -c 32 /dev/urandom | base64 > "$SECRETS/blind-index.key")
+fi
+
 if [ ! -s "$SECRETS/audit.key" ]; then
     echo "==> audit signing key (verify the trail with: wardlinectl audit verify --public-key $SECRETS/audit.key.pub)"
     "$CTL" audit keygen --out "$SECRETS/audit.key"
@@ -143,6 +148,7 @@ conninfo = host=$RUN dbname=wardline user=wardline_app
 password_file = $SECRETS/db-app.pw
 [identity]
 sealing_keyring_file = $SECRETS/sealing.keyring
+blind_index_key_file = $SECRETS/blind-index.key
 [audit]
 signing_key_file = $SECRETS/audit.key
 [delivery]

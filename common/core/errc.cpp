@@ -8,7 +8,7 @@
 namespace wardline {
 namespace {
 
-constexpr std::array<std::pair<Errc, std::string_view>, 13> kCodes{{
+constexpr std::array<std::pair<Errc, std::string_view>, 14> kCodes{{
     {Errc::bad_request, "bad_request"},
     {Errc::unknown_type, "unknown_type"},
     {Errc::unauthenticated, "unauthenticated"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<Errc, std::string_view>, 13> kCodes{{
     {Errc::shutting_down, "shutting_down"},
     {Errc::stale_epoch, "stale_epoch"},
     {Errc::internal, "internal"},
+    {Errc::archived, "archived"},
 }};
 
 // boost::system::error_category has a protected non-virtual destructor by design (categories

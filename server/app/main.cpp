@@ -6,6 +6,8 @@
 #include "common/proto/protocol.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
+#include "server/conversations/conversation_service.hpp"
+#include "server/conversations/patient_identifiers.hpp"
 #include "server/delivery/external_sender_key.hpp"
 #include "server/clinical/clinical_services.hpp"
 #include "server/delivery/key_package_service.hpp"
@@ -28,6 +30,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -129,6 +132,17 @@ int main(int argc, char** argv) {
                                                                   nlohmann::json body,
                                                                   server::identity::ConnectionAuth& a) {
             return key_packages.handle(std::move(type), std::move(body), a);
+        });
+        std::optional<server::conversations::BlindIndexKey> mrn_key;
+        if (!config.identity.blind_index_key_file.empty())
+            mrn_key.emplace(server::conversations::BlindIndexKey::load(
+                config.identity.blind_index_key_file, "identity.blind_index_key_file"));
+        server::conversations::ConversationService conversations(
+            pool, sessions, credentials, mrn_key ? &*mrn_key : nullptr);
+        dispatcher.add_service({"conversations.", "patients.", "break_glass."}, [&conversations](std::string type,
+                                                                              nlohmann::json body,
+                                                                              server::identity::ConnectionAuth& a) {
+            return conversations.handle(std::move(type), std::move(body), a);
         });
         dispatcher.add_service(
             {"delivery."},

@@ -50,6 +50,7 @@ constexpr Key kKeys[] = {
     {"limits.idle_timeout_seconds", "60", "The server pings after half this time without traffic and closes the connection when nothing has arrived for this long."},
     {"limits.max_connections", "10000", "Open connections per server process; beyond it new connections are closed at once."},
     {"identity.sealing_keyring_file", "", "Required. Keyring that seals TOTP secrets at rest (create it with `wardlinectl keyring create`). Readable only by the server's user; keep it out of database backups."},
+    {"identity.blind_index_key_file", "", "Key of the MRN blind index of patient threads (HMAC-SHA-256; one line, 32 bytes in base64, e.g. `head -c 32 /dev/urandom | base64`). Not the sealing key; readable only by the server's user, kept out of database backups, never changed once patient threads exist. Empty = patient threads are refused."},
     {"identity.totp_issuer", "Wardline", "Name authenticator apps show next to the account."},
     {"identity.argon2_ops", "2", "Argon2id passes (t). At least 2 (OWASP minimum with 19 MiB)."},
     {"identity.argon2_memory_kib", "65536", "Argon2id memory per hash in KiB (m). At least 19456 (OWASP minimum)."},
@@ -163,6 +164,7 @@ Config build(const po::variables_map& vm) {
     auto& id = c.identity;
     id.sealing_keyring_file = str("identity.sealing_keyring_file");
     if (id.sealing_keyring_file.empty()) fail("identity.sealing_keyring_file: required");
+    id.blind_index_key_file = str("identity.blind_index_key_file");
     id.totp_issuer = str("identity.totp_issuer");
     if (id.totp_issuer.empty() || id.totp_issuer.size() > 64) fail("identity.totp_issuer: 1 to 64 characters");
     id.argon2_ops = static_cast<unsigned>(parse_int(vm, "identity.argon2_ops", 2, 64));

@@ -42,6 +42,7 @@ struct DatabaseConfig {
 /// Credentials and sessions (issue #3).
 struct IdentityConfig {
     std::string sealing_keyring_file;  ///< seals TOTP secrets at rest
+    std::string blind_index_key_file;  ///< MRN blind index key; empty = no patient threads
     std::string totp_issuer = "Wardline";
     unsigned argon2_ops = 2;
     std::size_t argon2_memory_kib = 65536;

@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -72,12 +73,21 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
         {"database.connect_timeout_ms", "2000"},
         {"database.acquire_timeout_ms", "1000"},
         {"identity.sealing_keyring_file", dir_ + "/sealing.keyring"},
+        {"identity.blind_index_key_file", dir_ + "/blind-index.key"},
         {"audit.signing_key_file", dir_ + "/audit.key"},
         {"delivery.external_sender_key_file", dir_ + "/external-sender.key"},
         {"identity.argon2_memory_kib", "19456"},  // the OWASP minimum: fast tests
         {"log.level", "debug"},
     };
     server::identity::add_keyring_key(dir_ + "/sealing.keyring");
+    {
+        // The MRN blind index key (identity.blind_index_key_file): 32 random bytes, base64.
+        unsigned char key[32];
+        randombytes_buf(key, sizeof key);
+        char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+        sodium_bin2base64(text, sizeof text, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+        std::ofstream(dir_ + "/blind-index.key") << text << "\n";
+    }
     {
         const auto key = server::audit::SigningKey::write_new(dir_ + "/audit.key");
         std::ofstream(dir_ + "/audit.key.pub") << server::audit::public_key_text(key.public_key()) << "\n";

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Helpers shared by conversation_service.cpp and conversation_changes.cpp.
+#include "server/identity/audit_bridge.hpp"
+#include "server/identity/connection_auth.hpp"
+#include "server/protocol/outcome.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wardline::server::identity {
+class Credentials;
+}
+
+namespace wardline::server::conversations::detail {
+
+inline const Failure kUnavailable{Errc::unavailable, "database unavailable"};
+inline const Failure kNoConversation{Errc::not_found, "no such conversation"};
+inline const Failure kNoSuchUser{Errc::not_found, "no such user in your organization"};
+inline const Failure kArchived{Errc::archived,
+                               "the conversation is archived and cannot be changed"};
+
+/// A fresh random (version 4) UUID, canonical lower-case text.
+std::string new_uuid();
+/// True for the canonical 8-4-4-4-12 hex form.
+bool is_uuid(std::string_view text) noexcept;
+/// A PostgreSQL array literal of values that need no quoting (UUIDs, role names checked by
+/// is_role_name).
+std::string array_literal(std::span<const std::string> values);
+/// Role names as roles.name holds them: 1 to 64 of a-z, 0-9, '_', '.', '-'.
+bool is_role_name(std::string_view name) noexcept;
+
+std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+std::string base64(std::span<const std::byte> bytes);
+
+/// Seals `text` for column `column` of conversation `id` (the associated data binds it to both,
+/// so a sealed title cannot be moved to another row or column).
+std::vector<std::uint8_t> seal(const identity::Credentials& c, const std::string& id,
+                               std::string_view column, std::string_view text);
+/// Opens what seal() made; nullopt if it does not open (a key missing, or tampering).
+std::optional<std::string> open(const identity::Credentials& c, const std::string& id,
+                                std::string_view column, std::span<const std::byte> sealed);
+
+identity::AuditNote note_for(const identity::BoundSession& caller, std::string action,
+                             const std::string& conversation_id, const std::string& source);
+
+}  // namespace wardline::server::conversations::detail
