@@ -80,15 +80,22 @@ Client StreamFixture::client(TestUser& u) {
 
 std::string StreamFixture::group_of(Client& creator, std::vector<Client*> others,
                                    std::vector<mls::Extension> extensions) {
-    const mls::CipherSuite& cs = *mls::suite_for(mls::kSuite3);
     const auto gid = random_group_id();
     std::vector<std::pair<const TestUser*, std::string>> members{{creator.user, "owner"}};
     for (auto* o : others) members.emplace_back(o->user, "member");
     const std::string conversation = create_conversation(*creator.user, members, gid);
+    form_group(creator, std::move(others), conversation, gid, std::move(extensions));
+    return conversation;
+}
+
+void StreamFixture::form_group(Client& creator, std::vector<Client*> others,
+                               const std::string& conversation, const mls::Bytes& gid,
+                               std::vector<mls::Extension> extensions) {
+    const mls::CipherSuite& cs = *mls::suite_for(mls::kSuite3);
     auto created = mls::Group::create(cs, gid, creator.bundle, {}, std::move(extensions));
     if (!created) throw std::runtime_error("Group::create failed");
     creator.group.emplace(std::move(*created));
-    if (others.empty()) return conversation;
+    if (others.empty()) return;
     std::vector<mls::Proposal> adds;
     for (auto* o : others) adds.push_back(mls::Proposal{mls::Add{o->bundle.key_package}});
     auto out = creator.group->commit(adds);
@@ -116,7 +123,6 @@ std::string StreamFixture::group_of(Client& creator, std::vector<Client*> others
         if (delivered.value("status", "") != "ok")
             throw std::runtime_error("messages.delivered: " + delivered.dump());
     }
-    return conversation;
 }
 
 mls::Bytes StreamFixture::random_group_id() {

@@ -51,6 +51,11 @@ protected:
     /// `extensions` go into the group's GroupContext (e.g. the server as external sender).
     std::string group_of(Client& creator, std::vector<Client*> others,
                          std::vector<mls::Extension> extensions = {});
+    /// The MLS part of group_of for a conversation that exists already (e.g. made with
+    /// conversations.create): the creator's group with id `group_id`, the Add of the others'
+    /// devices through handshake.submit, and their joining from welcome.new.
+    void form_group(Client& creator, std::vector<Client*> others, const std::string& conversation,
+                    const mls::Bytes& group_id, std::vector<mls::Extension> extensions = {});
 
     static mls::Bytes random_group_id();
     static std::string new_uuid();
