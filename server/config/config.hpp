@@ -53,6 +53,8 @@ struct IdentityConfig {
 struct MessagingConfig {
     double send_per_second = 20;  ///< per user
     double send_burst = 100;      ///< per user
+    double recall_window_seconds = 900;  ///< messages.recall after sending
+    std::chrono::milliseconds escalation_scan{5000};  ///< how often the escalator looks
 };
 
 /// The audit trail's checkpoint signing (issue #3).
