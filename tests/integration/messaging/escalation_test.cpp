@@ -7,6 +7,7 @@
 #include "tests/integration/messaging/stream_fixture.hpp"
 #include "tests/integration/storage/asio_threads.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 
