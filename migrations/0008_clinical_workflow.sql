@@ -51,5 +51,5 @@ CREATE TABLE escalations (
 CREATE INDEX messages_critical ON messages (created_at)
     WHERE priority = 2 AND kind = 'application' AND recalled_at IS NULL;
 
-GRANT SELECT, INSERT, DELETE ON escalation_rules TO wardline_runtime;
+GRANT SELECT, INSERT, UPDATE, DELETE ON escalation_rules TO wardline_runtime;
 GRANT SELECT, INSERT ON escalations TO wardline_runtime;
