@@ -155,7 +155,8 @@ asio::awaitable<Outcome> EscalationRuleService::remove(json body, BoundSession c
         if (!deleted) co_return deleted.error();
         found = deleted->rows() == 1;
         if (!found) co_return Result<void>{};
-        auto writing = identity::write_audit(l, note(caller, "escalation_rules.delete", rule_id, source));
+        auto writing =
+            identity::write_audit(l, note(caller, "escalation_rules.delete", rule_id, source));
         co_return co_await std::move(writing);
     };
     auto transacting = storage::with_transaction(*lease, work);

@@ -23,7 +23,9 @@ Escalator::Escalator(asio::any_io_executor executor, storage::PgPool& pool,
 
 Escalator::~Escalator() = default;
 
-void Escalator::start() { asio::co_spawn(executor_, run(), asio::detached); }
+void Escalator::start() {
+    asio::co_spawn(executor_, run(), asio::detached);
+}
 
 void Escalator::push(const std::vector<Escalation>& escalations) {
     for (const auto& e : escalations) {

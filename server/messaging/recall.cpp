@@ -56,7 +56,9 @@ asio::awaitable<Outcome> WorkflowService::recall(json body, BoundSession caller,
     bool inside = false;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         PgParams params{conversation_id};
-        params.integer(seq).text(caller.user_id).text(std::to_string(config_.recall_window_seconds));
+        params.integer(seq)
+            .text(caller.user_id)
+            .text(std::to_string(config_.recall_window_seconds));
         auto updating = l.query(sql::wf_recall(), std::move(params));
         auto updated = co_await std::move(updating);
         if (!updated) co_return updated.error();
@@ -72,8 +74,8 @@ asio::awaitable<Outcome> WorkflowService::recall(json body, BoundSession caller,
         n.target_kind = "conversation";
         n.target_id = conversation_id;
         n.source_address = source;
-        n.details = json{{"seq", seq}, {"device_id", caller.device_id},
-                         {"repeated", facts->recalled}};
+        n.details =
+            json{{"seq", seq}, {"device_id", caller.device_id}, {"repeated", facts->recalled}};
         auto writing = identity::write_audit(l, std::move(n));
         co_return co_await std::move(writing);
     };
@@ -91,15 +93,15 @@ asio::awaitable<Outcome> WorkflowService::recall(json body, BoundSession caller,
     auto reading = pool_.query(sql::members_of(), std::move(member_params));
     auto members = co_await std::move(reading);
     if (members) {
-        const json event{{"conversation_id", conversation_id},
-                         {"seq", seq},
-                         {"recalled_at", recalled_at}};
+        const json event{
+            {"conversation_id", conversation_id}, {"seq", seq}, {"recalled_at", recalled_at}};
         // Every member's devices, the sender's other devices included.
         for (int r = 0; r < members->rows(); ++r)
             sessions_.notify_user(std::string(members->text_or_throw(r, 1)), "message.recalled",
                                   event, caller.device_id);
     }
-    co_return json{{"conversation_id", conversation_id}, {"seq", seq}, {"recalled_at", recalled_at}};
+    co_return json{
+        {"conversation_id", conversation_id}, {"seq", seq}, {"recalled_at", recalled_at}};
 }
 
 }  // namespace wardline::server::messaging

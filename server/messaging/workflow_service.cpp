@@ -113,10 +113,10 @@ bool WorkflowService::take_typing_token(const std::string& user_id) {
     std::lock_guard lock(typing_mutex_);
     auto it = typing_.find(user_id);
     if (it == typing_.end())
-        it = typing_
-                 .emplace(user_id,
-                          TokenBucket(config_.typing_per_second, config_.typing_burst, now))
-                 .first;
+        it =
+            typing_
+                .emplace(user_id, TokenBucket(config_.typing_per_second, config_.typing_burst, now))
+                .first;
     return it->second.take(now);
 }
 

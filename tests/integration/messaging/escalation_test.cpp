@@ -37,10 +37,13 @@ protected:
         dave_ = user("dave.backup", "physician");
         org_ = org_id(alice_);
         t0_ = owner().exec("SELECT (extract(epoch FROM now()) * 1000)::bigint").int64(0, 0);
-        conv_ = create_conversation(alice_, {{&alice_, "owner"}, {&bob_, "member"}, {&carol_, "member"}},
+        conv_ = create_conversation(alice_,
+                                    {{&alice_, "owner"}, {&bob_, "member"}, {&carol_, "member"}},
                                     random_group_id());
-        team_ = std::string(owner().exec("INSERT INTO oncall_teams (org_id, name) VALUES ('" + org_ +
-                                         "', 'Cardiology') RETURNING id").text_or_throw(0, 0));
+        team_ = std::string(owner()
+                                .exec("INSERT INTO oncall_teams (org_id, name) VALUES ('" + org_ +
+                                      "', 'Cardiology') RETURNING id")
+                                .text_or_throw(0, 0));
     }
     void TearDown() override {
         pool_.reset();
@@ -51,7 +54,8 @@ protected:
         TestUser u;
         u.org = "General";
         u.username = name;
-        u.id = std::string(owner().exec("SELECT id FROM users WHERE username = '" + name + "'")
+        u.id = std::string(owner()
+                               .exec("SELECT id FROM users WHERE username = '" + name + "'")
                                .text_or_throw(0, 0));
         return u;
     }
@@ -59,27 +63,34 @@ protected:
         return "to_timestamp(" + std::to_string(ms) + " / 1000.0)";
     }
     /// A message stored at `created_ms`; returns its seq.
-    std::int64_t message(int priority, std::int64_t created_ms, const std::string& kind = "application") {
+    std::int64_t message(int priority, std::int64_t created_ms,
+                         const std::string& kind = "application") {
         auto db = owner();
         const auto seq = db.exec("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = '" +
-                                 conv_ + "' RETURNING last_seq").int64(0, 0);
-        db.exec("INSERT INTO messages (conversation_id, seq, org_id, kind, sender_user_id, "
-                "client_msg_id, priority, epoch, body_sealed, created_at) VALUES ('" + conv_ +
-                "', " + std::to_string(seq) + ", '" + org_ + "', '" + kind + "', '" + alice_.id +
-                "', gen_random_uuid(), " + std::to_string(priority) + ", 0, '\\x00', " +
-                at(created_ms) + ")");
+                                 conv_ + "' RETURNING last_seq")
+                             .int64(0, 0);
+        db.exec(
+            "INSERT INTO messages (conversation_id, seq, org_id, kind, sender_user_id, "
+            "client_msg_id, priority, epoch, body_sealed, created_at) VALUES ('" +
+            conv_ + "', " + std::to_string(seq) + ", '" + org_ + "', '" + kind + "', '" +
+            alice_.id + "', gen_random_uuid(), " + std::to_string(priority) + ", 0, '\\x00', " +
+            at(created_ms) + ")");
         return seq;
     }
-    void rule(double seconds, const std::string& target_sql, const std::string& conversation = "NULL") {
-        owner().exec("INSERT INTO escalation_rules (org_id, conversation_id, after_seconds, "
-                      "target_kind, team_id, role_name, created_by) VALUES ('" + org_ + "', " +
-                      conversation + ", " + std::to_string(seconds) + ", " + target_sql + ", '" +
-                      alice_.id + "')");
+    void rule(double seconds, const std::string& target_sql,
+              const std::string& conversation = "NULL") {
+        owner().exec(
+            "INSERT INTO escalation_rules (org_id, conversation_id, after_seconds, "
+            "target_kind, team_id, role_name, created_by) VALUES ('" +
+            org_ + "', " + conversation + ", " + std::to_string(seconds) + ", " + target_sql +
+            ", '" + alice_.id + "')");
     }
     void backup_shift(const TestUser& u, std::int64_t from_ms, std::int64_t to_ms) {
-        owner().exec("INSERT INTO oncall_shifts (org_id, team_id, user_id, role, start_at, end_at) "
-                     "VALUES ('" + org_ + "', '" + team_ + "', '" + u.id + "', 'backup', " +
-                     at(from_ms) + ", " + at(to_ms) + ")");
+        owner().exec(
+            "INSERT INTO oncall_shifts (org_id, team_id, user_id, role, start_at, end_at) "
+            "VALUES ('" +
+            org_ + "', '" + team_ + "', '" + u.id + "', 'backup', " + at(from_ms) + ", " +
+            at(to_ms) + ")");
     }
     std::vector<Escalation> plan(std::int64_t now_ms) {
         auto r = threads_.run(plan_escalations(pool_.get(), now_ms, 100));
@@ -195,12 +206,15 @@ TEST_F(EscalationFlow, ACriticalMessageEscalatesToTheBackupOnCallAndTheSenderSee
     Client bob = client(bob_user);
     auto dave = session(dave_user);
     const std::string conv = group_of(alice, {&bob});
-    const auto team = ok("oncall.teams.create",
-                         admin->request("oncall.teams.create", {{"name", "Cardiology"}}))["team"]["id"]
-                          .get<std::string>();
-    owner().exec("INSERT INTO oncall_shifts (org_id, team_id, user_id, role, start_at, end_at) "
-                 "VALUES ('" + org_id(dave_user) + "', '" + team + "', '" + dave_user.id +
-                 "', 'backup', now() - interval '1 hour', now() + interval '1 hour')");
+    const auto team =
+        ok("oncall.teams.create",
+           admin->request("oncall.teams.create", {{"name", "Cardiology"}}))["team"]["id"]
+            .get<std::string>();
+    owner().exec(
+        "INSERT INTO oncall_shifts (org_id, team_id, user_id, role, start_at, end_at) "
+        "VALUES ('" +
+        org_id(dave_user) + "', '" + team + "', '" + dave_user.id +
+        "', 'backup', now() - interval '1 hour', now() + interval '1 hour')");
     const auto set = ok("escalation_rules.set",
                         admin->request("escalation_rules.set", {{"conversation_id", conv},
                                                                 {"after_minutes", 0.03},
@@ -221,8 +235,9 @@ TEST_F(EscalationFlow, ACriticalMessageEscalatesToTheBackupOnCallAndTheSenderSee
     EXPECT_FALSE(to_dave.contains("message")) << "no content in an escalation";
     const auto to_alice = next_event(*alice.ws, "message.escalated")["body"];
     EXPECT_EQ(to_alice["seq"], seq);
-    const auto receipts = ok("receipts.get", alice.ws->request("receipts.get",
-                                                               {{"conversation_id", conv}, {"seq", seq}}));
+    const auto receipts =
+        ok("receipts.get",
+           alice.ws->request("receipts.get", {{"conversation_id", conv}, {"seq", seq}}));
     EXPECT_EQ(receipts["escalation"]["status"], "escalated");
     EXPECT_EQ(receipts["escalation"]["targets"], json({dave_user.id}));
     EXPECT_EQ(receipts["members"][0]["acknowledged"], false);
@@ -243,9 +258,9 @@ TEST_F(EscalationFlow, EscalationTargetMissingIsRecordedAndToldToTheSender) {
     const auto team = ok("oncall.teams.create",
                          admin->request("oncall.teams.create", {{"name", "Night"}}))["team"]["id"]
                           .get<std::string>();
-    ok("escalation_rules.set", admin->request("escalation_rules.set", {{"after_minutes", 0.02},
-                                                                       {"target", "oncall_backup"},
-                                                                       {"team_id", team}}));
+    ok("escalation_rules.set",
+       admin->request("escalation_rules.set",
+                      {{"after_minutes", 0.02}, {"target", "oncall_backup"}, {"team_id", team}}));
     json body = send_body(alice, conv, "critical K+", "");
     body["priority"] = "critical";
     const auto seq = ok("messages.send", alice.ws->request("messages.send", body))["seq"];
@@ -254,8 +269,9 @@ TEST_F(EscalationFlow, EscalationTargetMissingIsRecordedAndToldToTheSender) {
     EXPECT_EQ(told["status"], "target_missing");
     EXPECT_EQ(told["targets"], json::array());
     EXPECT_EQ(audit_count("messages.escalate", "failure"), 1);
-    EXPECT_EQ(ok("receipts.get", alice.ws->request("receipts.get", {{"conversation_id", conv}, {"seq", seq}}))
-                  ["escalation"]["status"],
+    EXPECT_EQ(ok("receipts.get",
+                 alice.ws->request("receipts.get", {{"conversation_id", conv},
+                                                    {"seq", seq}}))["escalation"]["status"],
               "target_missing");
 }
 
@@ -267,8 +283,10 @@ TEST_F(EscalationFlow, RulesAreForAdminsOfTheirOwnOrganizationAndBadRulesAreRefu
     auto admin = session(admin_user);
     auto nurse = session(nurse_user);
     auto foreign_admin = session(foreign_admin_user);
-    const std::string conv = create_conversation(admin_user, {{&admin_user, "owner"}}, random_group_id());
-    const json good{{"conversation_id", conv}, {"after_minutes", 5}, {"target", "role"}, {"role", "physician"}};
+    const std::string conv =
+        create_conversation(admin_user, {{&admin_user, "owner"}}, random_group_id());
+    const json good{
+        {"conversation_id", conv}, {"after_minutes", 5}, {"target", "role"}, {"role", "physician"}};
 
     EXPECT_EQ(code(nurse->request("escalation_rules.set", good)), "forbidden");
     EXPECT_EQ(code(nurse->request("escalation_rules.list")), "forbidden");
@@ -285,25 +303,40 @@ TEST_F(EscalationFlow, RulesAreForAdminsOfTheirOwnOrganizationAndBadRulesAreRefu
         {{"after_minutes", 5}, {"target", "oncall_backup"}, {"role", "physician"}},
         {{"after_minutes", 5}, {"target", "role"}, {"role", "physician"}, {"team_id", conv}},
         {{"after_minutes", 5}, {"target", "role"}, {"role", "physician"}, {"extra", true}},
-        {{"conversation_id", std::string(36, 'z')}, {"after_minutes", 5}, {"target", "role"}, {"role", "physician"}},
+        {{"conversation_id", std::string(36, 'z')},
+         {"after_minutes", 5},
+         {"target", "role"},
+         {"role", "physician"}},
     };
-    for (const auto& b : bad) EXPECT_EQ(code(admin->request("escalation_rules.set", b)), "bad_request") << b.dump();
-    EXPECT_EQ(code(admin->request("escalation_rules.set", {{"after_minutes", 5}, {"target", "role"}, {"role", "no-such-role"}})), "not_found");
-    EXPECT_EQ(code(admin->request("escalation_rules.set", {{"after_minutes", 5}, {"target", "oncall_backup"}, {"team_id", new_uuid()}})), "not_found");
+    for (const auto& b : bad)
+        EXPECT_EQ(code(admin->request("escalation_rules.set", b)), "bad_request") << b.dump();
+    EXPECT_EQ(
+        code(admin->request("escalation_rules.set",
+                            {{"after_minutes", 5}, {"target", "role"}, {"role", "no-such-role"}})),
+        "not_found");
+    EXPECT_EQ(code(admin->request(
+                  "escalation_rules.set",
+                  {{"after_minutes", 5}, {"target", "oncall_backup"}, {"team_id", new_uuid()}})),
+              "not_found");
     EXPECT_EQ(count("SELECT count(*) FROM escalation_rules"), 0);
 
-    const auto rule = ok("escalation_rules.set", admin->request("escalation_rules.set", good))["rule"];
+    const auto rule =
+        ok("escalation_rules.set", admin->request("escalation_rules.set", good))["rule"];
     EXPECT_DOUBLE_EQ(rule["after_minutes"].get<double>(), 5.0);
     // The same scope is replaced, not duplicated.
     json faster = good;
     faster["after_minutes"] = 0.5;
     ok("escalation_rules.set", admin->request("escalation_rules.set", faster));
-    const auto listed = ok("escalation_rules.list", admin->request("escalation_rules.list"))["rules"];
+    const auto listed =
+        ok("escalation_rules.list", admin->request("escalation_rules.list"))["rules"];
     ASSERT_EQ(listed.size(), 1u);
     EXPECT_DOUBLE_EQ(listed[0]["after_minutes"].get<double>(), 0.5);
-    EXPECT_EQ(ok("escalation_rules.list", foreign_admin->request("escalation_rules.list"))["rules"].size(), 0u);
+    EXPECT_EQ(ok("escalation_rules.list", foreign_admin->request("escalation_rules.list"))["rules"]
+                  .size(),
+              0u);
     const std::string id = listed[0]["id"];
-    EXPECT_EQ(code(foreign_admin->request("escalation_rules.delete", {{"rule_id", id}})), "not_found");
+    EXPECT_EQ(code(foreign_admin->request("escalation_rules.delete", {{"rule_id", id}})),
+              "not_found");
     EXPECT_EQ(count("SELECT count(*) FROM escalation_rules"), 1);
     ok("escalation_rules.delete", admin->request("escalation_rules.delete", {{"rule_id", id}}));
     EXPECT_EQ(count("SELECT count(*) FROM escalation_rules"), 0);

@@ -140,7 +140,8 @@ TEST_F(Workflow, RecipientsAcknowledgeUrgentAndCriticalMessagesOnceAndTheSenderI
     const std::string conv = group_of(alice, {&bob, &carol});
     const auto seq = send_priority(alice, conv, "K+ 6.9, repeat ECG now", "critical");
 
-    const auto acked = ok("messages.acknowledge", bob.ws->request("messages.acknowledge", at(conv, seq)));
+    const auto acked =
+        ok("messages.acknowledge", bob.ws->request("messages.acknowledge", at(conv, seq)));
     EXPECT_EQ(acked["duplicate"], false);
     const auto told = next_event(*alice.ws, "message.acknowledged")["body"];
     EXPECT_EQ(told["conversation_id"], conv);
@@ -149,7 +150,8 @@ TEST_F(Workflow, RecipientsAcknowledgeUrgentAndCriticalMessagesOnceAndTheSenderI
     EXPECT_EQ(told["acknowledged_at"], acked["acknowledged_at"]);
 
     // Idempotent: the same time, one row, one audit record, the sender is not told again.
-    const auto again = ok("messages.acknowledge", bob.ws->request("messages.acknowledge", at(conv, seq)));
+    const auto again =
+        ok("messages.acknowledge", bob.ws->request("messages.acknowledge", at(conv, seq)));
     EXPECT_EQ(again["duplicate"], true);
     EXPECT_EQ(again["acknowledged_at"], acked["acknowledged_at"]);
     EXPECT_EQ(count("SELECT count(*) FROM message_acks WHERE conversation_id = '" + conv + "'"), 1);
@@ -196,8 +198,8 @@ TEST_F(Workflow, SenderOutsiderAndOtherOrganizationCannotAcknowledgeOrReadReceip
             for (const std::string type : {"messages.acknowledge", "receipts.get", "messages.read",
                                            "messages.recall", "messages.typing"}) {
                 SCOPED_TRACE(c->user->username + " " + type + " " + target);
-                json body = type == "messages.typing" ? json{{"conversation_id", target}}
-                                                      : at(target, seq);
+                json body =
+                    type == "messages.typing" ? json{{"conversation_id", target}} : at(target, seq);
                 const auto r = c->ws->request(type, body);
                 EXPECT_EQ(code(r), "not_found");
                 answers.insert(r["error"]["message"].get<std::string>());
@@ -231,14 +233,16 @@ TEST_F(Workflow, SenderRecallsWithinTheWindowAndEveryMemberIsToldAndSyncHidesThe
     // Handshake messages are not recalled.
     EXPECT_EQ(code(alice.ws->request("messages.recall", at(conv, 1))), "bad_request");
 
-    const auto recalled = ok("messages.recall", alice.ws->request("messages.recall", at(conv, seq)));
+    const auto recalled =
+        ok("messages.recall", alice.ws->request("messages.recall", at(conv, seq)));
     const auto told = next_event(*bob.ws, "message.recalled")["body"];
     EXPECT_EQ(told["seq"], seq);
     EXPECT_EQ(told["recalled_at"], recalled["recalled_at"]);
     EXPECT_EQ(audit_count("messages.recall", "success"), 1);
     // Idempotent inside the window.
-    EXPECT_EQ(ok("messages.recall", alice.ws->request("messages.recall", at(conv, seq)))["recalled_at"],
-              recalled["recalled_at"]);
+    EXPECT_EQ(
+        ok("messages.recall", alice.ws->request("messages.recall", at(conv, seq)))["recalled_at"],
+        recalled["recalled_at"]);
 
     const auto page = ok("messages.sync", bob.ws->request("messages.sync"));
     bool saw_recalled = false, saw_kept = false;
@@ -263,8 +267,10 @@ TEST_F(Workflow, SenderRecallsWithinTheWindowAndEveryMemberIsToldAndSyncHidesThe
               1);
 
     // Outside the window: refused, audited, nothing changed.
-    owner().exec("UPDATE messages SET created_at = now() - interval '11 minutes' WHERE "
-                 "conversation_id = '" + conv + "' AND seq = " + std::to_string(kept));
+    owner().exec(
+        "UPDATE messages SET created_at = now() - interval '11 minutes' WHERE "
+        "conversation_id = '" +
+        conv + "' AND seq = " + std::to_string(kept));
     EXPECT_EQ(code(alice.ws->request("messages.recall", at(conv, kept))), "conflict");
     EXPECT_EQ(count("SELECT count(*) FROM messages WHERE recalled_at IS NOT NULL"), 1);
     EXPECT_EQ(audit_count("messages.recall", "denied"), 2);
@@ -287,7 +293,8 @@ TEST_F(Workflow, TypingReachesTheOtherMembersIsNeverStoredAndIsRateLimited) {
     EXPECT_EQ(rows("messages", conv), 1);
     bool limited = false;
     for (int i = 0; i < 10 && !limited; ++i)
-        limited = code(bob.ws->request("messages.typing", {{"conversation_id", conv}})) == "rate_limited";
+        limited =
+            code(bob.ws->request("messages.typing", {{"conversation_id", conv}})) == "rate_limited";
     EXPECT_TRUE(limited);
     // Another user's bucket is untouched.
     ok("messages.typing", alice.ws->request("messages.typing", {{"conversation_id", conv}}));
