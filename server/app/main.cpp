@@ -19,8 +19,11 @@
 #include "server/messaging/fanout.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/message_writer.hpp"
+#include "server/messaging/escalation_rules.hpp"
+#include "server/messaging/escalator.hpp"
 #include "server/messaging/removal_sweeper.hpp"
 #include "server/messaging/stream_service.hpp"
+#include "server/messaging/workflow_service.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
@@ -167,6 +170,18 @@ int main(int argc, char** argv) {
             {config.messaging.send_per_second, config.messaging.send_burst}, node);
         server::messaging::StreamListener listener(ioc.get_executor(), db, pool, credentials, push,
                                                    node);
+        // The clinical workflow: registered before the stream, whose "messages." prefix would
+        // take these types (the first matching service wins).
+        server::messaging::WorkflowConfig workflow_config;
+        workflow_config.recall_window_seconds = config.messaging.recall_window_seconds;
+        server::messaging::WorkflowService workflow(pool, sessions, workflow_config);
+        stream.set_workflow(workflow);
+        dispatcher.add_service({"messages.read", "messages.acknowledge", "messages.recall",
+                                "messages.typing", "receipts."},
+                               [&workflow](std::string type, nlohmann::json body,
+                                           server::identity::ConnectionAuth& a) {
+                                   return workflow.handle(std::move(type), std::move(body), a);
+                               });
         dispatcher.add_service({"messages.", "handshake.", "group_info."},
                                [&stream](std::string type, nlohmann::json body,
                                          server::identity::ConnectionAuth& a) {
@@ -175,9 +190,18 @@ int main(int argc, char** argv) {
         server::messaging::RemovalSweeper removals(ioc.get_executor(), pool, credentials,
                                                    external_sender, push, node,
                                                    config.messaging.removal_sweep);
+        server::messaging::EscalationRuleService escalation_rules(pool);
+        dispatcher.add_service({"escalation_rules."},
+                               [&escalation_rules](std::string type, nlohmann::json body,
+                                                   server::identity::ConnectionAuth& a) {
+                                   return escalation_rules.handle(std::move(type), std::move(body), a);
+                               });
+        server::messaging::Escalator escalator(ioc.get_executor(), pool, sessions,
+                                               config.messaging.escalation_scan);
         writer.start();
         listener.start();
         removals.start();
+        escalator.start();
         server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions);
         clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);

@@ -58,6 +58,8 @@ constexpr Key kKeys[] = {
     {"identity.login_per_minute", "60", "Sustained login and resume attempts per source address and minute."},
     {"messaging.send_per_second", "20", "Sustained messages.send rate per user (token bucket; answered rate_limited beyond it)."},
     {"messaging.send_burst", "100", "Messages one user may send at once (token bucket size)."},
+    {"messaging.escalation_scan_ms", "5000", "How often each server process looks for critical messages to escalate (escalation rules)."},
+    {"messaging.recall_window_seconds", "900", "How long after sending a sender may recall a message (messages.recall)."},
     {"messaging.removal_sweep_ms", "2000", "How often the server looks for leaves of MLS groups whose device was revoked or whose user left or was suspended, and proposes their Remove as external sender."},
     {"audit.signing_key_file", "", "Required. Ed25519 key that signs audit checkpoints (create it with `wardlinectl audit keygen`). Keep it outside the database and its backups, readable only by the server's user."},
     {"audit.checkpoint_every_records", "1000", "Sign a checkpoint after this many new audit records..."},
@@ -174,6 +176,8 @@ Config build(const po::variables_map& vm) {
 
     c.messaging.send_per_second = static_cast<double>(parse_int(vm, "messaging.send_per_second", 1, 1000000));
     c.messaging.send_burst = static_cast<double>(parse_int(vm, "messaging.send_burst", 1, 1000000));
+    c.messaging.escalation_scan = std::chrono::milliseconds(parse_int(vm, "messaging.escalation_scan_ms", 100, 3600000));
+    c.messaging.recall_window_seconds = static_cast<double>(parse_int(vm, "messaging.recall_window_seconds", 1, 7 * 86400));
     c.messaging.removal_sweep = std::chrono::milliseconds(parse_int(vm, "messaging.removal_sweep_ms", 50, 3600000));
 
     c.audit.signing_key_file = str("audit.signing_key_file");

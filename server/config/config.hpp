@@ -54,6 +54,8 @@ struct IdentityConfig {
 struct MessagingConfig {
     double send_per_second = 20;  ///< per user
     double send_burst = 100;      ///< per user
+    double recall_window_seconds = 900;  ///< messages.recall after sending
+    std::chrono::milliseconds escalation_scan{5000};  ///< how often the escalator looks
     /// How often the server proposes due Removes as external sender (removal_sweeper.hpp).
     std::chrono::milliseconds removal_sweep{2000};
 };

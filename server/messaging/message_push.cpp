@@ -39,6 +39,10 @@ std::optional<StoredMessage> read_stored_message(const storage::PgResult& rows, 
     m.epoch = rows.int64(row, 7);
     m.created_at_ms = rows.int64(row, 8);
     if (!rows.is_null(row, 9)) m.expires_at_ms = rows.int64(row, 9);
+    if (rows.columns() > 11 && !rows.is_null(row, 11)) {
+        m.recalled_at_ms = rows.int64(row, 11);
+        return m;  // recalled: the ciphertext stays stored but is no longer handed out
+    }
     const auto sealed = rows.bytea(row, 10);
     ByteVector bytes(sealed.size());
     std::transform(sealed.begin(), sealed.end(), bytes.begin(),
@@ -59,7 +63,8 @@ nlohmann::json message_json(const StoredMessage& m) {
                      {"priority", priority_name(m.priority)},
                      {"epoch", m.epoch},
                      {"created_at", m.created_at_ms},
-                     {"message", encode_base64(m.body.mls_message)}};
+                     {"message", m.recalled_at_ms ? std::string() : encode_base64(m.body.mls_message)}};
+    if (m.recalled_at_ms) j["recalled_at"] = *m.recalled_at_ms;
     if (m.body.reply_to) j["reply_to"] = *m.body.reply_to;
     if (!m.body.attachments.empty()) j["attachments"] = m.body.attachments;
     if (m.expires_at_ms) j["expires_at"] = *m.expires_at_ms;

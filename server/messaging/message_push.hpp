@@ -37,6 +37,8 @@ struct StoredMessage {
     std::int64_t epoch = 0;
     std::int64_t created_at_ms = 0;
     std::optional<std::int64_t> expires_at_ms;
+    /// Set when the sender recalled it (messages.recall): the body is then not handed out.
+    std::optional<std::int64_t> recalled_at_ms;
     MessageBody body;
 };
 
@@ -45,7 +47,7 @@ std::string priority_name(int priority);
 int priority_value(const std::string& name);
 
 /// Row `row` of a result in the column order of stream_sync_page.sql / stream_range.sql, its
-/// body opened; nullopt if the body does not open with the keyring.
+/// body opened (not for a recalled message); nullopt if the body does not open with the keyring.
 std::optional<StoredMessage> read_stored_message(const storage::PgResult& rows, int row,
                                                  const identity::Credentials& keys);
 

@@ -13,6 +13,8 @@
 #include "server/messaging/mls_envelope.hpp"
 #include "server/messaging/sealed_body.hpp"
 #include "server/messaging/stream_sql.hpp"
+#include "server/messaging/workflow_service.hpp"
+#include "server/messaging/workflow_sql.hpp"
 #include "server/storage/pg_pool.hpp"
 #include "server/storage/transaction.hpp"
 
@@ -348,13 +350,24 @@ asio::awaitable<Outcome> StreamService::delivered(json body, BoundSession caller
     if (seq > view.last_seq)
         co_return Failure{Errc::bad_request,
                           "seq is beyond the conversation's last seq (a cursor from the future)"};
+    // The user's furthest cursor before (any device), so receipt.delivered names only what is
+    // newly delivered to the user.
+    PgParams before_params{conversation_id, caller.user_id};
+    auto before_reading = pool_.query(sql::wf_user_delivered(), std::move(before_params));
+    auto before = co_await std::move(before_reading);
+    if (!before || before->rows() != 1) co_return kUnavailable;
+    const std::int64_t user_before = before->int64(0, 0);
     PgParams params{caller.device_id, conversation_id};
     params.integer(seq);
     auto storing = pool_.query(sql::delivered(), std::move(params));
     auto stored = co_await std::move(storing);
     if (!stored || stored->rows() != 1) co_return kUnavailable;
-    // TODO(#5): receipt.delivered to the senders (receipts are the workflow slice).
-    co_return json{{"conversation_id", conversation_id}, {"delivered_seq", stored->int64(0, 0)}};
+    const std::int64_t now_delivered = stored->int64(0, 0);
+    if (workflow_ != nullptr && now_delivered > user_before) {
+        auto telling = workflow_->delivered(caller, conversation_id, user_before, now_delivered);
+        co_await std::move(telling);
+    }
+    co_return json{{"conversation_id", conversation_id}, {"delivered_seq", now_delivered}};
 }
 
 // --- group_info.get -------------------------------------------------------------------------

@@ -31,6 +31,7 @@ namespace wardline::server::messaging {
 
 class MessageWriter;
 class MessagePush;
+class WorkflowService;
 
 /// The per-user send rate (messaging.send_per_second, messaging.send_burst).
 struct SendRate {
@@ -57,6 +58,9 @@ public:
     StreamService(storage::PgPool& pool, const identity::Credentials& keys, MessageWriter& writer,
                   MessagePush& push, SendRate rate, std::string node);
     ~StreamService();
+
+    /// messages.delivered then pushes receipt.delivered through `workflow` (receipts.cpp).
+    void set_workflow(WorkflowService& workflow) { workflow_ = &workflow; }
 
     /// messages.*, handshake.* and group_info.* requests of a connection with a session.
     boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body,
@@ -87,6 +91,7 @@ private:
     MessageWriter& writer_;
     MessagePush& push_;
     SendRate rate_;
+    WorkflowService* workflow_ = nullptr;
     std::string node_;  ///< this process, in stream notifications (fanout.hpp)
     std::mutex buckets_mutex_;
     std::map<std::string, TokenBucket> buckets_;  ///< per user

@@ -50,6 +50,10 @@ const std::map<std::string, json>& examples() {
         {"delivery.external_sender", json::object()},
         {"directory.search", {{"query", "target"}}},
         {"devices.revoke", {{"device_id", "$DEVICE"}}},
+        // Escalation rules (tests/integration/messaging/escalation_test.cpp has the real ones).
+        {"escalation_rules.delete", {{"rule_id", "not-a-uuid-not-a-uuid-not-a-uuid-xyz"}}},
+        {"escalation_rules.list", json::object()},
+        {"escalation_rules.set", {{"after_minutes", 5}, {"target", "role"}, {"role", "physician"}}},
         // Malformed ids or messages: bad_request once authorized (tests/integration/messaging).
         {"group_info.get", {{"conversation_id", std::string(36, 'z')}}},
         {"handshake.submit", {{"conversation_id", "00000000-0000-4000-8000-000000000000"}, {"client_msg_id", "00000000-0000-4000-8000-000000000000"}, {"message", "AAAA"}}},
@@ -57,9 +61,13 @@ const std::map<std::string, json>& examples() {
         {"key_packages.status", json::object()},
         // Not a KeyPackage: bad_request once authorized (tests/integration/delivery has real ones).
         {"key_packages.upload", {{"key_packages", {"AAAA"}}}},
+        {"messages.acknowledge", {{"conversation_id", std::string(36, 'z')}, {"seq", 1}}},
         {"messages.delivered", {{"conversation_id", std::string(36, 'z')}, {"seq", 0}}},
+        {"messages.read", {{"conversation_id", std::string(36, 'z')}, {"seq", 0}}},
+        {"messages.recall", {{"conversation_id", std::string(36, 'z')}, {"seq", 1}}},
         {"messages.send", {{"conversation_id", "00000000-0000-4000-8000-000000000000"}, {"client_msg_id", "00000000-0000-4000-8000-000000000000"}, {"message", "AAAA"}}},
         {"messages.sync", json::object()},
+        {"messages.typing", {{"conversation_id", std::string(36, 'z')}}},
         // Clinical (tests/integration/clinical has the real ones): ids that are not UUIDs and
         // impossible times are bad_request once authorized.
         {"oncall.now", {{"team_id", "not-a-uuid-not-a-uuid-not-a-uuid-xyz"}}},
@@ -72,6 +80,7 @@ const std::map<std::string, json>& examples() {
         {"org.set_policy", {{"lockout_threshold", 10}}},
         {"patients.find", {{"mrn", "MRN-0001"}}},
         {"presence.set", {{"status", "busy"}}},
+        {"receipts.get", {{"conversation_id", std::string(36, 'z')}, {"seq", 1}}},
         {"sessions.revoke", {{"session_id", "$SESSION"}}},
         {"system.hello", json::object()},
         {"system.ping", json::object()},

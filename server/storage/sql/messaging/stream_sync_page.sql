@@ -3,10 +3,12 @@
 -- the client gave, $6 row limit. The next messages of every conversation the user is a member
 -- of, after the given cursor, else after the device's delivery cursor, never before the
 -- member's from_seq; ordered by conversation and seq. Reading "seq > cursor" is safe: seq N+1
--- commits only after N (migrations/0006, "Ordering").
+-- commits only after N (migrations/0006, "Ordering"). A recalled message comes with its
+-- recalled_at; the server does not hand out its body.
 SELECT m.conversation_id, m.seq, m.kind, m.sender_user_id, m.sender_device_id, m.client_msg_id,
        m.priority, m.epoch, (extract(epoch FROM m.created_at) * 1000)::bigint,
-       (extract(epoch FROM m.expires_at) * 1000)::bigint, m.body_sealed
+       (extract(epoch FROM m.expires_at) * 1000)::bigint, m.body_sealed,
+       (extract(epoch FROM m.recalled_at) * 1000)::bigint
 FROM conversation_members cm
 JOIN conversations c ON c.id = cm.conversation_id AND c.org_id = $1
 LEFT JOIN device_cursors dc ON dc.device_id = $3 AND dc.conversation_id = cm.conversation_id
