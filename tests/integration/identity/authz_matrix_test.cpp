@@ -134,7 +134,11 @@ TEST_F(AuthzMatrix, EveryRequestTypeHasAnExample) {
 TEST_F(AuthzMatrix, EveryRoleIsRefusedWhatItsPermissionsDoNotGrantAndEveryOrgIsSealed) {
     create_org("General");
     create_org("Other");
-    start({{"identity.login_burst", "1000"}});  // 18 first logins from one address
+    // 18 first logins from one address, and two requests of every type per role on one
+    // connection: more than the default per-connection burst.
+    start({{"identity.login_burst", "1000"},
+           {"limits.request_burst", "2000"},
+           {"limits.requests_per_second", "1000"}});
     const auto protocol = proto::Protocol::load_embedded();
     auto db = owner();
     // devices.revoke ends the target's sessions: it goes last so sessions.revoke has one.
