@@ -31,6 +31,7 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"conversations.join", session, "chat.use", none},
     {"conversations.list", session, "chat.use", none},
     {"conversations.remove_member", session, "chat.use", none},
+    {"conversations.set_role", session, "chat.use", none},
     {"conversations.update", session, "chat.use", none},
     {"delivery.external_sender", session, "", none},
     {"devices.revoke", session, "devices.manage", org_device},

@@ -28,45 +28,6 @@ using nlohmann::json;
 using storage::PgLease;
 using storage::PgParams;
 
-/// What conv_lock.sql reads about the conversation.
-struct Locked {
-    std::string kind;
-    bool archived = false;
-    std::optional<std::string> caller_role;  ///< nullopt: the caller is not a member
-    std::int64_t members = 0;
-};
-
-/// Locks the conversation (in the transaction on `l`; co_await at once). nullopt: no such
-/// conversation in the caller's organization.
-asio::awaitable<Result<std::optional<Locked>>> lock_conversation(PgLease& l, std::string org_id,
-                                                                 std::string id,
-                                                                 std::string user_id) {
-    PgParams params{org_id, id, user_id};
-    auto locking = l.query(sql::conv_lock(), std::move(params));
-    auto r = co_await std::move(locking);
-    if (!r) co_return r.error();
-    if (r->rows() != 1) co_return std::optional<Locked>{};
-    Locked out;
-    out.kind = std::string(r->text_or_throw(0, 0));
-    out.archived = r->boolean(0, 1);
-    if (auto role = r->text(0, 2)) out.caller_role = std::string(*role);
-    out.members = r->int64(0, 3);
-    co_return std::optional<Locked>{std::move(out)};
-}
-
-/// The conversation id of a body, lower-cased; nullopt if it is not a UUID.
-std::optional<std::string> conversation_id(const json& body,
-                                           const char* field = "conversation_id") {
-    auto id = body.at(field).get<std::string>();
-    if (!is_uuid(id)) return std::nullopt;
-    std::transform(id.begin(), id.end(), id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return id;
-}
-
-const Failure kBadConversationId{Errc::bad_request, "conversation_id must be a UUID"};
-const Failure kNotOwner{Errc::forbidden, "only an owner of the conversation may do this"};
-
 }  // namespace
 
 // --- conversations.update -----------------------------------------------------------------
@@ -360,10 +321,11 @@ boost::asio::awaitable<Outcome> ConversationService::remove_member(json body, Bo
     if (!lease) co_return kUnavailable;
     std::optional<Failure> refusal;
     bool denied = false;
-    std::vector<std::string> before;
+    std::optional<std::string> successor;  ///< who became owner when the last one left
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         refusal.reset();
         denied = false;
+        successor.reset();
         auto locking = lock_conversation(l, caller.org_id, *id, caller.user_id);
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
@@ -398,7 +360,20 @@ boost::asio::awaitable<Outcome> ConversationService::remove_member(json body, Bo
         n.details["user_id"] = *user;
         n.details["role"] = std::string(r->text_or_throw(0, 0));
         auto writing = identity::write_audit(l, std::move(n));
-        co_return co_await std::move(writing);
+        if (auto written = co_await std::move(writing); !written) co_return written;
+        // The last owner left: the longest-standing member takes over (audited as such).
+        if (r->text_or_throw(0, 0) != "owner") co_return Result<void>{};
+        PgParams conv{*id};
+        auto succeeding = l.query(sql::conv_owner_succession(), std::move(conv));
+        auto s = co_await std::move(succeeding);
+        if (!s) co_return s.error();
+        if (s->rows() != 1) co_return Result<void>{};
+        successor = std::string(s->text_or_throw(0, 0));
+        AuditNote promoted = note_for(caller, "conversations.owner_succession", *id, source);
+        promoted.details["user_id"] = *successor;
+        promoted.details["after"] = *user;
+        auto recording = identity::write_audit(l, std::move(promoted));
+        co_return co_await std::move(recording);
     };
     auto transacting = storage::with_transaction(*lease, work);
     auto done = co_await std::move(transacting);
@@ -417,7 +392,13 @@ boost::asio::awaitable<Outcome> ConversationService::remove_member(json body, Bo
     users.push_back(*user);  // the removed user's devices hear it too
     notify(users, "conversation.member_removed",
            json{{"conversation_id", *id}, {"user_id", *user}, {"by", caller.user_id}});
-    co_return json{{"conversation_id", *id}, {"removed", *user}};
+    json answer{{"conversation_id", *id}, {"removed", *user}};
+    if (successor) {
+        notify(users, "conversation.member_role_changed",
+               json{{"conversation_id", *id}, {"user_id", *successor}, {"role", "owner"}});
+        answer["new_owner"] = *successor;
+    }
+    co_return answer;
 }
 
 // --- conversations.archive ----------------------------------------------------------------

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/conversations/conversation_common_p.hpp"
 
+#include "server/conversations/conversation_sql.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/storage/pg_pool.hpp"
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace wardline::server::conversations::detail {
@@ -109,6 +112,31 @@ identity::AuditNote note_for(const identity::BoundSession& caller, std::string a
     n.details["session_id"] = caller.session_id;
     n.details["device_id"] = caller.device_id;
     return n;
+}
+
+boost::asio::awaitable<Result<std::optional<Locked>>> lock_conversation(storage::PgLease& l,
+                                                                        std::string org_id,
+                                                                        std::string id,
+                                                                        std::string user_id) {
+    storage::PgParams params{org_id, id, user_id};
+    auto locking = l.query(sql::conv_lock(), std::move(params));
+    auto r = co_await std::move(locking);
+    if (!r) co_return r.error();
+    if (r->rows() != 1) co_return std::optional<Locked>{};
+    Locked out;
+    out.kind = std::string(r->text_or_throw(0, 0));
+    out.archived = r->boolean(0, 1);
+    if (auto role = r->text(0, 2)) out.caller_role = std::string(*role);
+    out.members = r->int64(0, 3);
+    co_return std::optional<Locked>{std::move(out)};
+}
+
+std::optional<std::string> conversation_id(const nlohmann::json& body, const char* field) {
+    auto id = body.at(field).get<std::string>();
+    if (!is_uuid(id)) return std::nullopt;
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return id;
 }
 
 }  // namespace wardline::server::conversations::detail

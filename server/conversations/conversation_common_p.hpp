@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Helpers shared by conversation_service.cpp and conversation_changes.cpp.
+// Helpers shared by the conversation service's files.
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/connection_auth.hpp"
 #include "server/protocol/outcome.hpp"
+
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -15,6 +17,9 @@
 namespace wardline::server::identity {
 class Credentials;
 }
+namespace wardline::server::storage {
+class PgLease;
+}
 
 namespace wardline::server::conversations::detail {
 
@@ -23,6 +28,27 @@ inline const Failure kNoConversation{Errc::not_found, "no such conversation"};
 inline const Failure kNoSuchUser{Errc::not_found, "no such user in your organization"};
 inline const Failure kArchived{Errc::archived,
                                "the conversation is archived and cannot be changed"};
+inline const Failure kBadConversationId{Errc::bad_request, "conversation_id must be a UUID"};
+inline const Failure kNotOwner{Errc::forbidden, "only an owner of the conversation may do this"};
+
+/// What conv_lock.sql reads about the conversation.
+struct Locked {
+    std::string kind;
+    bool archived = false;
+    std::optional<std::string> caller_role;  ///< nullopt: the caller is not a member
+    std::int64_t members = 0;
+};
+
+/// Locks the conversation (in the transaction on `l`; co_await at once). nullopt: no such
+/// conversation in the caller's organization.
+boost::asio::awaitable<Result<std::optional<Locked>>> lock_conversation(storage::PgLease& l,
+                                                                        std::string org_id,
+                                                                        std::string id,
+                                                                        std::string user_id);
+
+/// The UUID in `body[field]`, lower-cased; nullopt if it is not one.
+std::optional<std::string> conversation_id(const nlohmann::json& body,
+                                           const char* field = "conversation_id");
 
 /// A fresh random (version 4) UUID, canonical lower-case text.
 std::string new_uuid();

@@ -81,6 +81,8 @@ boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, js
         work = add_members(std::move(body), caller, source);
     else if (type == "conversations.remove_member")
         work = remove_member(std::move(body), caller, source);
+    else if (type == "conversations.set_role")
+        work = set_role(std::move(body), caller, source);
     else if (type == "conversations.archive")
         work = archive(std::move(body), caller, source);
     else if (type == "conversations.join")

@@ -65,6 +65,8 @@ private:
     boost::asio::awaitable<Outcome> remove_member(nlohmann::json body,
                                                   identity::BoundSession caller,
                                                   std::string source);
+    boost::asio::awaitable<Outcome> set_role(nlohmann::json body, identity::BoundSession caller,
+                                             std::string source);
     boost::asio::awaitable<Outcome> archive(nlohmann::json body, identity::BoundSession caller,
                                             std::string source);
     // break_glass.cpp

@@ -180,7 +180,7 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
             co_return Result<void>{};
         }
         if (archived) {
-            failure = Failure{Errc::conflict, "the conversation is archived"};
+            failure = Failure{Errc::archived, "the conversation is archived"};
             co_return Errc::conflict;
         }
         if (static_cast<std::int64_t>(framed.epoch) < current) {

@@ -230,7 +230,7 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
                 continue;
             }
             if (conv->second.archived) {
-                results[i] = Failure{Errc::conflict, "the conversation is archived"};
+                results[i] = Failure{Errc::archived, "the conversation is archived"};
                 continue;
             }
             if (role->second == "read_only") {

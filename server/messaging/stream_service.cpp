@@ -187,7 +187,7 @@ asio::awaitable<Outcome> StreamService::send(json body, BoundSession caller, std
         co_return kNoConversation;
     }
     const MemberView view = read_view(*viewed);
-    if (view.archived) co_return Failure{Errc::conflict, "the conversation is archived"};
+    if (view.archived) co_return Failure{Errc::archived, "the conversation is archived"};
     if (view.role == "read_only")
         co_return Failure{Errc::forbidden, "read-only members may not post in this conversation"};
     if (framed.group_id != view.group_id)

@@ -46,6 +46,7 @@ const std::map<std::string, json>& examples() {
         {"conversations.join", {{"conversation_id", std::string(36, 'z')}}},
         {"conversations.list", json::object()},
         {"conversations.remove_member", {{"conversation_id", std::string(36, 'z')}, {"user_id", "$USER"}}},
+        {"conversations.set_role", {{"conversation_id", std::string(36, 'z')}, {"user_id", "$USER"}, {"role", "member"}}},
         {"conversations.update", {{"conversation_id", std::string(36, 'z')}, {"title", "T"}}},
         {"delivery.external_sender", json::object()},
         {"directory.search", {{"query", "target"}}},

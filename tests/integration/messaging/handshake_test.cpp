@@ -232,7 +232,7 @@ TEST_F(Handshake, MalformedAndMisdirectedHandshakesAreRefused) {
     EXPECT_EQ(code(submit(alice, new_uuid(), commit->commit)), "not_found");
     // Archived.
     owner().exec("UPDATE conversations SET archived_at = now() WHERE id = '" + conv + "'");
-    EXPECT_EQ(code(submit(alice, conv, commit->commit)), "conflict");
+    EXPECT_EQ(code(submit(alice, conv, commit->commit)), "archived");
     EXPECT_EQ(rows("messages", conv), 0);
     EXPECT_EQ(epoch_of(conv), 0);
 }

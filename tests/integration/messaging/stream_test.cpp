@@ -274,7 +274,7 @@ TEST_F(Stream, ArchivedConversationAndReadOnlyMemberAreRefusedAndNothingIsStored
     ok("messages.send", send(alice, conv, "announcement"));
     owner().exec("UPDATE conversations SET archived_at = now() WHERE id = '" + conv + "'");
     const auto r = send(alice, conv, "too late");
-    EXPECT_EQ(code(r), "conflict");
+    EXPECT_EQ(code(r), "archived");
     EXPECT_EQ(r["error"]["message"], "the conversation is archived");
     EXPECT_EQ(rows("messages", conv), 2);  // the commit and the announcement
     // Reading stays possible.
