@@ -22,7 +22,7 @@ for arg in "$@"; do
 done
 [ $quick -eq 1 ] && { fuzz=0; sanitizers=0; }
 
-packages=("${WARDLINE_BUILD_PACKAGES[@]}" "${WARDLINE_RUN_PACKAGES[@]}")
+packages=("${WARDLINE_BUILD_PACKAGES[@]}" "${WARDLINE_CLIENT_PACKAGES[@]}" "${WARDLINE_RUN_PACKAGES[@]}")
 [ $fuzz -eq 1 ] && packages+=(clang-14 libclang-rt-14-dev)
 ensure_packages "${packages[@]}"
 

@@ -7,6 +7,10 @@ WARDLINE_BUILD_PACKAGES=(
     libboost1.81-dev libboost-program-options1.81-dev libssl-dev libpq-dev libsodium-dev
     nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev libicu-dev
 )
+# Packages to build the Qt desktop client (client-qt/, issue #6) and its headless tests.
+WARDLINE_CLIENT_PACKAGES=(
+    qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qtkeychain-qt6-dev libqrencode-dev
+)
 # Packages to run it: the private PostgreSQL cluster and tools the scripts use.
 WARDLINE_RUN_PACKAGES=(postgresql-15 openssl curl util-linux)
 
