@@ -60,9 +60,10 @@ public:
 
     /// The writer's batch, in seq order per conversation.
     void committed(const std::vector<CommittedMessage>& batch);
-    /// message.new to every connection of every member except the sending device's.
+    /// message.new to every connection of this process of every member except the sending
+    /// device's. Not relayed: other processes push the rows themselves (fanout.*).
     void message(const StoredMessage& m, const std::vector<std::string>& members);
-    /// welcome.new to the device's connections.
+    /// welcome.new to the device's connections, on every process (relayed).
     void welcome(const std::string& device_id, const std::string& conversation_id,
                  std::int64_t commit_seq, const std::string& welcome_base64);
 
