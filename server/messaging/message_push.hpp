@@ -2,9 +2,8 @@
 #pragma once
 // The push after COMMIT (docs/architecture.md, "Write path"): message.new to every online
 // device of every current member, welcome.new to an added device. This process's
-// connections, through the SessionRegistry; other processes push what fanout.hpp tells them.
-// TODO(#5): welcome.new reaches only the node that stored the commit; other nodes' devices
-// get their Welcome from messages.sync.
+// connections, through the SessionRegistry; other processes push the rows fanout.hpp tells
+// them of, and get welcome.new from the registry's relay (event_relay.hpp).
 #include "server/messaging/message_writer.hpp"
 #include "server/messaging/sealed_body.hpp"
 
