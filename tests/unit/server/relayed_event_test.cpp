@@ -154,5 +154,56 @@ TEST(RelayedEvent, StoredBatchesAreBoundedLikePayloads) {
     EXPECT_EQ(decoded->at(0).body["title"], big_title);
 }
 
+// The registry's side: every notify_* / end_* is handed to the relay after it applied here;
+// notify_user_here and apply_remote are not, so nothing echoes between processes.
+TEST(SessionRegistryRelay, PublicCallsAreRelayedAndRemoteOnesAreAppliedWithoutRelaying) {
+    SessionRegistry registry;
+    std::vector<RelayedEvent> relayed;
+    registry.set_relay([&](const RelayedEvent& e) { relayed.push_back(e); });
+    std::vector<std::string> got;
+    std::vector<std::string> ended;
+    registry.bind(
+        "s1", kUser, "d1", [&](const std::string& s, EndReason) { ended.push_back(s); },
+        [&](const std::string& event, const nlohmann::json&) { got.push_back("d1 " + event); });
+    registry.bind(
+        "s2", kUser, "d2", [&](const std::string& s, EndReason) { ended.push_back(s); },
+        [&](const std::string& event, const nlohmann::json&) { got.push_back("d2 " + event); });
+
+    EXPECT_EQ(registry.notify_user(kUser, "typing", {{"a", 1}}, "d1"), 1u);
+    EXPECT_EQ(got, std::vector<std::string>{"d2 typing"});
+    ASSERT_EQ(relayed.size(), 1u);
+    EXPECT_EQ(relayed[0].kind, Kind::notify_user);
+    EXPECT_EQ(relayed[0].except, "d1");
+    EXPECT_EQ(relayed[0].body, (nlohmann::json{{"a", 1}}));
+
+    EXPECT_EQ(registry.notify_user_here(kUser, "message.new", {}), 2u);
+    EXPECT_EQ(relayed.size(), 1u) << "message.new crosses by the stream's own NOTIFY";
+
+    // What another process relayed: applied here, with its except, and not relayed again.
+    got.clear();
+    RelayedEvent remote = relayed[0];
+    remote.except = "d2";
+    EXPECT_EQ(registry.apply_remote(remote), 1u);
+    EXPECT_EQ(got, std::vector<std::string>{"d1 typing"});
+    RelayedEvent end;
+    end.kind = Kind::end_user;
+    end.target = kUser;
+    end.reason = EndReason::user_suspended;
+    end.except = "s1";
+    EXPECT_EQ(registry.apply_remote(end), 1u);
+    EXPECT_EQ(ended, std::vector<std::string>{"s2"});
+    EXPECT_EQ(relayed.size(), 1u);
+
+    EXPECT_EQ(registry.end_device("d1", EndReason::device_revoked), 1u);
+    ASSERT_EQ(relayed.size(), 2u);
+    EXPECT_EQ(relayed[1].kind, Kind::end_device);
+    EXPECT_EQ(relayed[1].reason, EndReason::device_revoked);
+    // Relayed even when nothing here was bound: the session may live on another process.
+    EXPECT_EQ(registry.end_session("s9", EndReason::logout), 0u);
+    ASSERT_EQ(relayed.size(), 3u);
+    EXPECT_EQ(relayed[2].target, "s9");
+    EXPECT_EQ(registry.size(), 0u);
+}
+
 }  // namespace
 }  // namespace wardline::server::identity
