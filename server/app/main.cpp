@@ -16,6 +16,7 @@
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/session_registry.hpp"
+#include "server/messaging/event_relay.hpp"
 #include "server/messaging/fanout.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/message_writer.hpp"
@@ -170,6 +171,10 @@ int main(int argc, char** argv) {
             {config.messaging.send_per_second, config.messaging.send_burst}, node);
         server::messaging::StreamListener listener(ioc.get_executor(), db, pool, credentials, push,
                                                    node);
+        // Every other push and session end crosses processes by the event relay, whose
+        // notifications the same listener receives.
+        server::messaging::EventRelay relay(ioc.get_executor(), pool, sessions, node);
+        listener.relay_events(relay);
         // The clinical workflow: registered before the stream, whose "messages." prefix would
         // take these types (the first matching service wins).
         server::messaging::WorkflowConfig workflow_config;
@@ -199,6 +204,7 @@ int main(int argc, char** argv) {
         server::messaging::Escalator escalator(ioc.get_executor(), pool, sessions,
                                                config.messaging.escalation_scan);
         writer.start();
+        relay.start();
         listener.start();
         removals.start();
         escalator.start();

@@ -5,8 +5,9 @@
 // the later changes coalesced into one push of the latest status. Thread-safe; time is passed
 // in so that the throttle can be driven by tests.
 //
-// Per node: a user connected to another server process is seen there only. TODO(#5): share
-// presence between nodes through LISTEN/NOTIFY with the rest of the event fan-out.
+// Per node: a user connected to another server process is seen there only. The
+// presence.changed pushes do reach every node (event_relay.hpp); the state itself is not
+// shared. TODO(#5): share presence state between nodes.
 #include <chrono>
 #include <map>
 #include <mutex>

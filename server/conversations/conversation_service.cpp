@@ -139,8 +139,7 @@ boost::asio::awaitable<std::vector<std::string>> ConversationService::member_ids
 
 void ConversationService::notify(const std::vector<std::string>& users, const std::string& event,
                                  const json& body) {
-    // TODO(#5): devices on other nodes learn it through LISTEN/NOTIFY; until then they see
-    // the change with their next conversations.get.
+    // The registry relays it to the other server processes (server/messaging/event_relay.*).
     for (const auto& user : users) sessions_.notify_user(user, event, body);
 }
 

@@ -312,9 +312,7 @@ boost::asio::awaitable<Outcome> KeyPackageService::claim(json body, BoundSession
         if (!refusal.empty()) co_return Failure{Errc::conflict, refusal};
         co_return kUnavailable;
     }
-    // After COMMIT: tell the devices that ran low, on this node.
-    // TODO(#5): devices connected to other nodes learn it through LISTEN/NOTIFY, or from
-    // key_packages.status at their next login.
+    // After COMMIT: tell the devices that ran low, on every node (the registry relays it).
     for (const auto& [device_id, remaining] : low)
         sessions_.notify_device(device_id, "key_packages.low", json{{"available", remaining}});
     co_return json{{"devices", std::move(devices)}, {"missing", std::move(missing)}};

@@ -103,12 +103,12 @@ std::size_t SessionRegistry::end_where(Pred pred, EndReason reason) {
     return ended.size();
 }
 
-std::size_t SessionRegistry::end_session(const std::string& session_id, EndReason reason) {
+std::size_t SessionRegistry::end_session_here(const std::string& session_id, EndReason reason) {
     return end_where([&](const Binding& b) { return b.session_id == session_id; }, reason);
 }
 
-std::size_t SessionRegistry::end_user(const std::string& user_id, EndReason reason,
-                                      const std::optional<std::string>& except_session) {
+std::size_t SessionRegistry::end_user_here(const std::string& user_id, EndReason reason,
+                                           const std::optional<std::string>& except_session) {
     return end_where(
         [&](const Binding& b) {
             return b.user_id == user_id && (!except_session || b.session_id != *except_session);
@@ -116,12 +116,13 @@ std::size_t SessionRegistry::end_user(const std::string& user_id, EndReason reas
         reason);
 }
 
-std::size_t SessionRegistry::end_device(const std::string& device_id, EndReason reason) {
+std::size_t SessionRegistry::end_device_here(const std::string& device_id, EndReason reason) {
     return end_where([&](const Binding& b) { return b.device_id == device_id; }, reason);
 }
 
-std::size_t SessionRegistry::notify_device(const std::string& device_id, const std::string& event,
-                                           const nlohmann::json& body) {
+std::size_t SessionRegistry::notify_device_here(const std::string& device_id,
+                                                const std::string& event,
+                                                const nlohmann::json& body) {
     std::vector<EventFn> targets;
     {
         std::lock_guard lock(mutex_);
@@ -133,9 +134,9 @@ std::size_t SessionRegistry::notify_device(const std::string& device_id, const s
     return targets.size();
 }
 
-std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::string& event,
-                                         const nlohmann::json& body,
-                                         const std::string& except_device) {
+std::size_t SessionRegistry::notify_user_here(const std::string& user_id, const std::string& event,
+                                              const nlohmann::json& body,
+                                              const std::string& except_device) {
     std::vector<EventFn> targets;
     {
         std::lock_guard lock(mutex_);
@@ -147,6 +148,97 @@ std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::
     // Outside the lock, as in end_where().
     for (auto& fn : targets) fn(event, body);
     return targets.size();
+}
+
+void SessionRegistry::set_relay(RelayFn fn) {
+    std::lock_guard lock(mutex_);
+    relay_ = std::move(fn);
+}
+
+void SessionRegistry::relay(RelayedEvent e) {
+    RelayFn fn;
+    {
+        std::lock_guard lock(mutex_);
+        fn = relay_;
+    }
+    if (fn) fn(e);
+}
+
+std::size_t SessionRegistry::end_session(const std::string& session_id, EndReason reason) {
+    const std::size_t told = end_session_here(session_id, reason);
+    RelayedEvent e;
+    e.kind = RelayedEvent::Kind::end_session;
+    e.target = session_id;
+    e.reason = reason;
+    relay(std::move(e));
+    return told;
+}
+
+std::size_t SessionRegistry::end_user(const std::string& user_id, EndReason reason,
+                                      const std::optional<std::string>& except_session) {
+    const std::size_t told = end_user_here(user_id, reason, except_session);
+    RelayedEvent e;
+    e.kind = RelayedEvent::Kind::end_user;
+    e.target = user_id;
+    e.reason = reason;
+    e.except = except_session.value_or("");
+    relay(std::move(e));
+    return told;
+}
+
+std::size_t SessionRegistry::end_device(const std::string& device_id, EndReason reason) {
+    const std::size_t told = end_device_here(device_id, reason);
+    RelayedEvent e;
+    e.kind = RelayedEvent::Kind::end_device;
+    e.target = device_id;
+    e.reason = reason;
+    relay(std::move(e));
+    return told;
+}
+
+std::size_t SessionRegistry::notify_device(const std::string& device_id, const std::string& event,
+                                           const nlohmann::json& body) {
+    const std::size_t told = notify_device_here(device_id, event, body);
+    RelayedEvent e;
+    e.kind = RelayedEvent::Kind::notify_device;
+    e.target = device_id;
+    e.event = event;
+    e.body = body;
+    relay(std::move(e));
+    return told;
+}
+
+std::size_t SessionRegistry::notify_user(const std::string& user_id, const std::string& event,
+                                         const nlohmann::json& body,
+                                         const std::string& except_device) {
+    const std::size_t told = notify_user_here(user_id, event, body, except_device);
+    RelayedEvent e;
+    e.kind = RelayedEvent::Kind::notify_user;
+    e.target = user_id;
+    e.event = event;
+    e.body = body;
+    e.except = except_device;
+    relay(std::move(e));
+    return told;
+}
+
+std::size_t SessionRegistry::apply_remote(const RelayedEvent& e) {
+    using Kind = RelayedEvent::Kind;
+    switch (e.kind) {
+        case Kind::notify_user:
+            return notify_user_here(e.target, e.event, e.body, e.except);
+        case Kind::notify_device:
+            return notify_device_here(e.target, e.event, e.body);
+        case Kind::end_user:
+            return end_user_here(
+                e.target, e.reason,
+                e.except.empty() ? std::nullopt : std::optional<std::string>(e.except));
+        case Kind::end_device:
+            return end_device_here(e.target, e.reason);
+        case Kind::end_session:
+            return end_session_here(e.target, e.reason);
+    }
+    return 0;
 }
 
 bool SessionRegistry::has_user(const std::string& user_id) const {

@@ -2,10 +2,12 @@
 #pragma once
 // Which live connections are bound to which session, so that ending a session (logout
 // elsewhere, suspension, device revocation) reaches those connections at once. One per
-// server process; thread-safe.
-// TODO(#5): across server nodes this travels by LISTEN/NOTIFY; today it reaches the
-// connections of this process, and other nodes notice at the next request or resume.
+// server process; thread-safe. Every push and every end is also handed to the relay hook
+// (server/messaging/event_relay.*), which carries it to the other server processes on the
+// same database; they apply it with apply_remote(), which does not relay again.
 #include "server/identity/connection_auth.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -16,6 +18,20 @@
 #include <vector>
 
 namespace wardline::server::identity {
+
+/// One push or session end as it travels to the other server processes: the arguments of the
+/// notify_* / end_* call that made it.
+struct RelayedEvent {
+    enum class Kind { notify_user, notify_device, end_user, end_device, end_session };
+    Kind kind = Kind::notify_user;
+    std::string target;   ///< the user, device or session id
+    std::string event;    ///< notify_*: the event type
+    nlohmann::json body;  ///< notify_*: the event body
+    std::string except;   ///< notify_user: except_device; end_user: except_session; "" none
+    EndReason reason = EndReason::revoked;  ///< end_*
+
+    friend bool operator==(const RelayedEvent&, const RelayedEvent&) = default;
+};
 
 class SessionRegistry {
 public:
@@ -43,6 +59,20 @@ public:
     /// except those of `except_device` (e.g. message.new to a conversation's members).
     std::size_t notify_user(const std::string& user_id, const std::string& event,
                             const nlohmann::json& body, const std::string& except_device = {});
+    /// notify_user() for this process only: for events that reach the other processes another
+    /// way (message.new, by the stream's own NOTIFY: server/messaging/fanout.*).
+    std::size_t notify_user_here(const std::string& user_id, const std::string& event,
+                                 const nlohmann::json& body, const std::string& except_device = {});
+
+    /// Called after every notify_* / end_* (except notify_user_here and apply_remote) has been
+    /// applied here, from the calling thread, so another process can apply it too. Must not
+    /// block. Set at start-up before connections arrive.
+    using RelayFn = std::function<void(const RelayedEvent&)>;
+    void set_relay(RelayFn fn);
+    /// Applies an event another process relayed, to this process's connections only (it is
+    /// not relayed again). Returns the number of connections told.
+    std::size_t apply_remote(const RelayedEvent& e);
+
     /// Whether the user has a connection with a session on this process (presence).
     bool has_user(const std::string& user_id) const;
 
@@ -65,9 +95,18 @@ private:
     template <class Pred>
     std::size_t end_where(Pred pred, EndReason reason);
 
+    std::size_t end_session_here(const std::string& session_id, EndReason reason);
+    std::size_t end_user_here(const std::string& user_id, EndReason reason,
+                              const std::optional<std::string>& except_session);
+    std::size_t end_device_here(const std::string& device_id, EndReason reason);
+    std::size_t notify_device_here(const std::string& device_id, const std::string& event,
+                                   const nlohmann::json& body);
+    void relay(RelayedEvent e);
+
     bool has_user_locked(const std::string& user_id) const;
     void tell_presence(const std::vector<std::string>& user_ids, bool online);
     PresenceFn on_presence_;
+    RelayFn relay_;
     mutable std::mutex mutex_;
     std::uint64_t next_ = 1;
     std::map<std::uint64_t, Binding> bindings_;

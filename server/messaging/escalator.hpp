@@ -3,9 +3,8 @@
 // The escalator (docs/architecture.md, "Clinical workflow"): every messaging.escalation_scan_ms
 // it runs the planner with the wall clock and pushes message.escalated to the targets' and the
 // sender's connections on this process. Every process runs one; the escalations table records
-// each escalation once, so only the process that recorded one pushes it.
-// TODO(#5): targets connected only to another process learn of it from receipts.get, not by a
-// push (no cross-process fan-out for workflow events yet).
+// each escalation once, so only the process that recorded one pushes it; the registry relays
+// the push to the other processes (event_relay.hpp).
 #include "server/messaging/escalation_planner.hpp"
 
 #include <boost/asio/any_io_executor.hpp>

@@ -4,6 +4,7 @@
 #include "common/core/device_credential.hpp"
 #include "common/core/log.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/messaging/event_relay.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/stream_sql.hpp"
 #include "server/storage/pg_connection.hpp"
@@ -29,6 +30,8 @@ constexpr std::string_view kChannel = "wardline_stream";
 // LISTEN cannot be prepared, so it is the one statement here that does not live in
 // server/storage/sql: constant text, run with execute_simple.
 constexpr storage::Statement kListen{"stream_listen", "LISTEN wardline_stream"};
+constexpr std::string_view kEventsChannel = "wardline_events";
+constexpr storage::Statement kListenEvents{"events_listen", "LISTEN wardline_events"};
 
 struct Parsed {
     std::string node;
@@ -91,6 +94,7 @@ struct StreamListener::State {
     const identity::Credentials& keys;
     MessagePush& push;
     std::string node;
+    EventRelay* relay = nullptr;
 
     asio::awaitable<void> deliver(StoredRange range) {
         PgParams range_params{range.conversation_id};
@@ -125,12 +129,23 @@ struct StreamListener::State {
                 auto starting = conn.execute_simple(kListen);
                 listening = static_cast<bool>(co_await std::move(starting));
             }
+            if (listening && s->relay != nullptr) {
+                auto starting = conn.execute_simple(kListenEvents);
+                listening = static_cast<bool>(co_await std::move(starting));
+                if (listening) log::db().info("listening on {}", kEventsChannel);
+            }
             if (listening) log::db().info("listening on {} as node {}", kChannel, s->node);
             while (listening) {
                 auto waiting = conn.wait_notifications();
                 auto got = co_await std::move(waiting);
                 if (!got) break;
                 for (const auto& n : *got) {
+                    if (n.channel == kEventsChannel) {
+                        if (s->relay == nullptr) continue;
+                        auto applying = s->relay->received(n.payload);
+                        co_await std::move(applying);
+                        continue;
+                    }
                     auto parsed = parse_payload(n.payload);
                     if (!parsed || parsed->node == s->node) continue;
                     auto delivering = s->deliver(std::move(parsed->range));
@@ -153,6 +168,10 @@ StreamListener::StreamListener(asio::any_io_executor executor, storage::PgConfig
                                      std::move(node))) {}
 
 StreamListener::~StreamListener() = default;
+
+void StreamListener::relay_events(EventRelay& relay) {
+    state_->relay = &relay;
+}
 
 void StreamListener::start() {
     asio::co_spawn(state_->strand, State::run(state_), asio::detached);

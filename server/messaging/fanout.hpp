@@ -5,6 +5,7 @@
 // with one small payload per conversation ("v1 NODE CONVERSATION FIRST LAST": the seq range it
 // stored). Every node LISTENs on a dedicated connection and pushes the rows of other nodes'
 // ranges to its own connections. A lost notification only delays: messages.sync catches up.
+// The same connection LISTENs on wardline_events for every other event (event_relay.hpp).
 #include "server/storage/conninfo.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -26,6 +27,7 @@ class Credentials;
 
 namespace wardline::server::messaging {
 
+class EventRelay;
 class MessagePush;
 
 /// The seq range one transaction stored in a conversation.
@@ -52,6 +54,9 @@ public:
     ~StreamListener();
     StreamListener(const StreamListener&) = delete;
     StreamListener& operator=(const StreamListener&) = delete;
+
+    /// Also LISTEN on wardline_events and hand its notifications to `relay`. Before start().
+    void relay_events(EventRelay& relay);
 
     /// Starts listening in the background (reconnecting after failures).
     void start();

@@ -95,7 +95,7 @@ void MessagePush::committed(const std::vector<CommittedMessage>& batch) {
 void MessagePush::message(const StoredMessage& m, const std::vector<std::string>& members) {
     const auto body = message_json(m);
     for (const auto& user : members)
-        sessions_.notify_user(user, "message.new", body, m.sender_device_id);
+        sessions_.notify_user_here(user, "message.new", body, m.sender_device_id);
 }
 
 void MessagePush::welcome(const std::string& device_id, const std::string& conversation_id,

@@ -2,9 +2,8 @@
 #pragma once
 // The push after COMMIT (docs/architecture.md, "Write path"): message.new to every online
 // device of every current member, welcome.new to an added device. This process's
-// connections, through the SessionRegistry; other processes push what fanout.hpp tells them.
-// TODO(#5): welcome.new reaches only the node that stored the commit; other nodes' devices
-// get their Welcome from messages.sync.
+// connections, through the SessionRegistry; other processes push the rows fanout.hpp tells
+// them of, and get welcome.new from the registry's relay (event_relay.hpp).
 #include "server/messaging/message_writer.hpp"
 #include "server/messaging/sealed_body.hpp"
 
@@ -60,9 +59,10 @@ public:
 
     /// The writer's batch, in seq order per conversation.
     void committed(const std::vector<CommittedMessage>& batch);
-    /// message.new to every connection of every member except the sending device's.
+    /// message.new to every connection of this process of every member except the sending
+    /// device's. Not relayed: other processes push the rows themselves (fanout.*).
     void message(const StoredMessage& m, const std::vector<std::string>& members);
-    /// welcome.new to the device's connections.
+    /// welcome.new to the device's connections, on every process (relayed).
     void welcome(const std::string& device_id, const std::string& conversation_id,
                  std::int64_t commit_seq, const std::string& welcome_base64);
 

@@ -3,35 +3,13 @@
 // pushed to a device connected to the other, by LISTEN/NOTIFY; a device that missed the push
 // still catches up with messages.sync.
 #include "tests/integration/messaging/stream_fixture.hpp"
-#include "tests/support/server_process.hpp"
 
 namespace wardline::test {
 namespace {
 
 using nlohmann::json;
 
-class Fanout : public StreamFixture {
-protected:
-    /// A second server process on the same database with the first one's sealing keyring.
-    ServerProcess second_node() {
-        std::string keyring = server().audit_key();
-        keyring.replace(keyring.rfind("audit.key"), std::string("audit.key").size(),
-                        "sealing.keyring");
-        ServerOptions options;
-        options.config["identity.sealing_keyring_file"] = keyring;
-        return ServerProcess(db(), options);
-    }
-    std::unique_ptr<WsClient> resume_on(ServerProcess& node, const TestUser& u) {
-        ClientOptions o;
-        o.port = node.port();
-        o.ca_file = node.certificate();
-        auto ws = std::make_unique<WsClient>(o);
-        EXPECT_EQ(ws->read_json().value("event", ""), "system.welcome");
-        const auto r = ws->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}});
-        if (r.value("status", "") != "ok") throw std::runtime_error("resume: " + r.dump());
-        return ws;
-    }
-};
+class Fanout : public StreamFixture {};
 
 TEST_F(Fanout, AMessageStoredThroughOneProcessIsPushedToADeviceOnTheOther) {
     start_stream();
@@ -40,12 +18,9 @@ TEST_F(Fanout, AMessageStoredThroughOneProcessIsPushedToADeviceOnTheOther) {
     Client alice = client(alice_user);
     Client bob = client(bob_user);
     const std::string conv = group_of(alice, {&bob});
-    ServerProcess node2 = second_node();
+    const auto node2 = second_node();
     // Bob moves to the second process.
-    bob.ws = resume_on(node2, bob_user);
-    ASSERT_TRUE(wait_for(
-        [&] { return node2.log().find("listening on wardline_stream") != std::string::npos; }, 10s))
-        << node2.log();
+    bob.ws = resume_on(*node2, bob_user);
 
     const auto sent = ok("messages.send", send(alice, conv, "across the nodes"));
     const auto pushed = next_event(*bob.ws, "message.new")["body"];

@@ -61,6 +61,33 @@ std::unique_ptr<WsClient> StreamFixture::session(const TestUser& u) {
     return ws;
 }
 
+std::unique_ptr<ServerProcess> StreamFixture::second_node(
+    std::map<std::string, std::string> config) {
+    std::string keyring = server().audit_key();
+    keyring.replace(keyring.rfind("audit.key"), std::string("audit.key").size(), "sealing.keyring");
+    ServerOptions options;
+    options.config = std::move(config);
+    options.config["identity.sealing_keyring_file"] = keyring;
+    auto node = std::make_unique<ServerProcess>(db(), options);
+    if (!wait_for(
+            [&] { return node->log().find("listening on wardline_stream") != std::string::npos; },
+            10s))
+        throw std::runtime_error("second node does not listen");
+    return node;
+}
+
+std::unique_ptr<WsClient> StreamFixture::resume_on(ServerProcess& node, const TestUser& u) {
+    ClientOptions o;
+    o.port = node.port();
+    o.ca_file = node.certificate();
+    auto ws = std::make_unique<WsClient>(o);
+    if (ws->read_json().value("event", "") != "system.welcome")
+        throw std::runtime_error("no system.welcome");
+    const auto r = ws->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}});
+    if (r.value("status", "") != "ok") throw std::runtime_error("resume: " + r.dump());
+    return ws;
+}
+
 Client StreamFixture::client(TestUser& u) {
     Client c;
     c.user = &u;

@@ -6,6 +6,7 @@
 #include "common/mls/group.hpp"
 #include "common/proto/protocol.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
+#include "tests/support/server_process.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,11 @@ protected:
         const mls::Bytes& group_id);
     /// A new connection resuming the user's enrollment session (same device).
     std::unique_ptr<WsClient> session(const TestUser& u);
+    /// A second server process on the same database with the first one's sealing keyring
+    /// (and `config`); waits until it listens for the other processes' notifications.
+    std::unique_ptr<ServerProcess> second_node(std::map<std::string, std::string> config = {});
+    /// session() on another server process.
+    std::unique_ptr<WsClient> resume_on(ServerProcess& node, const TestUser& u);
     /// A client of `u` with a fresh KeyPackage of its device credential.
     Client client(TestUser& u);
     /// `creator` makes the MLS group of a new conversation with `others` as members (role
