@@ -1,0 +1,21 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- Break-glass review (issue #3; docs/security.md, "Break-glass"): compliance officers are told
+-- when a grant is opened, list grants with their reasons and may revoke a live one.
+
+INSERT INTO permissions (name, description) VALUES
+    ('break_glass.review', 'Be told of break-glass grants, list them with their reasons and revoke them');
+
+INSERT INTO role_permissions (role_id, permission)
+SELECT r.id, 'break_glass.review' FROM roles r
+WHERE r.name = 'compliance_officer' AND r.org_id IS NULL;
+
+-- A grant ends at expires_at or when a reviewer revokes it, whichever comes first.
+ALTER TABLE break_glass_grants
+    ADD COLUMN revoked_at timestamptz,
+    ADD COLUMN revoked_by uuid;
+
+CREATE INDEX break_glass_grants_org_granted ON break_glass_grants (org_id, granted_at DESC, id DESC);
+CREATE INDEX break_glass_grants_live ON break_glass_grants (user_id, target_id)
+    WHERE revoked_at IS NULL;
+
+GRANT UPDATE (revoked_at, revoked_by) ON break_glass_grants TO wardline_runtime;
