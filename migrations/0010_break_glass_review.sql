@@ -9,10 +9,12 @@ INSERT INTO role_permissions (role_id, permission)
 SELECT r.id, 'break_glass.review' FROM roles r
 WHERE r.name = 'compliance_officer' AND r.org_id IS NULL;
 
--- A grant ends at expires_at or when a reviewer revokes it, whichever comes first.
+-- A grant ends at expires_at or when a reviewer revokes it, whichever comes first. from_seq is
+-- the first message of the stream its holder receives (docs/e2ee.md, "Break-glass and MLS").
 ALTER TABLE break_glass_grants
     ADD COLUMN revoked_at timestamptz,
-    ADD COLUMN revoked_by uuid;
+    ADD COLUMN revoked_by uuid,
+    ADD COLUMN from_seq bigint NOT NULL DEFAULT 1;
 
 CREATE INDEX break_glass_grants_org_granted ON break_glass_grants (org_id, granted_at DESC, id DESC);
 CREATE INDEX break_glass_grants_live ON break_glass_grants (user_id, target_id)
