@@ -15,6 +15,9 @@ ALTER TABLE break_glass_grants
     ADD COLUMN revoked_at timestamptz,
     ADD COLUMN revoked_by uuid,
     ADD COLUMN from_seq bigint NOT NULL DEFAULT 1;
+-- Grants made before this migration start at the stream's present, like new ones.
+UPDATE break_glass_grants g SET from_seq = c.last_seq + 1
+FROM conversations c WHERE c.id::text = g.target_id AND g.target_kind = 'conversation';
 
 CREATE INDEX break_glass_grants_org_granted ON break_glass_grants (org_id, granted_at DESC, id DESC);
 CREATE INDEX break_glass_grants_live ON break_glass_grants (user_id, target_id)
