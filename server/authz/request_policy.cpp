@@ -22,7 +22,9 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"auth.mfa_enroll", login, "", none},
     {"auth.mfa_verify", login, "", none},
     {"auth.resume", anonymous, "", none},
+    {"break_glass.list", session, "break_glass.review", none},
     {"break_glass.open", session, "break_glass", none},
+    {"break_glass.revoke", session, "break_glass.review", none},
     {"conversations.add_members", session, "conversations.create", none},
     {"conversations.archive", session, "chat.use", none},
     {"conversations.create", session, "conversations.create", none},
@@ -84,11 +86,12 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"users.update", session, "users.manage", org_user},
 });
 
-constexpr std::array<std::string_view, 16> kPermissions{
-    "audit.export",      "audit.read",       "break_glass",        "chat.use",
-    "conversations.create", "devices.manage", "directory.read",   "ediscovery.export",
-    "legal_hold.manage", "org.settings",     "patient_threads.create", "retention.manage",
-    "roles.assign",      "users.credentials", "users.manage",     "users.read",
+constexpr std::array<std::string_view, 17> kPermissions{
+    "audit.export",      "audit.read",           "break_glass",       "break_glass.review",
+    "chat.use",          "conversations.create", "devices.manage",    "directory.read",
+    "ediscovery.export", "legal_hold.manage",    "org.settings",      "patient_threads.create",
+    "retention.manage",  "roles.assign",         "users.credentials", "users.manage",
+    "users.read",
 };
 
 }  // namespace

@@ -58,8 +58,13 @@ std::string extra_permission(const std::string& kind) {
 
 ConversationService::ConversationService(storage::PgPool& pool, identity::SessionRegistry& sessions,
                                          const identity::Credentials& credentials,
-                                         const BlindIndexKey* mrn_key)
-    : pool_(pool), sessions_(sessions), credentials_(credentials), mrn_key_(mrn_key) {}
+                                         const BlindIndexKey* mrn_key,
+                                         std::function<std::chrono::system_clock::time_point()> now)
+    : pool_(pool),
+      sessions_(sessions),
+      credentials_(credentials),
+      mrn_key_(mrn_key),
+      now_(std::move(now)) {}
 
 boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, json body,
                                                             identity::ConnectionAuth& auth) {
@@ -89,6 +94,10 @@ boost::asio::awaitable<Outcome> ConversationService::handle(std::string type, js
         work = join(std::move(body), caller, source);
     else if (type == "break_glass.open")
         work = break_glass_open(std::move(body), caller, source);
+    else if (type == "break_glass.list")
+        work = break_glass_list(std::move(body), caller, source);
+    else if (type == "break_glass.revoke")
+        work = break_glass_revoke(std::move(body), caller, source);
     else if (type == "patients.find")
         work = find_patients(std::move(body), caller, source);
     else

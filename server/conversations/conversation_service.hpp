@@ -13,7 +13,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +42,11 @@ public:
 
     /// `mrn_key` is null when identity.blind_index_key_file is not configured: patient threads
     /// are then refused (unavailable) and everything else works.
+    /// `now` is the clock of the TOTP check of break_glass.open (tests may drive it).
     ConversationService(storage::PgPool& pool, identity::SessionRegistry& sessions,
-                        const identity::Credentials& credentials, const BlindIndexKey* mrn_key);
+                        const identity::Credentials& credentials, const BlindIndexKey* mrn_key,
+                        std::function<std::chrono::system_clock::time_point()> now =
+                            std::chrono::system_clock::now);
 
     /// conversations.* and patients.find requests of a connection with a session.
     boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body,
@@ -73,6 +78,12 @@ private:
     boost::asio::awaitable<Outcome> break_glass_open(nlohmann::json body,
                                                      identity::BoundSession caller,
                                                      std::string source);
+    boost::asio::awaitable<Outcome> break_glass_list(nlohmann::json body,
+                                                     identity::BoundSession caller,
+                                                     std::string source);
+    boost::asio::awaitable<Outcome> break_glass_revoke(nlohmann::json body,
+                                                       identity::BoundSession caller,
+                                                       std::string source);
     boost::asio::awaitable<Outcome> join(nlohmann::json body, identity::BoundSession caller,
                                          std::string source);
 
@@ -96,6 +107,7 @@ private:
     identity::SessionRegistry& sessions_;
     const identity::Credentials& credentials_;
     const BlindIndexKey* mrn_key_;
+    std::function<std::chrono::system_clock::time_point()> now_;
 };
 
 }  // namespace wardline::server::conversations

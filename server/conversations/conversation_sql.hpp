@@ -9,7 +9,11 @@ namespace wardline::server::conversations::sql {
     inline storage::Statement name() {    \
         return storage::statement(#name); \
     }
+WARDLINE_CONV_STATEMENT(bg_get)
 WARDLINE_CONV_STATEMENT(bg_insert)
+WARDLINE_CONV_STATEMENT(bg_list)
+WARDLINE_CONV_STATEMENT(bg_reviewers)
+WARDLINE_CONV_STATEMENT(bg_revoke)
 WARDLINE_CONV_STATEMENT(bg_target)
 WARDLINE_CONV_STATEMENT(conv_active_users)
 WARDLINE_CONV_STATEMENT(conv_archive)

@@ -9,6 +9,7 @@
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/identity_sql.hpp"
+#include "server/identity/second_factor.hpp"
 #include "server/identity/session_registry.hpp"
 #include "server/storage/pg_pool.hpp"
 #include "server/storage/transaction.hpp"
@@ -31,16 +32,6 @@ using storage::PgParams;
 const Failure kWrongCredentials{Errc::unauthenticated, "wrong organization, username or password"};
 const Failure kWrongCode{Errc::unauthenticated, "wrong or already used code"};
 constexpr std::chrono::seconds kPersistSeenEvery{30};
-// Per-account delay after repeated failures: 2^(failures - 3) seconds, at most 5 minutes.
-constexpr int kFreeFailures = 3;
-constexpr std::int64_t kMaxDelaySeconds = 300;
-
-std::int64_t delay_seconds_after(int failures) {
-    if (failures < kFreeFailures) return 0;
-    const int exp = std::min(failures - kFreeFailures, 20);
-    return std::min<std::int64_t>(std::int64_t{1} << exp, kMaxDelaySeconds);
-}
-
 std::optional<Bytes> decode_base64_key(const std::string& text) {
     Bytes out(32);
     std::size_t len = 0;
@@ -229,12 +220,6 @@ boost::asio::awaitable<Failure> AuthService::login_failed(std::string user_id, s
     auto lease = co_await pool_.acquire();
     if (!lease) co_return Failure{Errc::unavailable, "database unavailable"};
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        PgParams params;
-        params.text(user_id).integer(threshold);
-        auto pending_1 = l.query(sql::login_failed(), std::move(params));
-        auto counted = co_await std::move(pending_1);
-        if (!counted) co_return counted.error();
-        const bool locked = counted->rows() == 1 && counted->boolean(0, 1);
         AuditNote n;
         n.action = action;
         n.outcome = "failure";
@@ -245,22 +230,8 @@ boost::asio::awaitable<Failure> AuthService::login_failed(std::string user_id, s
         n.target_id = user_id;
         n.source_address = source;
         n.details["reason"] = reason;
-        n.details["failures"] = counted->rows() == 1 ? counted->int64(0, 0) : 0;
-        auto pending_2 = write_audit(l, std::move(n));
-        auto written = co_await std::move(pending_2);
-        if (!written || !locked || counted->int64(0, 0) != threshold) co_return written;
-        AuditNote lock_note;
-        lock_note.action = "account.locked";
-        lock_note.outcome = "success";
-        lock_note.org_id = org_id;
-        lock_note.actor_kind = "system";
-        lock_note.target_kind = "user";
-        lock_note.target_id = user_id;
-        lock_note.source_address = source;
-        lock_note.high_severity = true;
-        lock_note.details["failures"] = threshold;
-        auto pending_3 = write_audit(l, std::move(lock_note));
-        co_return co_await std::move(pending_3);
+        auto counting = count_failure(l, user_id, threshold, std::move(n));
+        co_return co_await std::move(counting);
     };
     auto pending_4 = storage::with_transaction(*lease, work);
     (void)co_await std::move(pending_4);
@@ -698,29 +669,13 @@ boost::asio::awaitable<Outcome> AuthService::mfa_verify(json body, ConnectionAut
             }
             co_return 1;
         }
-        PgParams params{p.user_id};
-        auto pending_25 = l.query(sql::totp_state(), std::move(params));
-        auto state = co_await std::move(pending_25);
-        if (!state) co_return state.error();
-        if (state->rows() != 1 || state->is_null(0, 0)) co_return Errc::conflict;
-        const auto sealed = state->bytea(0, 0);
-        const auto secret = credentials_.open(
-            std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()), "totp:" + p.user_id);
-        if (!secret) co_return Errc::internal;
         const auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
-        // last_used_step 0 here: the UPDATE below is the atomic replay guard.
-        const auto step = credentials_.totp_check(*secret, code, unix_now, 0);
-        if (!step) {
-            reason = "wrong_code";
-            co_return 0;
-        }
-        PgParams use{p.user_id};
-        use.integer(*step);
-        auto pending_26 = l.query(sql::totp_use_step(), std::move(use));
-        auto used = co_await std::move(pending_26);
-        if (!used) co_return used.error();
-        if (used->rows() != 1) {
-            reason = "replayed_code";
+        auto checking = use_totp_code(l, credentials_, p.user_id, code, unix_now);
+        auto use = co_await std::move(checking);
+        if (!use) co_return use.error();
+        if (*use == TotpUse::not_enrolled) co_return Errc::conflict;
+        if (*use != TotpUse::accepted) {
+            reason = totp_refusal_reason(*use);
             co_return 0;
         }
         co_return 1;

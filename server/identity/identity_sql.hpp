@@ -8,6 +8,9 @@ namespace wardline::server::identity::sql {
 inline storage::Statement device_for_login() { return storage::statement("device_for_login"); }
 inline storage::Statement device_insert() { return storage::statement("device_insert"); }
 inline storage::Statement device_seen() { return storage::statement("device_seen"); }
+inline storage::Statement factor_recheck_state() {
+    return storage::statement("factor_recheck_state");
+}
 inline storage::Statement login_failed() { return storage::statement("login_failed"); }
 inline storage::Statement login_lookup() { return storage::statement("login_lookup"); }
 inline storage::Statement login_succeeded() { return storage::statement("login_succeeded"); }

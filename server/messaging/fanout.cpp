@@ -104,7 +104,7 @@ struct StreamListener::State {
         if (!rows) co_return;
         PgParams member_params;
         member_params.text("{" + range.conversation_id + "}");
-        auto listing = pool.query(sql::members_of(), std::move(member_params));
+        auto listing = pool.query(sql::readers_of(), std::move(member_params));
         auto listed = co_await std::move(listing);
         if (!listed) co_return;
         std::vector<std::string> members;

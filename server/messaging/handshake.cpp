@@ -143,12 +143,20 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
         PgParams view_params{caller.org_id, conversation_id, caller.user_id};
-        auto viewing = l.query(sql::member_view(), std::move(view_params));
+        // A holder of a live break-glass grant sees the conversation too, and may only join
+        // their own device by external commit (docs/e2ee.md, "Break-glass and MLS").
+        auto viewing = l.query(sql::reader_view(), std::move(view_params));
         auto viewed = co_await std::move(viewing);
         if (!viewed) co_return viewed.error();
         if (locked->rows() != 1 || viewed->rows() != 1) {
             failure = kNoConversation;
             co_return Errc::not_found;
+        }
+        if (viewed->text_or_throw(0, 4) == "break_glass" && !framed.external_commit) {
+            failure = Failure{Errc::forbidden,
+                              "under a break-glass grant only the external commit that joins "
+                              "this device is accepted"};
+            co_return Errc::forbidden;
         }
         const auto gid = viewed->bytea(0, 0);
         const bool archived = viewed->boolean(0, 1);
@@ -288,7 +296,7 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         }
         PgParams member_params;
         member_params.text("{" + conversation_id + "}");
-        auto listing = l.query(sql::members_of(), std::move(member_params));
+        auto listing = l.query(sql::readers_of(), std::move(member_params));
         auto listed = co_await std::move(listing);
         if (!listed) co_return listed.error();
         for (int r = 0; r < listed->rows(); ++r) members.emplace_back(listed->text_or_throw(r, 1));

@@ -164,16 +164,18 @@ asio::awaitable<void> MessageWriter::State::commit_batch(std::vector<PendingPtr>
         // 2. Who may post there now (the session's check ran before the lock).
         PgParams member_params;
         member_params.text(id_array.str());
-        auto listing = l.query(sql::members_of(), std::move(member_params));
+        // Holders of a live break-glass grant receive the messages but never post.
+        auto listing = l.query(sql::readers_of(), std::move(member_params));
         auto listed = co_await std::move(listing);
         if (!listed) co_return listed.error();
         std::map<std::pair<std::string, std::string>, std::string> roles;
         for (int r = 0; r < listed->rows(); ++r) {
             std::string conv(listed->text_or_throw(r, 0));
             std::string user(listed->text_or_throw(r, 1));
+            std::string role(listed->text_or_throw(r, 2));
             members[conv].push_back(user);
-            roles.emplace(std::pair{std::move(conv), std::move(user)},
-                          std::string(listed->text_or_throw(r, 2)));
+            if (role != "break_glass")
+                roles.emplace(std::pair{std::move(conv), std::move(user)}, std::move(role));
         }
 
         // 3. What these devices stored already under these client message ids. Under the

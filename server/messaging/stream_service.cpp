@@ -375,8 +375,9 @@ asio::awaitable<Outcome> StreamService::delivered(json body, BoundSession caller
 asio::awaitable<Outcome> StreamService::group_info(json body, BoundSession caller) {
     const std::string conversation_id = body.at("conversation_id").get<std::string>();
     if (!is_canonical_uuid(conversation_id)) co_return kBadConversationId;
+    // Members, and holders of a live break-glass grant, who join by external commit.
     PgParams view_params{caller.org_id, conversation_id, caller.user_id};
-    auto viewing = pool_.query(sql::member_view(), std::move(view_params));
+    auto viewing = pool_.query(sql::reader_view(), std::move(view_params));
     auto viewed = co_await std::move(viewing);
     if (!viewed) co_return kUnavailable;
     if (viewed->rows() != 1) co_return kNoConversation;

@@ -8,6 +8,12 @@ namespace wardline::server::messaging::sql {
 inline storage::Statement member_view() {
     return storage::statement("stream_member_view");
 }
+inline storage::Statement reader_view() {
+    return storage::statement("stream_reader_view");
+}
+inline storage::Statement readers_of() {
+    return storage::statement("stream_readers_of");
+}
 inline storage::Statement lock_conversations() {
     return storage::statement("stream_lock_conversations");
 }

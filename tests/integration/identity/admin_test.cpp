@@ -76,6 +76,17 @@ TEST_F(Admin, DisplayNamesThatCouldSpoofAColleagueAreRefused) {
     // Updates follow the same rule and leave the name as it was.
     const std::string id = ws->request("users.list", {{"query", "dr.adams"}})["body"]["users"][0]["id"];
     EXPECT_EQ(error_code(ws->request("users.update", {{"user_id", id}, {"display_name", "Dr\u200dAdams"}})), "bad_request");
+    // Every bidirectional control (embeddings, overrides, isolates, marks, the Arabic letter
+    // mark) is refused through users.update as well, wherever it stands in the name.
+    for (const char* mark : {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+                             "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"}) {
+        for (const std::string& bad : {std::string(mark) + "Dr Adams", "Dr " + std::string(mark) + "Adams",
+                                       "Dr Adams" + std::string(mark)}) {
+            const json r = ws->request("users.update", {{"user_id", id}, {"display_name", bad}});
+            EXPECT_EQ(error_code(r), "bad_request") << r.dump();
+            EXPECT_NE(r.dump().find("text-direction"), std::string::npos) << r.dump();
+        }
+    }
     EXPECT_EQ(count("SELECT count(*) FROM users WHERE display_name = 'Dr Adams'"), 1);
     // Names in any script are fine.
     EXPECT_EQ(ws->request("users.update", {{"user_id", id}, {"display_name", "Д-р Адамс / 亚当斯医生"}}).value("status", ""), "ok");

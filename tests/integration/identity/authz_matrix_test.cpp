@@ -35,7 +35,10 @@ const std::map<std::string, json>& examples() {
         {"auth.mfa_enroll", json::object()},
         {"auth.mfa_verify", {{"code", "123456"}}},
         {"auth.resume", json::object()},
-        {"break_glass.open", {{"conversation_id", std::string(36, 'z')}, {"reason", "Cardiac arrest, covering physician"}}},
+        {"break_glass.list", {{"filter", "all"}}},
+        // A malformed id is bad_request before the code is checked (so nothing is counted).
+        {"break_glass.open", {{"conversation_id", std::string(36, 'z')}, {"reason", "Cardiac arrest, covering physician"}, {"totp", "000000"}}},
+        {"break_glass.revoke", {{"grant_id", std::string(36, 'z')}}},
         // Conversations: malformed ids answer bad_request once authorized (membership and
         // ownership are tested in tests/integration/conversations).
         {"conversations.add_members", {{"conversation_id", std::string(36, 'z')}, {"user_ids", {std::string(36, 'z')}}}},

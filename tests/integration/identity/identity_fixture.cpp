@@ -5,7 +5,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -140,6 +142,35 @@ std::unique_ptr<WsClient> IdentityFixture::logged_in(TestUser& user) {
 
 server::storage::PgSyncConnection IdentityFixture::owner() {
     return server::storage::PgSyncConnection::connect(database().owner_conninfo, database().owner_password);
+}
+
+namespace {
+std::int64_t step_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count() /
+           30;
+}
+}  // namespace
+
+std::string IdentityFixture::unused_code(const TestUser& user) {
+    const long long last = count("SELECT totp_last_step FROM users WHERE id = '" + user.id + "'");
+    // The server accepts now - 1 .. now + 1 (RFC 6238 §5.2) and only steps after `last`.
+    if (!wait_for([&] { return last + 1 <= step_now() + 1; }, std::chrono::seconds(35)))
+        throw std::runtime_error("no unused TOTP step came");
+    const std::int64_t step = std::max<std::int64_t>(last + 1, step_now());
+    return server::identity::totp_code(user.totp_secret, step * 30);
+}
+
+std::string IdentityFixture::wrong_code(const TestUser& user) {
+    for (int candidate = 0;; ++candidate) {
+        char text[8];
+        std::snprintf(text, sizeof text, "%06d", (candidate * 7919 + 123457) % 1000000);
+        bool matches = false;
+        for (int offset = -2; offset <= 2; ++offset)
+            matches = matches || totp_now(user.totp_secret, offset) == text;
+        if (!matches) return text;
+    }
 }
 
 long long IdentityFixture::count(const std::string& sql) { return owner().exec(sql).int64(0, 0); }

@@ -57,6 +57,12 @@ protected:
     /// Logs `user` in on `ws` with a fresh TOTP code (waiting for the next step if the
     /// current one was used already). Returns the auth.mfa_verify response.
     nlohmann::json login(WsClient& ws, TestUser& user);
+    /// A TOTP code of `user` that the server accepts now and nobody used yet (for break-glass
+    /// right after a login): the step after the last one used, once it is inside the server's
+    /// window of one step either side (waits up to 30 s when a login took the step ahead).
+    std::string unused_code(const TestUser& user);
+    /// A six-digit code that matches none of the steps the server accepts now.
+    static std::string wrong_code(const TestUser& user);
     /// A connected client that is logged in as `user`.
     std::unique_ptr<WsClient> logged_in(TestUser& user);
 

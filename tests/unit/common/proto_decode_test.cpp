@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace wardline::proto::test {
 namespace {
@@ -302,6 +303,29 @@ TEST(ProtoDecode, TruncatedFramesAreRefusedNotThrown) {
         ASSERT_NO_THROW(result = embedded().decode_request(frame.substr(0, n))) << n;
         EXPECT_TRUE(std::holds_alternative<DecodeError>(result)) << n;
     }
+}
+
+TEST(ProtoDecode, BreakGlassBodiesAreCheckedBeforeTheHandler) {
+    const std::string id(36, 'a');
+    accepted(R"({"id":"b","type":"break_glass.open","body":{"conversation_id":")" + id +
+             R"(","reason":"Covering the ward tonight, pager down","totp":"123456"}})");
+    // totp may be absent here: the handler refuses and audits a missing code itself.
+    accepted(R"({"id":"b","type":"break_glass.open","body":{"conversation_id":")" + id +
+             R"(","reason":"Covering the ward tonight, pager down"}})");
+    accepted(R"({"id":"b","type":"break_glass.list","body":{"filter":"all","limit":200}})");
+    accepted(R"({"id":"b","type":"break_glass.revoke","body":{"grant_id":")" + id + R"("}})");
+    const std::string open = R"({"id":"b","type":"break_glass.open","body":{"conversation_id":")" +
+                             id + R"(","reason":"Covering the ward tonight, pager down","totp":)";
+    const std::vector<std::string> bad{
+        open + R"("12345678901234567"}})",
+        open + R"(123456}})",
+        R"({"id":"b","type":"break_glass.list","body":{"filter":"expired"}})",
+        R"({"id":"b","type":"break_glass.list","body":{"limit":0}})",
+        R"({"id":"b","type":"break_glass.list","body":{"after":"short"}})",
+        R"({"id":"b","type":"break_glass.revoke","body":{}})",
+        R"({"id":"b","type":"break_glass.revoke","body":{"grant_id":")" + id + R"(","x":1}})",
+    };
+    for (const auto& frame : bad) EXPECT_EQ(refused(frame).code, Errc::bad_request) << frame;
 }
 
 }  // namespace

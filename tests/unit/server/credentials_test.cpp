@@ -155,6 +155,15 @@ TEST(ProfileText, RefusesInvisibleControlAndDirectionCharacters) {
                             "Dr \ue000"}) {
         EXPECT_NE(check(bad), "") << bad;
     }
+    // Every bidirectional formatting character (Unicode UAX #9 §2): embeddings and overrides,
+    // isolates, the implicit marks and the Arabic letter mark.
+    for (const char* bidi : {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+                             "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"}) {
+        EXPECT_EQ(check(std::string("Dr ") + bidi + "Adams"),
+                  "the display name must not contain invisible, control or text-direction "
+                  "characters")
+            << bidi;
+    }
     EXPECT_EQ(check("\xff\xfe"), "the display name must be valid UTF-8 text");
     EXPECT_EQ(check("  "), "the display name must not be blank");
     EXPECT_EQ(check(""), "the display name must not be blank");

@@ -10,6 +10,7 @@ WHERE c.org_id = $1 AND c.kind = 'patient' AND c.mrn_index = $3
   AND (m.user_id IS NOT NULL
        OR EXISTS (SELECT 1 FROM break_glass_grants g
                   WHERE g.org_id = $1 AND g.user_id = $2 AND g.target_kind = 'conversation'
-                    AND g.target_id = c.id::text AND g.expires_at > now()))
+                    AND g.target_id = c.id::text AND g.expires_at > now()
+                    AND g.revoked_at IS NULL))
 ORDER BY c.id
 LIMIT 100
