@@ -51,8 +51,8 @@ struct SealedColumn {
     bool two_keys;       ///< messages: (conversation_id, seq)
     bool base64;         ///< break_glass_grants.reason is base64 text
     const char* start;   ///< the cursor before the first key
-    std::function<std::string(const std::string& k1, const std::string& k2,
-                              const std::string& x1, const std::string& x2)>
+    std::function<std::string(const std::string& k1, const std::string& k2, const std::string& x1,
+                              const std::string& x2)>
         ad;
 };
 
@@ -64,27 +64,26 @@ std::vector<SealedColumn> sealed_columns() {
     return {
         {"users.totp_secret_sealed", "keys_batch_totp_secret", "keys_update_totp_secret", false,
          false, kNilUuid, [](S k1, S, S, S) { return ad::totp(k1); }},
-        {"users.totp_pending_sealed", "keys_batch_totp_pending", "keys_update_totp_pending",
-         false, false, kNilUuid, [](S k1, S, S, S) { return ad::totp(k1); }},
+        {"users.totp_pending_sealed", "keys_batch_totp_pending", "keys_update_totp_pending", false,
+         false, kNilUuid, [](S k1, S, S, S) { return ad::totp(k1); }},
         {"conversations.title_sealed", "keys_batch_title", "keys_update_title", false, false,
          kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "title"); }},
         {"conversations.topic_sealed", "keys_batch_topic", "keys_update_topic", false, false,
          kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "topic"); }},
-        {"conversations.patient_sealed", "keys_batch_patient", "keys_update_patient", false,
-         false, kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "patient"); }},
-        {"break_glass_grants.reason", "keys_batch_bg_reason", "keys_update_bg_reason", false,
-         true, kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "break_glass_reason"); }},
-        {"messages.body_sealed", "keys_batch_message", "keys_update_message", true, false,
-         kNilUuid, [](S k1, S k2, S, S) { return ad::message(k1, std::stoll(k2)); }},
-        {"welcomes.welcome_sealed", "keys_batch_welcome", "keys_update_welcome", false, false,
-         "0",
+        {"conversations.patient_sealed", "keys_batch_patient", "keys_update_patient", false, false,
+         kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "patient"); }},
+        {"break_glass_grants.reason", "keys_batch_bg_reason", "keys_update_bg_reason", false, true,
+         kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "break_glass_reason"); }},
+        {"messages.body_sealed", "keys_batch_message", "keys_update_message", true, false, kNilUuid,
+         [](S k1, S k2, S, S) { return ad::message(k1, std::stoll(k2)); }},
+        {"welcomes.welcome_sealed", "keys_batch_welcome", "keys_update_welcome", false, false, "0",
          [](S, S, S x1, S x2) {
              // x2 is "DEVICE COMMIT_SEQ".
              const auto space = x2.find(' ');
              return ad::welcome(x1, x2.substr(0, space), std::stoll(x2.substr(space + 1)));
          }},
-        {"group_infos.group_info_sealed", "keys_batch_group_info", "keys_update_group_info",
-         false, false, kNilUuid, [](S k1, S, S, S) { return ad::group_info(k1); }},
+        {"group_infos.group_info_sealed", "keys_batch_group_info", "keys_update_group_info", false,
+         false, kNilUuid, [](S k1, S, S, S) { return ad::group_info(k1); }},
     };
 }
 
@@ -137,8 +136,9 @@ std::optional<identity::Credentials> load_keyring(const std::string& file, std::
 std::optional<long> batch_size(const CliArgs& a, std::ostream& err) {
     if (!a.flag("--batch")) return kDefaultBatch;
     const auto text = a.value("--batch");
-    const bool digits = text && !text->empty() && text->size() <= 6 &&
-                        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        text && !text->empty() && text->size() <= 6 &&
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
     const long n = digits ? std::stol(*text) : 0;
     if (n < 1 || n > kMaxBatch) {
         err << "keys reseal: --batch must be a whole number from 1 to " << kMaxBatch << "\n";
@@ -357,8 +357,8 @@ int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, st
         failed = true;
     }
     std::int64_t total = 0;
-    auto note = key_note("keys.reseal", failed || totals.unreadable > 0 ? "failure" : "success",
-                         newest);
+    auto note =
+        key_note("keys.reseal", failed || totals.unreadable > 0 ? "failure" : "success", newest);
     for (const auto& [label, n] : totals.resealed) {
         note.details["resealed"][label] = n;
         total += n;
@@ -387,8 +387,9 @@ int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, st
 
 int keys_retire(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
     const auto text = a.value("--key-id");
-    const bool digits = text && !text->empty() && text->size() <= 10 &&
-                        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        text && !text->empty() && text->size() <= 10 &&
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
     const unsigned long long id = digits ? std::stoull(*text) : 0;
     if (id < 1 || id > 0xFFFFFFFFull) {
         err << "keys retire: --key-id must be a key id (1 to 4294967295)\n";

@@ -168,9 +168,10 @@ std::vector<SealingKey> load_keyring(const std::string& path) {
         SealingKey k;
         std::size_t len = 0;
         unsigned long id = 0;
-        const bool digits = space != std::string::npos && space > 0 && space <= 10 &&
-                            std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(space),
-                                        [](char c) { return c >= '0' && c <= '9'; });
+        const bool digits =
+            space != std::string::npos && space > 0 && space <= 10 &&
+            std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(space),
+                        [](char c) { return c >= '0' && c <= '9'; });
         if (digits) id = std::stoul(line.substr(0, space));
         const bool ok = digits && id != 0 && id <= 0xFFFFFFFFul &&
                         sodium_base642bin(k.key.data(), k.key.size(), line.data() + space + 1,
@@ -604,7 +605,8 @@ std::optional<Bytes> Credentials::open(std::span<const std::uint8_t> sealed, std
     for (int i = 0; i < 4; ++i) id = (id << 8) | sealed[1 + i];
     const Keyring keys = impl_->current();
     if (!keys) return std::nullopt;
-    const auto it = std::find_if(keys->begin(), keys->end(), [id](const SealingKey& k) { return k.id == id; });
+    const auto it =
+        std::find_if(keys->begin(), keys->end(), [id](const SealingKey& k) { return k.id == id; });
     if (it == keys->end()) return std::nullopt;
     Bytes out(sealed.size() - kHeader - crypto_aead_xchacha20poly1305_ietf_ABYTES);
     unsigned long long mlen = 0;

@@ -11,7 +11,9 @@
 namespace wardline::server::identity::ad {
 
 /// users.totp_secret_sealed and users.totp_pending_sealed.
-inline std::string totp(std::string_view user_id) { return "totp:" + std::string(user_id); }
+inline std::string totp(std::string_view user_id) {
+    return "totp:" + std::string(user_id);
+}
 
 /// conversations.title_sealed / topic_sealed / patient_sealed (`column` title, topic, patient),
 /// and break_glass_grants.reason (`column` break_glass_reason, `id` the grant's id).

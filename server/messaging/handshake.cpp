@@ -271,8 +271,8 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         if (welcome) {
             std::vector<std::string> sealed;
             for (const auto& device : add_devices)
-                sealed.push_back(
-                    to_hex(keys_.seal(*welcome, identity::ad::welcome(conversation_id, device, seq))));
+                sealed.push_back(to_hex(
+                    keys_.seal(*welcome, identity::ad::welcome(conversation_id, device, seq))));
             PgParams w{caller.org_id, conversation_id};
             w.text(array_of(add_devices)).integer(seq).text(array_of(sealed));
             auto welcoming = l.query(sql::welcomes_insert(), std::move(w));

@@ -317,8 +317,8 @@ asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller, std
         const std::string conversation_id(pending->text_or_throw(r, 1));
         const std::int64_t commit_seq = pending->int64(r, 2);
         const auto sealed = to_bytes(pending->bytea(r, 3));
-        auto opened = keys_.open(sealed,
-                                 identity::ad::welcome(conversation_id, caller.device_id, commit_seq));
+        auto opened = keys_.open(
+            sealed, identity::ad::welcome(conversation_id, caller.device_id, commit_seq));
         if (!opened) co_return Failure{Errc::internal, "a stored Welcome could not be read"};
         welcomes.push_back({{"conversation_id", conversation_id},
                             {"commit_seq", commit_seq},

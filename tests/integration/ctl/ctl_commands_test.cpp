@@ -8,12 +8,12 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
-#include <unistd.h>
 
 namespace wardline::test {
 namespace {

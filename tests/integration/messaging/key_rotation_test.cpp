@@ -27,14 +27,17 @@ protected:
         path.replace(path.rfind("audit.key"), std::string("audit.key").size(), "sealing.keyring");
         return path;
     }
-    CommandResult keys(const std::string& args) { return ctl("keys " + args + " --file " + keyring()); }
+    CommandResult keys(const std::string& args) {
+        return ctl("keys " + args + " --file " + keyring());
+    }
     /// conversations.create of a titled group with `member` (no MLS group needed to read it).
     std::string titled(WsClient& ws, const TestUser& member, const std::string& title) {
         const json body{{"kind", "group"},
                         {"title", title},
                         {"mls_group_id", to_base64(random_group_id())},
                         {"members", {member.id}}};
-        return ok("conversations.create", ws.request("conversations.create", body))["conversation"]["id"];
+        return ok("conversations.create",
+                  ws.request("conversations.create", body))["conversation"]["id"];
     }
     /// How often the server's log says `text`.
     std::size_t mentions(const std::string& text) {
@@ -81,8 +84,9 @@ protected:
         std::vector<std::string> texts;
         json cursors = json::array();
         for (bool more = true; more;) {
-            const auto page = ok("messages.sync", c.ws->request("messages.sync",
-                                                                {{"cursors", cursors}, {"limit", 100}}));
+            const auto page =
+                ok("messages.sync",
+                   c.ws->request("messages.sync", {{"cursors", cursors}, {"limit", 100}}));
             for (const auto& m : page["messages"])
                 if (m.value("kind", "") == "application") texts.push_back(open(c, m));
             more = page["more"].get<bool>();
@@ -103,12 +107,13 @@ TEST_F(KeyRotation, RotateReloadResealAndRetireKeepEverythingReadable) {
     TestUser bob_user = enroll("General", "bob.nurse", "nurse");
     Client alice = client(alice_user);
     Client bob = client(bob_user);
-    const auto patient = make(alice,
-                              {{"kind", "patient"},
-                               {"title", "Bed 4"},
-                               {"patient", {{"mrn", "MRN-0042"}, {"name", "Jane Example"},
-                                            {"date_of_birth", "1950-02-03"}}}},
-                              {&bob});
+    const auto patient =
+        make(alice,
+             {{"kind", "patient"},
+              {"title", "Bed 4"},
+              {"patient",
+               {{"mrn", "MRN-0042"}, {"name", "Jane Example"}, {"date_of_birth", "1950-02-03"}}}},
+             {&bob});
     bob.ws->close();  // offline: reads everything later through messages.sync
     std::vector<std::string> sent;
     for (int i = 0; i < 5; ++i) {
@@ -134,9 +139,9 @@ TEST_F(KeyRotation, RotateReloadResealAndRetireKeepEverythingReadable) {
                     "' AND sealed_key_id(body_sealed) = 2"),
               5);
     const auto group = titled(*alice.ws, bob_user, "Ward round");
-    EXPECT_EQ(count("SELECT sealed_key_id(title_sealed) FROM conversations WHERE id = '" + group +
-                    "'"),
-              2);
+    EXPECT_EQ(
+        count("SELECT sealed_key_id(title_sealed) FROM conversations WHERE id = '" + group + "'"),
+        2);
     EXPECT_EQ(under(1), sealed_before);
     const auto st = status();
     EXPECT_NE(st.find("messages.body_sealed 1 "), std::string::npos) << st;
@@ -155,7 +160,9 @@ TEST_F(KeyRotation, RotateReloadResealAndRetireKeepEverythingReadable) {
         const auto threads =
             ok("patients.find", ws->request("patients.find", {{"mrn", "mrn0042"}}))["threads"];
         ASSERT_EQ(threads.size(), 1u) << threads.dump();
-        EXPECT_EQ(threads[0]["id"], patient);
+        EXPECT_EQ(threads[0]["conversation_id"], patient);
+        EXPECT_EQ(threads[0]["title"], "Bed 4");
+        EXPECT_EQ(threads[0]["patient"]["name"], "Jane Example");
     };
     check_reads();
 
@@ -237,8 +244,9 @@ TEST_F(KeyRotation, ServerRefusesAKeyringThatLostAKeyInUseAndKeepsItsKeysOnABadR
     const auto before = titled(*ws, bob_user, "Sealed under key 1");
     ASSERT_EQ(keys("rotate").status, 0);
     reload(2);
-    ASSERT_TRUE(wait_for([&] { return count("SELECT count(*) FROM sealing_keys_in_use WHERE key_id = 2") == 1; },
-                         std::chrono::seconds(10)));
+    ASSERT_TRUE(wait_for(
+        [&] { return count("SELECT count(*) FROM sealing_keys_in_use WHERE key_id = 2") == 1; },
+        std::chrono::seconds(10)));
     const std::string path = keyring();
     std::string good;
     {
@@ -251,8 +259,9 @@ TEST_F(KeyRotation, ServerRefusesAKeyringThatLostAKeyInUseAndKeepsItsKeysOnABadR
     {
         std::ofstream(path, std::ios::trunc) << "1 not-a-key\n";
         ASSERT_EQ(::kill(server().pid(), SIGHUP), 0);
-        ASSERT_TRUE(wait_for([&] { return server().log().find("not reloaded") != std::string::npos; },
-                             std::chrono::seconds(10)));
+        ASSERT_TRUE(
+            wait_for([&] { return server().log().find("not reloaded") != std::string::npos; },
+                     std::chrono::seconds(10)));
         EXPECT_NE(server().log().find("line 1 is not 'ID BASE64KEY'"), std::string::npos);
         EXPECT_EQ(ok("conversations.get",
                      ws->request("conversations.get", {{"conversation_id", before}}))["title"],
