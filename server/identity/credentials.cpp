@@ -146,15 +146,16 @@ Keyring make_keyring(std::vector<SealingKey> keys) {
 constexpr const char* kSetting = "identity.sealing_keyring_file";
 
 /// Keyring file: lines "ID BASE64KEY" (ID 1..2^32-1, the key 32 bytes), '#' comments; the
-/// last key seals, every key opens. The file must not be open to group or others: it is the
-/// key to every sealed column.
+/// last key seals, every key opens. Others may not read it, nor the group write it: it is the
+/// key to every sealed column (docs/install.md gives it to the server's group, mode 0640).
 std::vector<SealingKey> load_keyring(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         throw std::runtime_error(std::string(kSetting) + ": cannot read the file it names");
-    if ((st.st_mode & 077) != 0)
+    if ((st.st_mode & 027) != 0)
         throw std::runtime_error(std::string(kSetting) +
-                                 ": the file must be readable by its owner only (chmod 600)");
+                                 ": the file must be readable by its owner (and group) only, "
+                                 "writable by its owner only (chmod 600 or 640)");
     std::ifstream in(path);
     if (!in) throw std::runtime_error(std::string(kSetting) + ": cannot read the file it names");
     std::vector<SealingKey> keys;
@@ -201,13 +202,23 @@ std::vector<SealingKey> load_keyring(const std::string& path) {
     return keys;
 }
 
-/// Writes `text` to a new file beside `path` (mode 0600) and renames it over `path`, so a
-/// reader (a server reloading on SIGHUP) sees the old file or the new one, never half of one.
+/// Writes `text` to a new file beside `path` and renames it over `path`, so a reader (a
+/// server reloading on SIGHUP) sees the old file or the new one, never half of one. The new
+/// file keeps the old one's owner, group and mode (at most 0640; 0600 for a new file): an
+/// operator rotating as root must not take the keyring away from the server's user.
 void replace_file(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot write " + tmp);
-    ::fchmod(fd, 0600);
+    struct stat old {};
+    if (::stat(path.c_str(), &old) == 0) {
+        if (::fchown(fd, old.st_uid, old.st_gid) != 0) {
+            // Not root: the file stays the caller's, which is its owner's when it may write it.
+        }
+        ::fchmod(fd, old.st_mode & 0640);
+    } else {
+        ::fchmod(fd, 0600);
+    }
     std::size_t done = 0;
     while (done < text.size()) {
         const auto n = ::write(fd, text.data() + done, text.size() - done);

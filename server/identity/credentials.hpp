@@ -113,7 +113,7 @@ std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t unix_se
 /// so rotation needs no downtime.
 std::uint32_t add_keyring_key(const std::string& path);
 /// The key ids of a keyring file, in file order, after the checks the server makes when it
-/// loads it: readable, no permissions for group or others, every line "ID BASE64KEY", ids
+/// loads it: readable, no access for others and no writing for the group, every line "ID BASE64KEY", ids
 /// unique. Throws std::runtime_error naming the file's line, never key material.
 std::vector<std::uint32_t> keyring_key_ids(const std::string& path);
 /// Rewrites the keyring file without key `id` (a new file renamed over the old, mode 0600).
