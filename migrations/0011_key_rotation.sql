@@ -22,3 +22,12 @@ CREATE TABLE sealing_keys_in_use (
 );
 
 GRANT SELECT, INSERT ON sealing_keys_in_use TO wardline_runtime;
+
+-- The MRN blind index key each patient thread's mrn_index was computed under
+-- (identity.blind_index_key_file holds keys with ids; rows before this migration used the one
+-- key, id 1). Lookups search under every key while `wardlinectl keys reindex` recomputes the
+-- old rows under the newest.
+ALTER TABLE conversations ADD COLUMN mrn_index_key_id bigint;
+UPDATE conversations SET mrn_index_key_id = 1 WHERE mrn_index IS NOT NULL;
+ALTER TABLE conversations ADD CONSTRAINT conversations_mrn_index_key
+    CHECK ((mrn_index IS NULL) = (mrn_index_key_id IS NULL));

@@ -214,6 +214,15 @@ int main(int argc, char** argv) {
                 log::app().critical("refusing to run: {}", why);
                 exit_status = 1;
                 server.request_stop();
+            },
+            [&mrn_key] {
+                if (!mrn_key) return;
+                try {
+                    const auto id = mrn_key->reload();
+                    log::app().info("SIGHUP: blind index keys reloaded; key {} indexes", id);
+                } catch (const std::exception& e) {
+                    log::app().error("SIGHUP: blind index keys not reloaded: {}", e.what());
+                }
             });
         keyring_guard.start();
         server::audit::Checkpointer checkpointer(

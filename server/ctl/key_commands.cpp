@@ -5,6 +5,7 @@
 // prints key material, plaintext or sealed bytes: only ids and counts.
 #include "server/ctl/key_commands.hpp"
 
+#include "server/conversations/patient_identifiers.hpp"
 #include "server/ctl/cli_args.hpp"
 #include "server/ctl/db_connect.hpp"
 #include "server/identity/audit_bridge.hpp"
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -34,7 +36,11 @@ constexpr const char* kUsage =
     "       wardlinectl keys status --file FILE --database-url CONNINFO\n"
     "       wardlinectl keys reseal --file FILE [--batch N] --database-url CONNINFO\n"
     "       wardlinectl keys retire --file FILE --key-id ID --database-url CONNINFO\n"
-    "FILE is the sealing keyring (identity.sealing_keyring_file). `keyring create|rotate` are\n"
+    "       wardlinectl keys rotate-blind-index --blind-index-file FILE\n"
+    "       wardlinectl keys reindex --file FILE --blind-index-file FILE [--batch N] "
+    "--database-url CONNINFO\n"
+    "--file is the sealing keyring (identity.sealing_keyring_file), --blind-index-file the MRN\n"
+    "blind index keys (identity.blind_index_key_file). `keyring create|rotate` are\n"
     "the older names of `keys create|rotate`.\n";
 
 constexpr long kDefaultBatch = 500;
@@ -141,7 +147,7 @@ std::optional<long> batch_size(const CliArgs& a, std::ostream& err) {
         std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
     const long n = digits ? std::stol(*text) : 0;
     if (n < 1 || n > kMaxBatch) {
-        err << "keys reseal: --batch must be a whole number from 1 to " << kMaxBatch << "\n";
+        err << "keys: --batch must be a whole number from 1 to " << kMaxBatch << "\n";
         return std::nullopt;
     }
     return n;
@@ -221,6 +227,11 @@ int keys_status(const CliArgs& a, const std::string& file, std::ostream& out, st
             }
         }
         out << "rows under older keys: " << older << "\n";
+        const auto blind =
+            conn->exec_params(storage::statement("keys_blind_status").sql, storage::PgParams{});
+        for (int i = 0; i < blind.rows(); ++i)
+            out << "conversations.mrn_index (blind index key) " << blind.int64(i, 0) << ' '
+                << blind.int64(i, 1) << '\n';
         return 0;
     } catch (const storage::PgSyncError& e) {
         report_sql_error(e, err);
@@ -449,6 +460,123 @@ int keys_retire(const CliArgs& a, const std::string& file, std::ostream& out, st
     return 0;
 }
 
+int keys_rotate_blind_index(const std::string& path, std::ostream& out, std::ostream& err) {
+    try {
+        const auto id = conversations::BlindIndexKey::add_key(path);
+        out << "added blind index key " << id << " to " << path
+            << "; send SIGHUP to every wardline-server process, then run `wardlinectl keys "
+               "reindex`\n";
+        return 0;
+    } catch (const std::exception& e) {
+        err << "keys rotate-blind-index: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+/// keys reindex: recomputes every patient thread's MRN index under the newest blind index key,
+/// from the sealed identifiers, in batches (each its own transaction, rows locked with SKIP
+/// LOCKED). Lookups search under every key meanwhile, so nothing goes missing.
+int keys_reindex(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto batch = batch_size(a, err);
+    if (!batch) return 2;
+    const auto blind_file = a.value("--blind-index-file");
+    if (!blind_file || blind_file->empty()) {
+        err << kUsage;
+        return 2;
+    }
+    const auto keyring = load_keyring(file, err);
+    if (!keyring) return 1;
+    std::optional<conversations::BlindIndexKey> blind;
+    try {
+        blind.emplace(conversations::BlindIndexKey::load(*blind_file, "--blind-index-file"));
+    } catch (const std::exception& e) {
+        err << "keys reindex: " << e.what() << "\n";
+        return 1;
+    }
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    const auto key_id = blind->key_id();
+    std::int64_t done = 0, unreadable = 0, batches = 0;
+    bool failed = false;
+    try {
+        for (int pass = 0; pass < kMaxPasses; ++pass) {
+            const auto before = done;
+            std::string cursor = kNilUuid;
+            for (;;) {
+                storage::PgParams select;
+                select.integer(key_id).text(cursor).integer(*batch);
+                conn->exec("BEGIN");
+                try {
+                    const auto rows = exec(*conn, "keys_reindex_batch", select);
+                    if (rows.rows() == 0) {
+                        conn->exec("COMMIT");
+                        break;
+                    }
+                    std::vector<std::string> ids, indexes;
+                    for (int i = 0; i < rows.rows(); ++i) {
+                        const std::string id(rows.text_or_throw(i, 0));
+                        cursor = id;
+                        const auto sealed = rows.bytea(i, 1);
+                        const std::span bytes(reinterpret_cast<const std::uint8_t*>(sealed.data()),
+                                              sealed.size());
+                        auto plain =
+                            keyring->open(bytes, identity::ad::conversation(id, "patient"));
+                        std::optional<std::string> mrn;
+                        if (plain) {
+                            const auto patient =
+                                nlohmann::json::parse(plain->begin(), plain->end(), nullptr, false);
+                            sodium_memzero(plain->data(), plain->size());
+                            if (patient.is_object() && patient.contains("mrn") &&
+                                patient["mrn"].is_string())
+                                mrn =
+                                    conversations::normalize_mrn(patient["mrn"].get<std::string>());
+                        }
+                        if (!mrn) {
+                            ++unreadable;
+                            continue;
+                        }
+                        ids.push_back(id);
+                        indexes.push_back(hex(blind->index(*mrn)));
+                    }
+                    if (!ids.empty()) {
+                        storage::PgParams update;
+                        update.text(array_literal(ids))
+                            .text(array_literal(indexes))
+                            .integer(key_id);
+                        exec(*conn, "keys_reindex_update", update);
+                    }
+                    conn->exec("COMMIT");
+                    done += static_cast<std::int64_t>(ids.size());
+                    ++batches;
+                } catch (...) {
+                    try {
+                        conn->exec("ROLLBACK");
+                    } catch (const storage::PgSyncError&) {
+                    }
+                    throw;
+                }
+            }
+            if (done == before) break;
+        }
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        failed = true;
+    }
+    auto note = key_note("keys.reindex", failed || unreadable > 0 ? "failure" : "success", key_id);
+    note.target_kind = "blind_index_key";
+    note.details["reindexed"] = done;
+    note.details["unreadable"] = unreadable;
+    note.details["batches"] = batches;
+    note.details["batch_size"] = *batch;
+    const bool audited = audit(*conn, std::move(note), err);
+    out << "re-indexed " << done << " patient thread(s) under blind index key " << key_id << " in "
+        << batches << " batch(es)\n";
+    if (unreadable > 0)
+        err << "keys reindex: " << unreadable
+            << " patient thread(s) did not open; their index was left as it is\n";
+    return failed || !audited || unreadable > 0 ? 1 : 0;
+}
+
 }  // namespace
 
 int run_keys(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -466,15 +594,25 @@ int run_keys(const std::vector<std::string>& args, std::ostream& out, std::ostre
         }
         return keys_create_or_rotate(true, *path, out, err);
     }
+    if (verb == "rotate-blind-index") {
+        const auto path = a.value("--blind-index-file");
+        if (!path || path->empty()) {
+            err << kUsage;
+            return 2;
+        }
+        return keys_rotate_blind_index(*path, out, err);
+    }
     const auto file = a.value("--file");
     if (!file || file->empty() ||
-        (verb != "rotate" && verb != "status" && verb != "reseal" && verb != "retire")) {
+        (verb != "rotate" && verb != "status" && verb != "reseal" && verb != "retire" &&
+         verb != "reindex")) {
         err << kUsage;
         return 2;
     }
     if (verb == "rotate") return keys_create_or_rotate(false, *file, out, err);
     if (verb == "status") return keys_status(a, *file, out, err);
     if (verb == "reseal") return keys_reseal(a, *file, out, err);
+    if (verb == "reindex") return keys_reindex(a, *file, out, err);
     return keys_retire(a, *file, out, err);
 }
 

@@ -21,11 +21,13 @@ namespace wardline::server::identity {
 namespace asio = boost::asio;
 
 KeyringGuard::KeyringGuard(asio::any_io_executor executor, Credentials& credentials,
-                           storage::PgPool& pool, std::function<void(const std::string&)> refuse)
+                           storage::PgPool& pool, std::function<void(const std::string&)> refuse,
+                           std::function<void()> also_on_reload)
     : executor_(executor),
       credentials_(credentials),
       pool_(pool),
       refuse_(std::move(refuse)),
+      also_on_reload_(std::move(also_on_reload)),
       signals_(executor, SIGHUP) {}
 
 void KeyringGuard::start() {
@@ -45,6 +47,7 @@ void KeyringGuard::wait_for_signal() {
             // The text names the setting and the line, never key material.
             log::app().error("SIGHUP: sealing keyring not reloaded: {}", e.what());
         }
+        if (also_on_reload_) also_on_reload_();
         wait_for_signal();
     });
 }

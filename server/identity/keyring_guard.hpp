@@ -29,8 +29,10 @@ class Credentials;
 class KeyringGuard {
 public:
     /// Installs the SIGHUP handler at once (before it, SIGHUP would end the process).
+    /// `also_on_reload` runs on each SIGHUP after the keyring (the MRN blind index keys).
     KeyringGuard(boost::asio::any_io_executor executor, Credentials& credentials,
-                 storage::PgPool& pool, std::function<void(const std::string&)> refuse);
+                 storage::PgPool& pool, std::function<void(const std::string&)> refuse,
+                 std::function<void()> also_on_reload = {});
     KeyringGuard(const KeyringGuard&) = delete;
     KeyringGuard& operator=(const KeyringGuard&) = delete;
 
@@ -46,6 +48,7 @@ private:
     Credentials& credentials_;
     storage::PgPool& pool_;
     std::function<void(const std::string&)> refuse_;
+    std::function<void()> also_on_reload_;
     boost::asio::signal_set signals_;
 };
 

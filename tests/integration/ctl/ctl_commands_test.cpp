@@ -235,6 +235,18 @@ TEST_F(CtlCommands, KeysCommandsRefuseBadInputClearlyAndNeverPrintKeys) {
     r = run("keys status --file " + file + " " + url_);
     EXPECT_NE(r.output.find("keys 2; key 2 seals"), std::string::npos) << r.output;
 
+    // Blind index keys: a missing file, a missing flag, a damaged file.
+    const std::string blind = std::string(dir) + "/blind-index.key";
+    r = run("keys rotate-blind-index --blind-index-file " + blind);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("cannot read"), std::string::npos) << r.output;
+    EXPECT_EQ(run("keys rotate-blind-index").status, 2);
+    EXPECT_EQ(run("keys reindex --file " + file + " " + url_).status, 2);
+    std::ofstream(blind) << "not base64 at all\n";
+    r = run("keys reindex --file " + file + " --blind-index-file " + blind + " " + url_);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("32-byte key"), std::string::npos) << r.output;
+
     // No command printed key material.
     std::istringstream lines(good);
     std::string line;

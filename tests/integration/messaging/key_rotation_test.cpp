@@ -11,6 +11,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -295,6 +296,66 @@ TEST_F(KeyRotation, ServerRefusesAKeyringThatLostAKeyInUseAndKeepsItsKeysOnABadR
     EXPECT_EQ(exit_status, 1);
     EXPECT_NE(log.find("lacks key(s) 2"), std::string::npos) << log;
     std::filesystem::remove_all(dir);
+}
+
+TEST_F(KeyRotation, BlindIndexRotationKeepsPatientLookupsWorkingThroughTheReindex) {
+    start_stream();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    auto ws = session(alice_user);
+    const auto thread = [&](const std::string& mrn, const std::string& title) {
+        const json body{
+            {"kind", "patient"},
+            {"title", title},
+            {"patient", {{"mrn", mrn}, {"name", "Jane Example"}, {"date_of_birth", "1950-02-03"}}},
+            {"mls_group_id", to_base64(random_group_id())},
+            {"members", {bob_user.id}}};
+        return ok("conversations.create",
+                  ws->request("conversations.create", body))["conversation"]["id"]
+            .get<std::string>();
+    };
+    const auto find = [&] {
+        std::set<std::string> ids;
+        for (const auto& t :
+             ok("patients.find", ws->request("patients.find", {{"mrn", "mrn-7"}}))["threads"])
+            ids.insert(t["conversation_id"].get<std::string>());
+        return ids;
+    };
+    const auto key_of = [&](const std::string& id) {
+        return count("SELECT mrn_index_key_id FROM conversations WHERE id = '" + id + "'");
+    };
+    const auto first = thread("MRN7", "Admission");
+    EXPECT_EQ(key_of(first), 1);
+
+    std::string blind = server().audit_key();
+    blind.replace(blind.rfind("audit.key"), std::string("audit.key").size(), "blind-index.key");
+    const auto rotated = ctl("keys rotate-blind-index --blind-index-file " + blind);
+    ASSERT_EQ(rotated.status, 0) << rotated.output;
+    EXPECT_NE(rotated.output.find("added blind index key 2"), std::string::npos) << rotated.output;
+    const std::string line = "blind index keys reloaded; key 2 indexes";
+    ASSERT_EQ(::kill(server().pid(), SIGHUP), 0);
+    ASSERT_TRUE(wait_for([&] { return mentions(line) > 0; }, std::chrono::seconds(10)))
+        << server().log();
+
+    // New threads are indexed under key 2; the lookup finds both, old and new.
+    const auto second = thread("mrn 7", "Readmission");
+    EXPECT_EQ(key_of(second), 2);
+    EXPECT_EQ(key_of(first), 1);
+    EXPECT_EQ(find(), (std::set<std::string>{first, second}));
+
+    // Re-index (from the sealed MRN) in batches of one: still both, all under key 2.
+    const auto reindexed = keys("reindex --blind-index-file " + blind + " --batch 1");
+    ASSERT_EQ(reindexed.status, 0) << reindexed.output;
+    EXPECT_NE(reindexed.output.find("re-indexed 1 patient thread(s)"), std::string::npos)
+        << reindexed.output;
+    EXPECT_EQ(key_of(first), 2);
+    EXPECT_EQ(find(), (std::set<std::string>{first, second}));
+    const auto again = keys("reindex --blind-index-file " + blind);
+    ASSERT_EQ(again.status, 0) << again.output;
+    EXPECT_NE(again.output.find("re-indexed 0 patient thread(s)"), std::string::npos);
+    EXPECT_NE(status().find("conversations.mrn_index (blind index key) 2 2"), std::string::npos);
+    EXPECT_EQ(audit_count("keys.reindex", "success"), 2);
+    EXPECT_EQ(server().log().find("MRN7"), std::string::npos);
 }
 
 }  // namespace
