@@ -242,7 +242,7 @@ TEST_F(CtlCommands, KeysCommandsRefuseBadInputClearlyAndNeverPrintKeys) {
     EXPECT_NE(r.output.find("cannot read"), std::string::npos) << r.output;
     EXPECT_EQ(run("keys rotate-blind-index").status, 2);
     EXPECT_EQ(run("keys reindex --file " + file + " " + url_).status, 2);
-    std::ofstream(blind) << "not base64 at all\n";
+    std::ofstream(blind) << "notbase64\n";
     r = run("keys reindex --file " + file + " --blind-index-file " + blind + " " + url_);
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("32-byte key"), std::string::npos) << r.output;
