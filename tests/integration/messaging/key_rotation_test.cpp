@@ -315,10 +315,9 @@ TEST_F(KeyRotation, BlindIndexRotationKeepsPatientLookupsWorkingThroughTheReinde
             .get<std::string>();
     };
     const auto find = [&] {
+        const json found = ok("patients.find", ws->request("patients.find", {{"mrn", "mrn-7"}}));
         std::set<std::string> ids;
-        for (const auto& t :
-             ok("patients.find", ws->request("patients.find", {{"mrn", "mrn-7"}}))["threads"])
-            ids.insert(t["conversation_id"].get<std::string>());
+        for (const auto& t : found["threads"]) ids.insert(t["conversation_id"].get<std::string>());
         return ids;
     };
     const auto key_of = [&](const std::string& id) {
@@ -326,6 +325,7 @@ TEST_F(KeyRotation, BlindIndexRotationKeepsPatientLookupsWorkingThroughTheReinde
     };
     const auto first = thread("MRN7", "Admission");
     EXPECT_EQ(key_of(first), 1);
+    EXPECT_EQ(find(), (std::set<std::string>{first}));
 
     std::string blind = server().audit_key();
     blind.replace(blind.rfind("audit.key"), std::string("audit.key").size(), "blind-index.key");
