@@ -110,7 +110,7 @@ fi
 
 if [ ! -s "$SECRETS/sealing.keyring" ]; then
     echo "==> keyring that seals TOTP secrets at rest"
-    "$CTL" keyring create --out "$SECRETS/sealing.keyring"
+    "$CTL" keys create --out "$SECRETS/sealing.keyring"
 fi
 
 if [ ! -s "$SECRETS/blind-index.key" ]; then

@@ -4,24 +4,25 @@
 #include "common/core/embedded.hpp"
 #include "common/core/log.hpp"
 #include "common/proto/protocol.hpp"
+#include "server/audit/checkpointer.hpp"
+#include "server/clinical/clinical_services.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
 #include "server/conversations/conversation_service.hpp"
 #include "server/conversations/patient_identifiers.hpp"
 #include "server/delivery/external_sender_key.hpp"
-#include "server/clinical/clinical_services.hpp"
 #include "server/delivery/key_package_service.hpp"
-#include "server/audit/checkpointer.hpp"
 #include "server/identity/admin_service.hpp"
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/identity/keyring_guard.hpp"
 #include "server/identity/session_registry.hpp"
+#include "server/messaging/escalation_rules.hpp"
+#include "server/messaging/escalator.hpp"
 #include "server/messaging/event_relay.hpp"
 #include "server/messaging/fanout.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/message_writer.hpp"
-#include "server/messaging/escalation_rules.hpp"
-#include "server/messaging/escalator.hpp"
 #include "server/messaging/removal_sweeper.hpp"
 #include "server/messaging/stream_service.hpp"
 #include "server/messaging/workflow_service.hpp"
@@ -119,7 +120,7 @@ int main(int argc, char** argv) {
         });
         // CPU-heavy work waits in a bounded queue, never on an I/O thread.
         server::WorkerPool workers(config.worker_threads, 64 * config.worker_threads);
-        const server::identity::Credentials credentials(
+        server::identity::Credentials credentials(
             config.identity.sealing_keyring_file, config.identity.argon2_ops,
             config.identity.argon2_memory_kib * 1024, config.identity.totp_issuer);
         server::identity::SessionRegistry sessions;
@@ -211,6 +212,25 @@ int main(int argc, char** argv) {
         server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions);
         clinical.register_with(dispatcher);
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
+        // SIGHUP reloads the sealing keyring; a keyring without a key rows are sealed under
+        // stops the server with exit status 1 as soon as the database tells.
+        int exit_status = 0;
+        server::identity::KeyringGuard keyring_guard(
+            ioc.get_executor(), credentials, pool, [&server, &exit_status](const std::string& why) {
+                log::app().critical("refusing to run: {}", why);
+                exit_status = 1;
+                server.request_stop();
+            },
+            [&mrn_key] {
+                if (!mrn_key) return;
+                try {
+                    const auto id = mrn_key->reload();
+                    log::app().info("SIGHUP: blind index keys reloaded; key {} indexes", id);
+                } catch (const std::exception& e) {
+                    log::app().error("SIGHUP: blind index keys not reloaded: {}", e.what());
+                }
+            });
+        keyring_guard.start();
         server::audit::Checkpointer checkpointer(
             ioc.get_executor(), pool,
             server::audit::SigningKey::load(config.audit.signing_key_file, "audit.signing_key_file"),
@@ -219,7 +239,8 @@ int main(int argc, char** argv) {
         log::app().info("wardline-server {} starting (protocol {}, schema {})", WARDLINE_VERSION,
                         protocol.version(), expected_schema_version());
         pool.start();
-        return server.run();
+        const int status = server.run();
+        return exit_status != 0 ? exit_status : status;
     } catch (const std::exception& e) {
         std::cerr << "wardline-server: " << e.what() << "\n";
         return 1;

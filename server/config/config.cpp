@@ -49,7 +49,7 @@ constexpr Key kKeys[] = {
     {"limits.handshake_timeout_seconds", "10", "Time allowed for TLS + HTTP upgrade + WebSocket handshake, and for an HTTP request."},
     {"limits.idle_timeout_seconds", "60", "The server pings after half this time without traffic and closes the connection when nothing has arrived for this long."},
     {"limits.max_connections", "10000", "Open connections per server process; beyond it new connections are closed at once."},
-    {"identity.sealing_keyring_file", "", "Required. Keyring that seals TOTP secrets at rest (create it with `wardlinectl keyring create`). Readable only by the server's user; keep it out of database backups."},
+    {"identity.sealing_keyring_file", "", "Required. Keyring that seals TOTP secrets, messages and patient identifiers at rest (`wardlinectl keys create`; rotate with `wardlinectl keys rotate` and SIGHUP). Readable only by the server's user (mode 0600 or 0640; others refused); keep it out of database backups."},
     {"identity.blind_index_key_file", "", "Key of the MRN blind index of patient threads (HMAC-SHA-256; one line, 32 bytes in base64, e.g. `head -c 32 /dev/urandom | base64`). Not the sealing key; readable only by the server's user, kept out of database backups, never changed once patient threads exist. Empty = patient threads are refused."},
     {"identity.totp_issuer", "Wardline", "Name authenticator apps show next to the account."},
     {"identity.argon2_ops", "2", "Argon2id passes (t). At least 2 (OWASP minimum with 19 MiB)."},

@@ -3,6 +3,7 @@
 
 #include "server/conversations/conversation_sql.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/identity/sealing_ad.hpp"
 #include "server/storage/pg_pool.hpp"
 
 #include <sodium.h>
@@ -80,7 +81,7 @@ std::string base64(std::span<const std::byte> bytes) {
 
 namespace {
 std::string associated(const std::string& id, std::string_view column) {
-    return "wardline.conversations." + std::string(column) + ":" + id;
+    return identity::ad::conversation(id, column);
 }
 }  // namespace
 

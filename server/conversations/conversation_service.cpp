@@ -32,6 +32,16 @@ std::span<const std::byte> bytes_of(const std::vector<std::uint8_t>& v) {
     return std::as_bytes(std::span(v));
 }
 
+std::string hex_of(const std::vector<std::uint8_t>& v) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (const auto b : v) {
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+    }
+    return out;
+}
+
 /// Page size from the body (the schema bounds it).
 std::int64_t page_size(const json& body) {
     return body.value("limit", ConversationService::kDefaultPage);
@@ -305,7 +315,11 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
         if (!patient) co_return bad(rule);
     }
     std::vector<std::uint8_t> mrn_index;
-    if (patient) mrn_index = mrn_key_->index(patient->normalized_mrn);
+    std::uint32_t mrn_index_key = 0;
+    if (patient) {
+        mrn_index_key = mrn_key_->key_id();
+        mrn_index = mrn_key_->index(patient->normalized_mrn);
+    }
 
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
@@ -359,6 +373,10 @@ boost::asio::awaitable<Outcome> ConversationService::create(json body, BoundSess
             insert.null().null();
         }
         insert.binary(bytes_of(*group_id)).text(caller.user_id);
+        if (patient)
+            insert.integer(mrn_index_key);
+        else
+            insert.null();
         auto inserting = l.query(sql::conv_insert(), std::move(insert));
         auto inserted = co_await std::move(inserting);
         if (!inserted) co_return inserted.error();
@@ -510,7 +528,14 @@ boost::asio::awaitable<Outcome> ConversationService::find_patients(json body, Bo
         co_return Failure{
             Errc::bad_request,
             "mrn must be 1 to 32 letters and digits (spaces and hyphens are ignored)"};
-    const auto index = mrn_key_->index(*mrn);
+    // Every live key: threads not yet re-indexed under the newest are found as well.
+    std::string indexes = "{";
+    for (const auto& index : mrn_key_->all_indexes(*mrn)) {
+        indexes += indexes.size() > 1 ? ",\"" : "\"";
+        indexes += hex_of(index);
+        indexes += '"';
+    }
+    indexes += '}';
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
     json threads = json::array();
@@ -518,7 +543,7 @@ boost::asio::awaitable<Outcome> ConversationService::find_patients(json body, Bo
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         threads = json::array();
         PgParams params{caller.org_id, caller.user_id};
-        params.binary(bytes_of(index));
+        params.text(indexes);
         auto finding = l.query(sql::patients_find(), std::move(params));
         auto r = co_await std::move(finding);
         if (!r) co_return r.error();

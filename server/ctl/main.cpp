@@ -2,15 +2,14 @@
 // wardlinectl: administration from the shell. Secrets come from environment variables or
 // files, never from the command line (which other users can read in /proc).
 #include "server/ctl/audit_commands.hpp"
+#include "server/ctl/key_commands.hpp"
 #include "server/ctl/migrate_command.hpp"
 #include "server/ctl/oncall_commands.hpp"
 #include "server/ctl/org_user_commands.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/net/self_signed_cert.hpp"
 
-#include <sys/stat.h>
 
-#include <filesystem>
 
 #include <iostream>
 #include <string>
@@ -20,19 +19,30 @@ namespace {
 
 void usage(std::ostream& out) {
     out << "usage: wardlinectl COMMAND ...\n"
-           "  migrate [--status] [--dir DIR] --database-url CONNINFO   apply or list migrations (owner role)\n"
+           "  migrate [--status] [--dir DIR] --database-url CONNINFO   apply or list migrations "
+           "(owner role)\n"
            "  db-bootstrap --admin-url CONNINFO --database NAME --owner ROLE --runtime ROLE\n"
            "                                   create the roles and the database (superuser)\n"
            "  org create --name NAME --database-url CONNINFO\n"
-           "  user create --org NAME --username U --display-name D --role ROLE --database-url CONNINFO\n"
+           "  user create --org NAME --username U --display-name D --role ROLE --database-url "
+           "CONNINFO\n"
            "  user unlock --org NAME --username U --database-url CONNINFO\n"
            "  user reset-mfa --org NAME --username U --database-url CONNINFO\n"
-           "  oncall import --org NAME FILE.csv   add on-call shifts (docs/oncall.md), all or nothing\n"
-           "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit --help)\n"
-           "  keyring create --out FILE       new sealing keyring (identity.sealing_keyring_file)\n"
-           "  keyring rotate --file FILE      add a key that seals from now on; old keys still open\n"
+           "  oncall import --org NAME FILE.csv   add on-call shifts (docs/oncall.md), all or "
+           "nothing\n"
+           "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit "
+           "--help)\n"
+           "  keys create --out FILE          new sealing keyring (identity.sealing_keyring_file)\n"
+           "  keys rotate --file FILE         add a key that seals from now on; old keys still "
+           "open\n"
+           "  keys status --file FILE --database-url CONNINFO   rows sealed under each key\n"
+           "  keys reseal --file FILE [--batch N] --database-url CONNINFO   re-seal under the "
+           "newest\n"
+           "  keys retire --file FILE --key-id ID --database-url CONNINFO   drop an unused key\n"
+           "  (keyring create|rotate: older names of keys create|rotate)\n"
            "  tls self-signed --cert FILE --key FILE [--name HOST]...   development certificate\n"
-           "  tls fingerprint --cert FILE                              SHA-256 fingerprint for pinning\n"
+           "  tls fingerprint --cert FILE                              SHA-256 fingerprint for "
+           "pinning\n"
            "  version\n"
            "Passwords: WARDLINE_DB_PASSWORD (or --password-file FILE); db-bootstrap also reads\n"
            "WARDLINE_DB_OWNER_PASSWORD. CONNINFO is a libpq connection string without password.\n";
@@ -72,38 +82,6 @@ int run_tls(const std::vector<std::string>& args) {
     return 2;
 }
 
-/// keyring create|rotate: the file holds keys; it is created readable by its owner only.
-int run_keyring(const std::vector<std::string>& args) {
-    const std::string sub = args.empty() ? "" : args[0];
-    const bool create = sub == "create" && args.size() == 3 && args[1] == "--out";
-    const bool rotate = sub == "rotate" && args.size() == 3 && args[1] == "--file";
-    if (!create && !rotate) {
-        usage(std::cerr);
-        return 2;
-    }
-    const std::string& path = args[2];
-    if (create && std::filesystem::exists(path)) {
-        std::cerr << "keyring create: " << path << " exists; use keyring rotate to add a key\n";
-        return 3;
-    }
-    if (rotate && !std::filesystem::exists(path)) {
-        std::cerr << "keyring rotate: " << path << " does not exist\n";
-        return 3;
-    }
-    try {
-        const auto old_mask = ::umask(077);
-        const auto id = wardline::server::identity::add_keyring_key(path);
-        ::umask(old_mask);
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-        std::cout << (create ? "created " : "added key ") << (create ? path : std::to_string(id))
-                  << (create ? " (key 1)" : " to " + path + "; restart the servers to seal with it") << "\n";
-        return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "keyring: " << e.what() << "\n";
-        return 1;
-    }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,7 +97,7 @@ int main(int argc, char** argv) {
     if (command == "org") return ctl::run_org(args, std::cout, std::cerr);
     if (command == "user") return ctl::run_user(args, std::cout, std::cerr);
     if (command == "tls") return run_tls(args);
-    if (command == "keyring") return run_keyring(args);
+    if (command == "keys" || command == "keyring") return ctl::run_keys(args, std::cout, std::cerr);
     if (command == "audit") return ctl::run_audit(args, std::cout, std::cerr);
     if (command == "oncall") return ctl::run_oncall(args, std::cout, std::cerr);
     if (command == "version") {

@@ -9,6 +9,7 @@
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/identity_sql.hpp"
+#include "server/identity/sealing_ad.hpp"
 #include "server/identity/second_factor.hpp"
 #include "server/identity/session_registry.hpp"
 #include "server/storage/pg_pool.hpp"
@@ -552,7 +553,7 @@ boost::asio::awaitable<Outcome> AuthService::mfa_enroll(ConnectionAuth& auth) {
         co_return Failure{Errc::conflict, "change the one-time password first"};
     if (p.mfa_enrolled) co_return Failure{Errc::conflict, "a second factor is already enrolled"};
     const Bytes secret = credentials_.new_totp_secret();
-    const Bytes sealed = credentials_.seal(secret, "totp:" + p.user_id);
+    const Bytes sealed = credentials_.seal(secret, ad::totp(p.user_id));
     auto lease = co_await pool_.acquire();
     if (!lease) co_return Failure{Errc::unavailable, "database unavailable"};
     const std::string source = auth.source_address;
@@ -583,7 +584,7 @@ boost::asio::awaitable<Outcome> AuthService::mfa_confirm(json body, ConnectionAu
     if (state->is_null(0, 1)) co_return Failure{Errc::conflict, "send auth.mfa_enroll first"};
     const auto sealed = state->bytea(0, 1);
     const auto secret = credentials_.open(
-        std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()), "totp:" + p.user_id);
+        std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()), ad::totp(p.user_id));
     if (!secret) {
         log::auth().error("user={} pending TOTP secret does not open", p.user_id);
         co_return Failure{Errc::internal, "the enrolled secret cannot be read; enroll again"};

@@ -15,12 +15,18 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -125,38 +131,117 @@ struct SealingKey {
     std::array<std::uint8_t, crypto_aead_xchacha20poly1305_ietf_KEYBYTES> key{};
 };
 
+/// The loaded keys; zeroed when the last holder lets go (a reload swaps the whole set).
+using Keyring = std::shared_ptr<const std::vector<SealingKey>>;
+
+Keyring make_keyring(std::vector<SealingKey> keys) {
+    auto* owned = new std::vector<SealingKey>(std::move(keys));
+    return Keyring(owned, [](const std::vector<SealingKey>* k) {
+        auto* mutable_keys = const_cast<std::vector<SealingKey>*>(k);
+        for (auto& key : *mutable_keys) sodium_memzero(key.key.data(), key.key.size());
+        delete k;
+    });
+}
+
+constexpr const char* kSetting = "identity.sealing_keyring_file";
+
 /// Keyring file: lines "ID BASE64KEY" (ID 1..2^32-1, the key 32 bytes), '#' comments; the
-/// last key seals, every key opens.
+/// last key seals, every key opens. Others may not read it, nor the group write it: it is the
+/// key to every sealed column (docs/install.md gives it to the server's group, mode 0640).
 std::vector<SealingKey> load_keyring(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw std::runtime_error(std::string(kSetting) + ": cannot read the file it names");
+    if ((st.st_mode & 027) != 0)
+        throw std::runtime_error(std::string(kSetting) +
+                                 ": the file must be readable by its owner (and group) only, "
+                                 "writable by its owner only (chmod 600 or 640)");
     std::ifstream in(path);
-    if (!in) throw std::runtime_error("identity.sealing_keyring_file: cannot read the file it names");
+    if (!in) throw std::runtime_error(std::string(kSetting) + ": cannot read the file it names");
     std::vector<SealingKey> keys;
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
         ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty() || line[0] == '#') continue;
         const auto space = line.find(' ');
         SealingKey k;
         std::size_t len = 0;
         unsigned long id = 0;
-        try {
-            id = std::stoul(line.substr(0, space));
-        } catch (const std::exception&) {
-            id = 0;
-        }
-        if (space == std::string::npos || id == 0 || id > 0xFFFFFFFFul ||
-            sodium_base642bin(k.key.data(), k.key.size(), line.data() + space + 1, line.size() - space - 1,
-                              nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-            len != k.key.size())
-            throw std::runtime_error("identity.sealing_keyring_file: line " + std::to_string(number) +
-                                     " is not 'ID BASE64KEY'");
-        k.id = static_cast<std::uint32_t>(id);
-        keys.push_back(k);
+        const bool digits =
+            space != std::string::npos && space > 0 && space <= 10 &&
+            std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(space),
+                        [](char c) { return c >= '0' && c <= '9'; });
+        if (digits) id = std::stoul(line.substr(0, space));
+        const bool ok = digits && id != 0 && id <= 0xFFFFFFFFul &&
+                        sodium_base642bin(k.key.data(), k.key.size(), line.data() + space + 1,
+                                          line.size() - space - 1, nullptr, &len, nullptr,
+                                          sodium_base64_VARIANT_ORIGINAL) == 0 &&
+                        len == k.key.size();
         sodium_memzero(line.data(), line.size());
+        if (!ok) {
+            for (auto& key : keys) sodium_memzero(key.key.data(), key.key.size());
+            sodium_memzero(k.key.data(), k.key.size());
+            throw std::runtime_error(std::string(kSetting) + ": line " + std::to_string(number) +
+                                     " is not 'ID BASE64KEY'");
+        }
+        k.id = static_cast<std::uint32_t>(id);
+        const bool twice = std::any_of(keys.begin(), keys.end(),
+                                       [&](const SealingKey& other) { return other.id == k.id; });
+        if (twice) {
+            for (auto& key : keys) sodium_memzero(key.key.data(), key.key.size());
+            sodium_memzero(k.key.data(), k.key.size());
+            throw std::runtime_error(std::string(kSetting) + ": line " + std::to_string(number) +
+                                     " repeats key id " + std::to_string(id));
+        }
+        keys.push_back(k);
+        sodium_memzero(k.key.data(), k.key.size());
     }
-    if (keys.empty()) throw std::runtime_error("identity.sealing_keyring_file: holds no key");
+    if (keys.empty()) throw std::runtime_error(std::string(kSetting) + ": holds no key");
     return keys;
+}
+
+/// Writes `text` to a new file beside `path` and renames it over `path`, so a reader (a
+/// server reloading on SIGHUP) sees the old file or the new one, never half of one. The new
+/// file keeps the old one's owner, group and mode (at most 0640; 0600 for a new file): an
+/// operator rotating as root must not take the keyring away from the server's user.
+void replace_file(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot write " + tmp);
+    struct stat old {};
+    if (::stat(path.c_str(), &old) == 0) {
+        if (::fchown(fd, old.st_uid, old.st_gid) != 0) {
+            // Not root: the file stays the caller's, which is its owner's when it may write it.
+        }
+        ::fchmod(fd, old.st_mode & 0640);
+    } else {
+        ::fchmod(fd, 0600);
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const auto n = ::write(fd, text.data() + done, text.size() - done);
+        if (n <= 0) {
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw std::runtime_error("cannot write " + tmp);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        throw std::runtime_error("cannot replace " + path);
+    }
+}
+
+/// The whole file as text (it holds keys: the caller zeroes it).
+std::string read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -182,40 +267,94 @@ std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t unix_se
     return totp_code_at(secret, unix_seconds / 30, 6);
 }
 
+std::vector<std::uint32_t> keyring_key_ids(const std::string& path) {
+    const auto keys = make_keyring(load_keyring(path));
+    std::vector<std::uint32_t> ids;
+    for (const auto& k : *keys) ids.push_back(k.id);
+    return ids;
+}
+
 std::uint32_t add_keyring_key(const std::string& path) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    const bool fresh = ::access(path.c_str(), F_OK) != 0;
     std::uint32_t next = 1;
-    {
-        std::ifstream in(path);
-        std::string line;
-        while (std::getline(in, line))
-            if (!line.empty() && line[0] != '#') next = std::max<std::uint32_t>(next, static_cast<std::uint32_t>(std::stoul(line)) + 1);
+    std::string text;
+    if (!fresh) {
+        const auto ids = keyring_key_ids(path);  // refuses a damaged or exposed file
+        const auto highest = *std::max_element(ids.begin(), ids.end());
+        if (highest == 0xFFFFFFFFu) throw std::runtime_error("the keyring has no key id left");
+        next = highest + 1;
+        text = read_all(path);
+        if (!text.empty() && text.back() != '\n') text += '\n';
+    } else {
+        text = "# Wardline sealing keyring: ID BASE64KEY per line; the last key seals, all open.\n";
     }
     std::uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
     crypto_aead_xchacha20poly1305_ietf_keygen(key);
-    char text[sodium_base64_ENCODED_LEN(sizeof key, sodium_base64_VARIANT_ORIGINAL)];
-    sodium_bin2base64(text, sizeof text, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    char encoded[sodium_base64_ENCODED_LEN(sizeof key, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(encoded, sizeof encoded, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
     sodium_memzero(key, sizeof key);
-    const bool fresh = !std::ifstream(path).good();
-    std::ofstream out(path, std::ios::app);
-    if (!out) throw std::runtime_error("cannot write " + path);
-    if (fresh) out << "# Wardline sealing keyring: ID BASE64KEY per line; the last key seals, all open.\n";
-    out << next << ' ' << text << '\n';
-    sodium_memzero(text, sizeof text);
+    text += std::to_string(next) + ' ' + encoded + '\n';
+    sodium_memzero(encoded, sizeof encoded);
+    try {
+        replace_file(path, text);
+    } catch (...) {
+        sodium_memzero(text.data(), text.size());
+        throw;
+    }
+    sodium_memzero(text.data(), text.size());
     return next;
+}
+
+void remove_keyring_key(const std::string& path, std::uint32_t id) {
+    const auto ids = keyring_key_ids(path);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end())
+        throw std::runtime_error("the keyring has no key " + std::to_string(id));
+    if (ids.back() == id)
+        throw std::runtime_error("key " + std::to_string(id) +
+                                 " seals new rows; rotate to a new key before retiring it");
+    std::string text = read_all(path);
+    std::string kept;
+    std::size_t start = 0;
+    const std::string prefix = std::to_string(id) + ' ';
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string_view line(text.data() + start, end - start);
+        if (line.rfind(prefix, 0) != 0) {
+            kept.append(line);
+            kept += '\n';
+        }
+        start = end + 1;
+    }
+    sodium_memzero(text.data(), text.size());
+    try {
+        replace_file(path, kept);
+    } catch (...) {
+        sodium_memzero(kept.data(), kept.size());
+        throw;
+    }
+    sodium_memzero(kept.data(), kept.size());
 }
 
 struct Credentials::Impl {
     unsigned long long ops;
     std::size_t mem;
     std::string issuer;
-    std::vector<SealingKey> keys;  // the last one seals
+    std::string keyring_path;
+    mutable std::mutex keys_mutex;  // guards `keys` (the pointer; the keys never change)
+    Keyring keys;                   // the last one seals; null without a keyring
     std::unordered_set<std::string> common;
     std::string dummy_hash;
     USpoofChecker* spoof = nullptr;
 
     ~Impl() {
-        for (auto& k : keys) sodium_memzero(k.key.data(), k.key.size());
         if (spoof) uspoof_close(spoof);
+    }
+
+    Keyring current() const {
+        std::lock_guard lock(keys_mutex);
+        return keys;
     }
 };
 
@@ -228,7 +367,8 @@ Credentials::Credentials(const std::string& keyring_file, unsigned long long arg
     impl_->ops = argon_ops;
     impl_->mem = argon_mem_bytes;
     impl_->issuer = std::move(totp_issuer);
-    if (!keyring_file.empty()) impl_->keys = load_keyring(keyring_file);
+    impl_->keyring_path = keyring_file;
+    if (!keyring_file.empty()) impl_->keys = make_keyring(load_keyring(keyring_file));
     for (const auto& file : embedded::common_passwords()) {
         std::string_view text = file.contents;
         while (!text.empty()) {
@@ -452,8 +592,9 @@ std::optional<Bytes> Credentials::session_token_hash(std::string_view text) cons
 
 // Sealed blob: version 1 (1 byte) || key id (4 bytes, big-endian) || nonce (24) || ciphertext.
 Bytes Credentials::seal(std::span<const std::uint8_t> plaintext, std::string_view associated) const {
-    if (impl_->keys.empty()) throw std::logic_error("no sealing keyring loaded");
-    const auto& k = impl_->keys.back();
+    const Keyring keys = impl_->current();
+    if (!keys) throw std::logic_error("no sealing keyring loaded");
+    const auto& k = keys->back();
     Bytes out(1 + 4 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
               crypto_aead_xchacha20poly1305_ietf_ABYTES);
     out[0] = 1;
@@ -473,8 +614,11 @@ std::optional<Bytes> Credentials::open(std::span<const std::uint8_t> sealed, std
     if (sealed.size() < kHeader + crypto_aead_xchacha20poly1305_ietf_ABYTES || sealed[0] != 1) return std::nullopt;
     std::uint32_t id = 0;
     for (int i = 0; i < 4; ++i) id = (id << 8) | sealed[1 + i];
-    const auto it = std::find_if(impl_->keys.begin(), impl_->keys.end(), [id](const SealingKey& k) { return k.id == id; });
-    if (it == impl_->keys.end()) return std::nullopt;
+    const Keyring keys = impl_->current();
+    if (!keys) return std::nullopt;
+    const auto it =
+        std::find_if(keys->begin(), keys->end(), [id](const SealingKey& k) { return k.id == id; });
+    if (it == keys->end()) return std::nullopt;
     Bytes out(sealed.size() - kHeader - crypto_aead_xchacha20poly1305_ietf_ABYTES);
     unsigned long long mlen = 0;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -483,6 +627,45 @@ std::optional<Bytes> Credentials::open(std::span<const std::uint8_t> sealed, std
             it->key.data()) != 0)
         return std::nullopt;
     return out;
+}
+
+std::uint32_t Credentials::reload_keyring() {
+    if (impl_->keyring_path.empty()) throw std::runtime_error("no sealing keyring is configured");
+    Keyring fresh = make_keyring(load_keyring(impl_->keyring_path));
+    std::lock_guard lock(impl_->keys_mutex);
+    if (impl_->keys) {
+        const auto sealing = impl_->keys->back().id;
+        const bool kept = std::any_of(fresh->begin(), fresh->end(),
+                                      [sealing](const SealingKey& k) { return k.id == sealing; });
+        if (!kept)
+            throw std::runtime_error(std::string(kSetting) + ": the new keyring lacks key " +
+                                     std::to_string(sealing) +
+                                     ", which seals now; keeping the keys loaded before");
+    }
+    impl_->keys = std::move(fresh);
+    return impl_->keys->back().id;
+}
+
+std::uint32_t Credentials::sealing_key_id() const {
+    const Keyring keys = impl_->current();
+    return keys ? keys->back().id : 0;
+}
+
+std::vector<std::uint32_t> Credentials::key_ids() const {
+    const Keyring keys = impl_->current();
+    std::vector<std::uint32_t> ids;
+    if (keys)
+        for (const auto& k : *keys) ids.push_back(k.id);
+    return ids;
+}
+
+std::optional<std::uint32_t> Credentials::sealed_key_id(std::span<const std::uint8_t> sealed) {
+    constexpr std::size_t kHeader = 1 + 4 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    if (sealed.size() < kHeader + crypto_aead_xchacha20poly1305_ietf_ABYTES || sealed[0] != 1)
+        return std::nullopt;
+    std::uint32_t id = 0;
+    for (int i = 0; i < 4; ++i) id = (id << 8) | sealed[1 + i];
+    return id;
 }
 
 std::string Credentials::new_one_time_password() const {

@@ -76,8 +76,24 @@ public:
     /// Hash of a presented token; nullopt if malformed.
     std::optional<Bytes> session_token_hash(std::string_view text) const;
 
+    /// Seals under the keyring's newest key (the last line of the file).
     Bytes seal(std::span<const std::uint8_t> plaintext, std::string_view associated) const;
+    /// Opens under whichever loaded key the sealed value names; nullopt if that key is not
+    /// loaded, or the value or its associated data was changed.
     std::optional<Bytes> open(std::span<const std::uint8_t> sealed, std::string_view associated) const;
+
+    /// Re-reads the keyring file named at construction (the server does on SIGHUP), safe while
+    /// other threads seal and open. The new keyring must still hold the key that seals now
+    /// (retiring removes only older keys); otherwise, or if the file is unusable, it throws
+    /// std::runtime_error (naming the file and line, never key material) and the keys loaded
+    /// before stay in use. Returns the id of the key that seals from now on.
+    std::uint32_t reload_keyring();
+    /// The id of the key that seals (0 if no keyring is loaded).
+    std::uint32_t sealing_key_id() const;
+    /// The ids of the loaded keys, in file order (the last one seals).
+    std::vector<std::uint32_t> key_ids() const;
+    /// The key id a sealed value names; nullopt if it is not a sealed value of this format.
+    static std::optional<std::uint32_t> sealed_key_id(std::span<const std::uint8_t> sealed);
 
     /// A fresh one-time password for an administrator to hand over.
     std::string new_one_time_password() const;
@@ -91,8 +107,17 @@ private:
 std::optional<Bytes> base32_decode(std::string_view text);
 /// The 6-digit RFC 6238 code of `secret` at `unix_seconds` (tests and tools).
 std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t unix_seconds);
-/// Appends a new random key to the keyring file (creating it), which then seals; returns its
-/// id. Old keys keep opening what they sealed, so rotation needs no downtime.
+/// Appends a new random key to the keyring file (creating it with mode 0600), which then seals;
+/// returns its id (one more than the highest). An existing file is checked first as the server
+/// would load it, and is left unchanged if that fails. Old keys keep opening what they sealed,
+/// so rotation needs no downtime.
 std::uint32_t add_keyring_key(const std::string& path);
+/// The key ids of a keyring file, in file order, after the checks the server makes when it
+/// loads it: readable, no access for others and no writing for the group, every line "ID BASE64KEY", ids
+/// unique. Throws std::runtime_error naming the file's line, never key material.
+std::vector<std::uint32_t> keyring_key_ids(const std::string& path);
+/// Rewrites the keyring file without key `id` (a new file renamed over the old, mode 0600).
+/// Throws std::runtime_error if the file has no such key or `id` is the key that seals.
+void remove_keyring_key(const std::string& path, std::uint32_t id);
 
 }  // namespace wardline::server::identity

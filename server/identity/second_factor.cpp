@@ -3,6 +3,7 @@
 
 #include "server/identity/credentials.hpp"
 #include "server/identity/identity_sql.hpp"
+#include "server/identity/sealing_ad.hpp"
 #include "server/storage/pg_pool.hpp"
 
 #include <algorithm>
@@ -50,7 +51,7 @@ boost::asio::awaitable<Result<TotpUse>> use_totp_code(PgLease& lease,
     const auto sealed = state->bytea(0, 0);
     const auto secret = credentials.open(
         std::span(reinterpret_cast<const std::uint8_t*>(sealed.data()), sealed.size()),
-        "totp:" + user_id);
+        ad::totp(user_id));
     if (!secret) co_return Errc::internal;
     // last_used_step 0 here: the UPDATE below is the atomic replay guard.
     const auto step = credentials.totp_check(*secret, code, unix_seconds, 0);

@@ -6,6 +6,7 @@
 #include "common/core/log.hpp"
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/identity/sealing_ad.hpp"
 #include "server/messaging/fanout.hpp"
 #include "server/messaging/group_roster.hpp"
 #include "server/messaging/message_push.hpp"
@@ -278,16 +279,15 @@ asio::awaitable<Outcome> StreamService::handshake(json body, BoundSession caller
         if (welcome) {
             std::vector<std::string> sealed;
             for (const auto& device : add_devices)
-                sealed.push_back(
-                    to_hex(keys_.seal(*welcome, "wardline.welcome/1 " + conversation_id + " " +
-                                                    device + " " + std::to_string(seq))));
+                sealed.push_back(to_hex(
+                    keys_.seal(*welcome, identity::ad::welcome(conversation_id, device, seq))));
             PgParams w{caller.org_id, conversation_id};
             w.text(array_of(add_devices)).integer(seq).text(array_of(sealed));
             auto welcoming = l.query(sql::welcomes_insert(), std::move(w));
             if (auto ok = co_await std::move(welcoming); !ok) co_return ok.error();
         }
         if (info) {
-            const auto sealed = keys_.seal(*info, "wardline.group_info/1 " + conversation_id);
+            const auto sealed = keys_.seal(*info, identity::ad::group_info(conversation_id));
             PgParams g{conversation_id};
             g.integer(static_cast<std::int64_t>(info_summary->epoch));
             g.binary(std::as_bytes(std::span(sealed)));

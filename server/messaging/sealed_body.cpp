@@ -2,6 +2,7 @@
 #include "server/messaging/sealed_body.hpp"
 
 #include "server/identity/credentials.hpp"
+#include "server/identity/sealing_ad.hpp"
 
 #include <sodium.h>
 #include <nlohmann/json.hpp>
@@ -9,11 +10,7 @@
 namespace wardline::server::messaging {
 
 std::string message_associated_data(std::string_view conversation_id, std::int64_t seq) {
-    std::string ad = "wardline.message/1 ";
-    ad += conversation_id;
-    ad += ' ';
-    ad += std::to_string(seq);
-    return ad;
+    return identity::ad::message(conversation_id, seq);
 }
 
 ByteVector seal_body(const identity::Credentials& keys, const MessageBody& body,

@@ -8,6 +8,7 @@
 #include "common/core/log.hpp"
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/identity/sealing_ad.hpp"
 #include "server/messaging/message_push.hpp"
 #include "server/messaging/message_writer.hpp"
 #include "server/messaging/mls_envelope.hpp"
@@ -316,8 +317,8 @@ asio::awaitable<Outcome> StreamService::sync(json body, BoundSession caller, std
         const std::string conversation_id(pending->text_or_throw(r, 1));
         const std::int64_t commit_seq = pending->int64(r, 2);
         const auto sealed = to_bytes(pending->bytea(r, 3));
-        auto opened = keys_.open(sealed, "wardline.welcome/1 " + conversation_id + " " +
-                                             caller.device_id + " " + std::to_string(commit_seq));
+        auto opened = keys_.open(
+            sealed, identity::ad::welcome(conversation_id, caller.device_id, commit_seq));
         if (!opened) co_return Failure{Errc::internal, "a stored Welcome could not be read"};
         welcomes.push_back({{"conversation_id", conversation_id},
                             {"commit_seq", commit_seq},
@@ -388,7 +389,7 @@ asio::awaitable<Outcome> StreamService::group_info(json body, BoundSession calle
     if (got->rows() != 1)
         co_return Failure{Errc::not_found, "no GroupInfo has been published for this conversation"};
     const auto sealed = to_bytes(got->bytea(0, 1));
-    auto opened = keys_.open(sealed, "wardline.group_info/1 " + conversation_id);
+    auto opened = keys_.open(sealed, identity::ad::group_info(conversation_id));
     if (!opened) co_return Failure{Errc::internal, "the stored GroupInfo could not be read"};
     co_return json{{"conversation_id", conversation_id},
                    {"epoch", got->int64(0, 0)},

@@ -8,9 +8,12 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
+#include <fstream>
+#include <sstream>
+#include <vector>
 
 namespace wardline::test {
 namespace {
@@ -134,6 +137,125 @@ TEST(CtlTls, SelfSignedWritesPrivateKeyReadableOnlyByOwner) {
 TEST(CtlUsage, UnknownCommandIsUsageError) {
     EXPECT_EQ(ctl("frobnicate").status, 2);
     EXPECT_EQ(ctl("").status, 2);
+}
+
+TEST_F(CtlCommands, KeysCommandsRefuseBadInputClearlyAndNeverPrintKeys) {
+    char dir[] = "/tmp/wardline-keys-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string file = std::string(dir) + "/sealing.keyring";
+    std::vector<CommandResult> outputs;
+    const auto run = [&](const std::string& args) {
+        outputs.push_back(ctl(args));
+        return outputs.back();
+    };
+
+    // No keyring yet.
+    auto r = run("keys rotate --file " + file);
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.output.find("does not exist"), std::string::npos) << r.output;
+    r = run("keys status --file " + file + " " + url_);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("cannot read"), std::string::npos) << r.output;
+    EXPECT_EQ(run("keys status " + url_).status, 2);  // no --file
+
+    // Made owner-only; a second create is refused; the older command name still rotates.
+    ASSERT_EQ(run("keys create --out " + file).status, 0);
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(run("keys create --out " + file).status, 3);
+    r = run("keyring rotate --file " + file);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("added key 2"), std::string::npos) << r.output;
+    ASSERT_EQ(::stat(file.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+    // An empty database: nothing sealed, nothing to re-seal.
+    r = run("keys status --file " + file + " " + url_);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("keys 1 2; key 2 seals"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("rows under older keys: 0"), std::string::npos) << r.output;
+    r = run("keys reseal --file " + file + " " + url_);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(count("audit_records WHERE action = 'keys.reseal'"), 1);
+
+    // Batch sizes: 1 to 10000.
+    for (const std::string bad : {"0", "-1", "10001", "99999999999", "abc", "1.5"}) {
+        r = run("keys reseal --file " + file + " --batch " + bad + " " + url_);
+        EXPECT_EQ(r.status, 2) << bad;
+        EXPECT_NE(r.output.find("--batch must be a whole number"), std::string::npos) << r.output;
+    }
+    EXPECT_EQ(run("keys reseal --file " + file + " --batch " + url_).status, 2);
+    EXPECT_EQ(count("audit_records WHERE action = 'keys.reseal'"), 1);  // refused: no run
+
+    // Key ids: unknown, malformed, the newest.
+    r = run("keys retire --file " + file + " --key-id 7 " + url_);
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.output.find("has no key 7"), std::string::npos) << r.output;
+    EXPECT_EQ(run("keys retire --file " + file + " --key-id x " + url_).status, 2);
+    EXPECT_EQ(run("keys retire --file " + file + " --key-id 0 " + url_).status, 2);
+    EXPECT_EQ(run("keys retire --file " + file + " " + url_).status, 2);
+    r = run("keys retire --file " + file + " --key-id 2 " + url_);
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.output.find("seals new rows"), std::string::npos) << r.output;
+
+    std::string good;
+    {
+        std::ifstream in(file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        good = ss.str();
+    }
+    // Readable by others: refused by every command, as the server refuses it.
+    ::chmod(file.c_str(), 0644);
+    for (const std::string verb : {"status", "reseal"}) {
+        r = run("keys " + verb + " --file " + file + " " + url_);
+        EXPECT_EQ(r.status, 1) << verb;
+        EXPECT_NE(r.output.find("chmod 600 or 640"), std::string::npos) << r.output;
+    }
+    EXPECT_EQ(run("keys rotate --file " + file).status, 1);
+    ::chmod(file.c_str(), 0600);
+
+    // Damaged: a line that is not "ID BASE64KEY", a repeated id; rotate leaves it unchanged.
+    std::ofstream(file, std::ios::app) << "3 not a key\n";
+    r = run("keys status --file " + file + " " + url_);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("line 4 is not 'ID BASE64KEY'"), std::string::npos) << r.output;
+    EXPECT_EQ(run("keys rotate --file " + file).status, 1);
+    std::ofstream(file, std::ios::trunc) << good << good.substr(good.find("\n1 ") + 1);
+    r = run("keys status --file " + file + " " + url_);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("repeats key id 1"), std::string::npos) << r.output;
+    std::ofstream(file, std::ios::trunc) << good;
+
+    // Key 1 seals nothing: it may go, and the keyring keeps key 2 only.
+    r = run("keys retire --file " + file + " --key-id 1 " + url_);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(count("audit_records WHERE action = 'keys.retire'"), 1);
+    r = run("keys status --file " + file + " " + url_);
+    EXPECT_NE(r.output.find("keys 2; key 2 seals"), std::string::npos) << r.output;
+
+    // Blind index keys: a missing file, a missing flag, a damaged file.
+    const std::string blind = std::string(dir) + "/blind-index.key";
+    r = run("keys rotate-blind-index --blind-index-file " + blind);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("cannot read"), std::string::npos) << r.output;
+    EXPECT_EQ(run("keys rotate-blind-index").status, 2);
+    EXPECT_EQ(run("keys reindex --file " + file + " " + url_).status, 2);
+    std::ofstream(blind) << "notbase64\n";
+    r = run("keys reindex --file " + file + " --blind-index-file " + blind + " " + url_);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("32-byte key"), std::string::npos) << r.output;
+
+    // No command printed key material.
+    std::istringstream lines(good);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        const auto key = line.substr(line.find(' ') + 1);
+        for (const auto& o : outputs) EXPECT_EQ(o.output.find(key), std::string::npos);
+    }
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -31,6 +31,8 @@ protected:
         const auto path = (dir_ / "w.conf").string();
         const auto keyring = (dir_ / "sealing.keyring").string();
         std::ofstream(keyring) << "1 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
+        std::filesystem::permissions(
+            keyring, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
         const auto audit_key = (dir_ / "audit.key").string();
         if (!std::filesystem::exists(audit_key)) wardline::server::audit::SigningKey::write_new(audit_key);
         std::ofstream out(path);
@@ -83,6 +85,8 @@ TEST_F(ServerCli, MissingOrBrokenKeyringFailsNamingTheKey) {
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.output.find("identity.sealing_keyring_file"), std::string::npos) << r.output;
     std::ofstream((dir_ / "bad.keyring").string()) << "1 not-a-key\n";
+    std::filesystem::permissions(dir_ / "bad.keyring", std::filesystem::perms::owner_read |
+                                                           std::filesystem::perms::owner_write);
     r = run("--config " + write(base + "[identity]\nsealing_keyring_file = " + (dir_ / "bad.keyring").string() + "\n"));
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("identity.sealing_keyring_file: line 1"), std::string::npos) << r.output;

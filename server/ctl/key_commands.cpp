@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: Apache-2.0
+// wardlinectl keys: rotation of the sealing keyring and the re-seal of the rows sealed under
+// older keys. The database is reached as --database-url says: the owner role, which owns every
+// sealed table (the runtime role may not update break_glass_grants, for one). Nothing here
+// prints key material, plaintext or sealed bytes: only ids and counts.
+#include "server/ctl/key_commands.hpp"
+
+#include "server/conversations/patient_identifiers.hpp"
+#include "server/ctl/cli_args.hpp"
+#include "server/ctl/db_connect.hpp"
+#include "server/identity/audit_bridge.hpp"
+#include "server/identity/credentials.hpp"
+#include "server/identity/sealing_ad.hpp"
+#include "server/storage/pg_sync.hpp"
+#include "server/storage/statements.hpp"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace wardline::server::ctl {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: wardlinectl keys create --out FILE\n"
+    "       wardlinectl keys rotate --file FILE\n"
+    "       wardlinectl keys status --file FILE --database-url CONNINFO\n"
+    "       wardlinectl keys reseal --file FILE [--batch N] --database-url CONNINFO\n"
+    "       wardlinectl keys retire --file FILE --key-id ID --database-url CONNINFO\n"
+    "       wardlinectl keys rotate-blind-index --blind-index-file FILE\n"
+    "       wardlinectl keys reindex --file FILE --blind-index-file FILE [--batch N] "
+    "--database-url CONNINFO\n"
+    "--file is the sealing keyring (identity.sealing_keyring_file), --blind-index-file the MRN\n"
+    "blind index keys (identity.blind_index_key_file). `keyring create|rotate` are\n"
+    "the older names of `keys create|rotate`.\n";
+
+constexpr long kDefaultBatch = 500;
+constexpr long kMaxBatch = 10000;
+/// A pass re-seals what it can lock; rows the server held are taken by the next pass.
+constexpr int kMaxPasses = 5;
+
+/// Every sealed column: how to find its rows in batches, how to write them back, and the
+/// associated data it was sealed under (identity::ad, shared with the services).
+struct SealedColumn {
+    const char* label;   ///< table.column, as status prints it
+    const char* batch;   ///< statement: k1, k2, sealed, x1, x2 after a cursor
+    const char* update;  ///< statement: keys and new values as arrays
+    bool two_keys;       ///< messages: (conversation_id, seq)
+    bool base64;         ///< break_glass_grants.reason is base64 text
+    const char* start;   ///< the cursor before the first key
+    std::function<std::string(const std::string& k1, const std::string& k2, const std::string& x1,
+                              const std::string& x2)>
+        ad;
+};
+
+constexpr const char* kNilUuid = "00000000-0000-0000-0000-000000000000";
+
+std::vector<SealedColumn> sealed_columns() {
+    namespace ad = identity::ad;
+    using S = const std::string&;
+    return {
+        {"users.totp_secret_sealed", "keys_batch_totp_secret", "keys_update_totp_secret", false,
+         false, kNilUuid, [](S k1, S, S, S) { return ad::totp(k1); }},
+        {"users.totp_pending_sealed", "keys_batch_totp_pending", "keys_update_totp_pending", false,
+         false, kNilUuid, [](S k1, S, S, S) { return ad::totp(k1); }},
+        {"conversations.title_sealed", "keys_batch_title", "keys_update_title", false, false,
+         kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "title"); }},
+        {"conversations.topic_sealed", "keys_batch_topic", "keys_update_topic", false, false,
+         kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "topic"); }},
+        {"conversations.patient_sealed", "keys_batch_patient", "keys_update_patient", false, false,
+         kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "patient"); }},
+        {"break_glass_grants.reason", "keys_batch_bg_reason", "keys_update_bg_reason", false, true,
+         kNilUuid, [](S k1, S, S, S) { return ad::conversation(k1, "break_glass_reason"); }},
+        {"messages.body_sealed", "keys_batch_message", "keys_update_message", true, false, kNilUuid,
+         [](S k1, S k2, S, S) { return ad::message(k1, std::stoll(k2)); }},
+        {"welcomes.welcome_sealed", "keys_batch_welcome", "keys_update_welcome", false, false, "0",
+         [](S, S, S x1, S x2) {
+             // x2 is "DEVICE COMMIT_SEQ".
+             const auto space = x2.find(' ');
+             return ad::welcome(x1, x2.substr(0, space), std::stoll(x2.substr(space + 1)));
+         }},
+        {"group_infos.group_info_sealed", "keys_batch_group_info", "keys_update_group_info", false,
+         false, kNilUuid, [](S k1, S, S, S) { return ad::group_info(k1); }},
+    };
+}
+
+/// A PostgreSQL array literal of `items` (uuids, digits, hex and base64 need no escaping
+/// beyond the quotes).
+std::string array_literal(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        out += '"';
+        out += items[i];
+        out += '"';
+    }
+    out += '}';
+    return out;
+}
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+    std::string out(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+    out.pop_back();
+    return out;
+}
+
+std::string base64(std::span<const std::uint8_t> bytes) {
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.pop_back();
+    return out;
+}
+
+storage::PgResult exec(storage::PgSyncConnection& conn, const char* name,
+                       const storage::PgParams& params) {
+    return conn.exec_params(storage::statement(name).sql, params);
+}
+
+/// The keyring, loaded and checked as the server loads it; nullopt (and a message naming
+/// the problem, never key material) if it cannot be used.
+std::optional<identity::Credentials> load_keyring(const std::string& file, std::ostream& err) {
+    try {
+        return std::make_optional<identity::Credentials>(file, 2, 19456u * 1024u, "Wardline");
+    } catch (const std::exception& e) {
+        err << "keys: " << e.what() << "\n";
+        return std::nullopt;
+    }
+}
+
+/// --batch N: 1 to kMaxBatch, digits only; nullopt (and a message) otherwise.
+std::optional<long> batch_size(const CliArgs& a, std::ostream& err) {
+    if (!a.flag("--batch")) return kDefaultBatch;
+    const auto text = a.value("--batch");
+    const bool digits =
+        text && !text->empty() && text->size() <= 6 &&
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    const long n = digits ? std::stol(*text) : 0;
+    if (n < 1 || n > kMaxBatch) {
+        err << "keys: --batch must be a whole number from 1 to " << kMaxBatch << "\n";
+        return std::nullopt;
+    }
+    return n;
+}
+
+void report_sql_error(const storage::PgSyncError& e, std::ostream& err) {
+    err << "keys: database error (SQLSTATE " << (e.sqlstate().empty() ? "none" : e.sqlstate())
+        << ")\n";
+}
+
+/// Rows per (column, key id), from keys_status.
+using Counts = std::map<std::string, std::map<std::int64_t, std::int64_t>>;
+
+Counts status_counts(storage::PgSyncConnection& conn) {
+    const auto r = conn.exec_params(storage::statement("keys_status").sql, storage::PgParams{});
+    Counts counts;
+    for (int i = 0; i < r.rows(); ++i)
+        counts[std::string(r.text_or_throw(i, 0))][r.is_null(i, 1) ? 0 : r.int64(i, 1)] =
+            r.int64(i, 2);
+    return counts;
+}
+
+int keys_create_or_rotate(bool create, const std::string& path, std::ostream& out,
+                          std::ostream& err) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (create && exists) {
+        err << "keys create: " << path << " exists; use keys rotate to add a key\n";
+        return 3;
+    }
+    if (!create && !exists) {
+        err << "keys rotate: " << path << " does not exist\n";
+        return 3;
+    }
+    try {
+        const auto id = identity::add_keyring_key(path);
+        if (create)
+            out << "created " << path << " (key 1)\n";
+        else
+            out << "added key " << id << " to " << path
+                << "; it seals from now on. Send SIGHUP to every wardline-server process (or "
+                   "`systemctl reload wardline-server`) so that they seal with it, then run "
+                   "`wardlinectl keys reseal`.\n";
+        return 0;
+    } catch (const std::exception& e) {
+        err << "keys " << (create ? "create" : "rotate") << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int keys_status(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto keyring = load_keyring(file, err);
+    if (!keyring) return 1;
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    const auto ids = keyring->key_ids();
+    const auto newest = keyring->sealing_key_id();
+    try {
+        const Counts counts = status_counts(*conn);
+        out << "keyring " << file << ": keys";
+        for (const auto id : ids) out << ' ' << id;
+        out << "; key " << newest << " seals\n";
+        out << "column key_id rows\n";
+        std::int64_t older = 0;
+        for (const auto& column : sealed_columns()) {
+            const auto it = counts.find(column.label);
+            if (it == counts.end()) {
+                out << column.label << " - 0\n";
+                continue;
+            }
+            for (const auto& [id, rows] : it->second) {
+                out << column.label << ' ' << id << ' ' << rows;
+                if (std::find(ids.begin(), ids.end(), id) == ids.end())
+                    out << " (key not in the keyring: these rows cannot be opened)";
+                out << '\n';
+                if (id != newest) older += rows;
+            }
+        }
+        out << "rows under older keys: " << older << "\n";
+        const auto blind =
+            conn->exec_params(storage::statement("keys_blind_status").sql, storage::PgParams{});
+        for (int i = 0; i < blind.rows(); ++i)
+            out << "conversations.mrn_index (blind index key) " << blind.int64(i, 0) << ' '
+                << blind.int64(i, 1) << '\n';
+        return 0;
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        return 1;
+    }
+}
+
+struct ResealTotals {
+    std::map<std::string, std::int64_t> resealed;  ///< per column
+    std::int64_t unreadable = 0;                   ///< rows that did not open: left as they are
+    std::int64_t batches = 0;
+};
+
+/// One pass over one column: batches after a cursor, each its own short transaction.
+void reseal_column(storage::PgSyncConnection& conn, const identity::Credentials& keys,
+                   const SealedColumn& column, long batch, ResealTotals& totals) {
+    const auto newest = static_cast<std::int64_t>(keys.sealing_key_id());
+    std::string k1 = column.start, k2 = "0";
+    for (;;) {
+        storage::PgParams select;
+        select.integer(newest).text(k1);
+        if (column.two_keys) select.text(k2);
+        select.integer(batch);
+        conn.exec("BEGIN");
+        try {
+            const auto rows = exec(conn, column.batch, select);
+            if (rows.rows() == 0) {
+                conn.exec("COMMIT");
+                return;
+            }
+            std::vector<std::string> keys1, keys2, values;
+            for (int i = 0; i < rows.rows(); ++i) {
+                const std::string r1(rows.text_or_throw(i, 0));
+                const std::string r2(rows.text(i, 1).value_or(""));
+                const std::string x1(rows.text(i, 3).value_or(""));
+                const std::string x2(rows.text(i, 4).value_or(""));
+                k1 = r1;
+                k2 = column.two_keys ? r2 : "0";
+                const auto sealed = rows.bytea(i, 2);
+                const std::string ad = column.ad(r1, r2, x1, x2);
+                const std::span bytes(reinterpret_cast<const std::uint8_t*>(sealed.data()),
+                                      sealed.size());
+                auto plain = keys.open(bytes, ad);
+                if (!plain) {
+                    ++totals.unreadable;
+                    continue;
+                }
+                const auto resealed = keys.seal(*plain, ad);
+                sodium_memzero(plain->data(), plain->size());
+                keys1.push_back(r1);
+                if (column.two_keys) keys2.push_back(r2);
+                values.push_back(column.base64 ? base64(resealed) : hex(resealed));
+            }
+            if (!values.empty()) {
+                storage::PgParams update;
+                update.text(array_literal(keys1));
+                if (column.two_keys) update.text(array_literal(keys2));
+                update.text(array_literal(values));
+                exec(conn, column.update, update);
+            }
+            conn.exec("COMMIT");
+            totals.resealed[column.label] += static_cast<std::int64_t>(values.size());
+            ++totals.batches;
+        } catch (...) {
+            try {
+                conn.exec("ROLLBACK");
+            } catch (const storage::PgSyncError&) {
+            }
+            throw;
+        }
+    }
+}
+
+identity::AuditNote key_note(std::string action, std::string outcome, std::uint32_t key_id) {
+    identity::AuditNote n;
+    n.action = std::move(action);
+    n.outcome = std::move(outcome);
+    n.actor_kind = "system";
+    n.actor_id = "wardlinectl";
+    n.target_kind = "sealing_key";
+    n.target_id = std::to_string(key_id);
+    n.details["via"] = "wardlinectl";
+    return n;
+}
+
+bool audit(storage::PgSyncConnection& conn, identity::AuditNote note, std::ostream& err) {
+    try {
+        conn.exec("BEGIN");
+        if (!identity::write_audit_sync(conn, std::move(note))) {
+            conn.exec("ROLLBACK");
+            err << "keys: the audit record could not be written\n";
+            return false;
+        }
+        conn.exec("COMMIT");
+        return true;
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        try {
+            conn.exec("ROLLBACK");
+        } catch (const storage::PgSyncError&) {
+        }
+        return false;
+    }
+}
+
+int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto batch = batch_size(a, err);
+    if (!batch) return 2;
+    const auto keyring = load_keyring(file, err);
+    if (!keyring) return 1;
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    const auto newest = keyring->sealing_key_id();
+    ResealTotals totals;
+    std::int64_t remaining = -1;
+    bool failed = false;
+    try {
+        exec(*conn, "keys_record", storage::PgParams{std::to_string(newest)});
+        for (int pass = 0; pass < kMaxPasses; ++pass) {
+            std::int64_t before = 0;
+            for (const auto& [label, n] : totals.resealed) before += n;
+            totals.unreadable = 0;
+            for (const auto& column : sealed_columns())
+                reseal_column(*conn, *keyring, column, *batch, totals);
+            std::int64_t after = 0;
+            for (const auto& [label, n] : totals.resealed) after += n;
+            remaining = exec(*conn, "keys_remaining", storage::PgParams{std::to_string(newest)})
+                            .int64(0, 0);
+            // Done when only unreadable rows are left, or a pass could lock nothing new.
+            if (remaining <= totals.unreadable || after == before) break;
+        }
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        failed = true;
+    }
+    std::int64_t total = 0;
+    auto note =
+        key_note("keys.reseal", failed || totals.unreadable > 0 ? "failure" : "success", newest);
+    for (const auto& [label, n] : totals.resealed) {
+        note.details["resealed"][label] = n;
+        total += n;
+    }
+    note.details["resealed_total"] = total;
+    note.details["unreadable"] = totals.unreadable;
+    note.details["remaining"] = remaining;
+    note.details["batches"] = totals.batches;
+    note.details["batch_size"] = *batch;
+    if (totals.unreadable > 0) note.high_severity = true;
+    const bool audited = audit(*conn, std::move(note), err);
+    out << "re-sealed " << total << " value(s) under key " << newest << " in " << totals.batches
+        << " batch(es)\n";
+    for (const auto& [label, n] : totals.resealed) out << "  " << label << ' ' << n << '\n';
+    if (remaining >= 0) out << "values under older keys: " << remaining << "\n";
+    if (totals.unreadable > 0)
+        err << "keys reseal: " << totals.unreadable
+            << " value(s) did not open (their key is not in the keyring, or they are damaged); "
+               "they were left as they are\n";
+    if (!failed && remaining > totals.unreadable)
+        err << "keys reseal: values under older keys remain; if the servers still seal with an "
+               "older key, send them SIGHUP, then run keys reseal again\n";
+    if (failed || !audited || totals.unreadable > 0) return 1;
+    return 0;
+}
+
+int keys_retire(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto text = a.value("--key-id");
+    const bool digits =
+        text && !text->empty() && text->size() <= 10 &&
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    const unsigned long long id = digits ? std::stoull(*text) : 0;
+    if (id < 1 || id > 0xFFFFFFFFull) {
+        err << "keys retire: --key-id must be a key id (1 to 4294967295)\n";
+        return 2;
+    }
+    std::vector<std::uint32_t> ids;
+    try {
+        ids = identity::keyring_key_ids(file);
+    } catch (const std::exception& e) {
+        err << "keys retire: " << e.what() << "\n";
+        return 1;
+    }
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        err << "keys retire: the keyring has no key " << id << "\n";
+        return 3;
+    }
+    if (ids.back() == id) {
+        err << "keys retire: key " << id
+            << " seals new rows; rotate to a new key and re-seal before retiring it\n";
+        return 3;
+    }
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    try {
+        const Counts counts = status_counts(*conn);
+        std::int64_t still = 0;
+        for (const auto& [label, per_key] : counts)
+            if (const auto it = per_key.find(static_cast<std::int64_t>(id)); it != per_key.end())
+                still += it->second;
+        if (still > 0) {
+            err << "keys retire: " << still << " value(s) are still sealed under key " << id
+                << "; run keys reseal (after SIGHUP to every server) and check keys status\n";
+            return 3;
+        }
+        conn->exec("BEGIN");
+        exec(*conn, "keys_forget", storage::PgParams{std::to_string(id)});
+        if (!identity::write_audit_sync(
+                *conn, key_note("keys.retire", "success", static_cast<std::uint32_t>(id)))) {
+            conn->exec("ROLLBACK");
+            err << "keys retire: the audit record could not be written\n";
+            return 1;
+        }
+        try {
+            identity::remove_keyring_key(file, static_cast<std::uint32_t>(id));
+        } catch (const std::exception& e) {
+            conn->exec("ROLLBACK");
+            err << "keys retire: " << e.what() << "\n";
+            return 1;
+        }
+        conn->exec("COMMIT");
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        return 1;
+    }
+    out << "retired key " << id << " from " << file
+        << "; send SIGHUP to every wardline-server process so that they drop it\n";
+    return 0;
+}
+
+int keys_rotate_blind_index(const std::string& path, std::ostream& out, std::ostream& err) {
+    try {
+        const auto id = conversations::BlindIndexKey::add_key(path);
+        out << "added blind index key " << id << " to " << path
+            << "; send SIGHUP to every wardline-server process, then run `wardlinectl keys "
+               "reindex`\n";
+        return 0;
+    } catch (const std::exception& e) {
+        err << "keys rotate-blind-index: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+/// keys reindex: recomputes every patient thread's MRN index under the newest blind index key,
+/// from the sealed identifiers, in batches (each its own transaction, rows locked with SKIP
+/// LOCKED). Lookups search under every key meanwhile, so nothing goes missing.
+int keys_reindex(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto batch = batch_size(a, err);
+    if (!batch) return 2;
+    const auto blind_file = a.value("--blind-index-file");
+    if (!blind_file || blind_file->empty()) {
+        err << kUsage;
+        return 2;
+    }
+    const auto keyring = load_keyring(file, err);
+    if (!keyring) return 1;
+    std::optional<conversations::BlindIndexKey> blind;
+    try {
+        blind.emplace(conversations::BlindIndexKey::load(*blind_file, "--blind-index-file"));
+    } catch (const std::exception& e) {
+        err << "keys reindex: " << e.what() << "\n";
+        return 1;
+    }
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    const auto key_id = blind->key_id();
+    std::int64_t done = 0, unreadable = 0, batches = 0;
+    bool failed = false;
+    try {
+        for (int pass = 0; pass < kMaxPasses; ++pass) {
+            const auto before = done;
+            std::string cursor = kNilUuid;
+            for (;;) {
+                storage::PgParams select;
+                select.integer(key_id).text(cursor).integer(*batch);
+                conn->exec("BEGIN");
+                try {
+                    const auto rows = exec(*conn, "keys_reindex_batch", select);
+                    if (rows.rows() == 0) {
+                        conn->exec("COMMIT");
+                        break;
+                    }
+                    std::vector<std::string> ids, indexes;
+                    for (int i = 0; i < rows.rows(); ++i) {
+                        const std::string id(rows.text_or_throw(i, 0));
+                        cursor = id;
+                        const auto sealed = rows.bytea(i, 1);
+                        const std::span bytes(reinterpret_cast<const std::uint8_t*>(sealed.data()),
+                                              sealed.size());
+                        auto plain =
+                            keyring->open(bytes, identity::ad::conversation(id, "patient"));
+                        std::optional<std::string> mrn;
+                        if (plain) {
+                            const auto patient =
+                                nlohmann::json::parse(plain->begin(), plain->end(), nullptr, false);
+                            sodium_memzero(plain->data(), plain->size());
+                            if (patient.is_object() && patient.contains("mrn") &&
+                                patient["mrn"].is_string())
+                                mrn =
+                                    conversations::normalize_mrn(patient["mrn"].get<std::string>());
+                        }
+                        if (!mrn) {
+                            ++unreadable;
+                            continue;
+                        }
+                        ids.push_back(id);
+                        indexes.push_back(hex(blind->index(*mrn)));
+                    }
+                    if (!ids.empty()) {
+                        storage::PgParams update;
+                        update.text(array_literal(ids))
+                            .text(array_literal(indexes))
+                            .integer(key_id);
+                        exec(*conn, "keys_reindex_update", update);
+                    }
+                    conn->exec("COMMIT");
+                    done += static_cast<std::int64_t>(ids.size());
+                    ++batches;
+                } catch (...) {
+                    try {
+                        conn->exec("ROLLBACK");
+                    } catch (const storage::PgSyncError&) {
+                    }
+                    throw;
+                }
+            }
+            if (done == before) break;
+        }
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        failed = true;
+    }
+    auto note = key_note("keys.reindex", failed || unreadable > 0 ? "failure" : "success", key_id);
+    note.target_kind = "blind_index_key";
+    note.details["reindexed"] = done;
+    note.details["unreadable"] = unreadable;
+    note.details["batches"] = batches;
+    note.details["batch_size"] = *batch;
+    const bool audited = audit(*conn, std::move(note), err);
+    out << "re-indexed " << done << " patient thread(s) under blind index key " << key_id << " in "
+        << batches << " batch(es)\n";
+    if (unreadable > 0)
+        err << "keys reindex: " << unreadable
+            << " patient thread(s) did not open; their index was left as it is\n";
+    return failed || !audited || unreadable > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int run_keys(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    const CliArgs a(args);
+    if (sodium_init() < 0) {
+        err << "keys: libsodium failed to initialise\n";
+        return 1;
+    }
+    const auto verb = a.positional(0);
+    if (verb == "create") {
+        const auto path = a.value("--out");
+        if (!path || path->empty()) {
+            err << kUsage;
+            return 2;
+        }
+        return keys_create_or_rotate(true, *path, out, err);
+    }
+    if (verb == "rotate-blind-index") {
+        const auto path = a.value("--blind-index-file");
+        if (!path || path->empty()) {
+            err << kUsage;
+            return 2;
+        }
+        return keys_rotate_blind_index(*path, out, err);
+    }
+    const auto file = a.value("--file");
+    if (!file || file->empty() ||
+        (verb != "rotate" && verb != "status" && verb != "reseal" && verb != "retire" &&
+         verb != "reindex")) {
+        err << kUsage;
+        return 2;
+    }
+    if (verb == "rotate") return keys_create_or_rotate(false, *file, out, err);
+    if (verb == "status") return keys_status(a, *file, out, err);
+    if (verb == "reseal") return keys_reseal(a, *file, out, err);
+    if (verb == "reindex") return keys_reindex(a, *file, out, err);
+    return keys_retire(a, *file, out, err);
+}
+
+}  // namespace wardline::server::ctl
