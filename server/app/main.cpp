@@ -33,7 +33,9 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -209,9 +211,19 @@ int main(int argc, char** argv) {
         listener.start();
         removals.start();
         escalator.start();
-        server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions);
+        // Presence is shared by every process through the database: this process registers
+        // as a node under the same id, heartbeats, and removes itself on a graceful stop.
+        server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions, node,
+                                                    config.presence.node_ttl);
         clinical.register_with(dispatcher);
+        clinical.start();
         server::Server server(ioc, config, protocol, metrics, pool, dispatcher);
+        // After the connections drained: presence first (its offline pushes go through the
+        // relay), then the relay sends what is queued, then the pool stops.
+        server.on_stop([&clinical](std::function<void()> done) { clinical.stop(std::move(done)); });
+        server.on_stop([&relay](std::function<void()> done) {
+            relay.when_sent(std::move(done), std::chrono::seconds(2));
+        });
         // SIGHUP reloads the sealing keyring; a keyring without a key rows are sealed under
         // stops the server with exit status 1 as soon as the database tells.
         int exit_status = 0;

@@ -11,10 +11,10 @@ namespace wardline::server::clinical {
 
 struct ClinicalServices::Impl {
     Impl(boost::asio::any_io_executor executor, storage::PgPool& pool,
-         identity::SessionRegistry& sessions)
+         identity::SessionRegistry& sessions, std::string node, std::chrono::seconds node_ttl)
         : oncall(pool),
-          presence(std::move(executor), pool, sessions),
-          directory(pool, presence),
+          presence(std::move(executor), pool, sessions, std::move(node), node_ttl),
+          directory(pool),
           templates(pool) {}
     OncallService oncall;
     PresenceService presence;
@@ -23,10 +23,20 @@ struct ClinicalServices::Impl {
 };
 
 ClinicalServices::ClinicalServices(boost::asio::any_io_executor executor, storage::PgPool& pool,
-                                   identity::SessionRegistry& sessions)
-    : impl_(std::make_unique<Impl>(std::move(executor), pool, sessions)) {}
+                                   identity::SessionRegistry& sessions, std::string node,
+                                   std::chrono::seconds node_ttl)
+    : impl_(std::make_unique<Impl>(std::move(executor), pool, sessions, std::move(node),
+                                   node_ttl)) {}
 
 ClinicalServices::~ClinicalServices() = default;
+
+void ClinicalServices::start() {
+    impl_->presence.start();
+}
+
+void ClinicalServices::stop(std::function<void()> done) {
+    impl_->presence.stop(std::move(done));
+}
 
 void ClinicalServices::register_with(Dispatcher& dispatcher) {
     Impl& s = *impl_;

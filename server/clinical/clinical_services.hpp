@@ -4,7 +4,10 @@
 // dispatcher in one call, so server/app/main.cpp needs a single line for them.
 #include <boost/asio/any_io_executor.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 
 namespace wardline::server {
 class Dispatcher;
@@ -20,9 +23,11 @@ namespace wardline::server::clinical {
 
 class ClinicalServices {
 public:
-    /// `executor` runs presence pushes (the io_context's).
+    /// `executor` runs presence pushes and the presence node (the io_context's); `node` is
+    /// this process's id and `node_ttl` presence.node_ttl_seconds (presence_node.hpp).
     ClinicalServices(boost::asio::any_io_executor executor, storage::PgPool& pool,
-                     identity::SessionRegistry& sessions);
+                     identity::SessionRegistry& sessions, std::string node,
+                     std::chrono::seconds node_ttl);
     ~ClinicalServices();
     ClinicalServices(const ClinicalServices&) = delete;
     ClinicalServices& operator=(const ClinicalServices&) = delete;
@@ -30,6 +35,12 @@ public:
     /// Routes oncall.*, directory.*, templates.* and presence.* to the services. They must
     /// outlive the dispatcher's use of them (main() keeps both to the end).
     void register_with(Dispatcher& dispatcher);
+
+    /// Starts what runs in the background: the presence node's registration and heartbeat.
+    void start();
+    /// Graceful stop, after the connections drained: the presence node removes itself. Calls
+    /// `done` (from any thread) when finished.
+    void stop(std::function<void()> done);
 
 private:
     struct Impl;

@@ -3,7 +3,6 @@
 
 #include "server/clinical/clinical_sql.hpp"
 #include "server/clinical/iso_time.hpp"
-#include "server/clinical/presence_service.hpp"
 #include "server/clinical/service_support.hpp"
 #include "server/storage/pg_pool.hpp"
 
@@ -23,8 +22,7 @@ std::optional<std::string> text_field(const json& body, const char* name) {
 
 }  // namespace
 
-DirectoryService::DirectoryService(storage::PgPool& pool, const PresenceService& presence)
-    : pool_(pool), presence_(presence) {}
+DirectoryService::DirectoryService(storage::PgPool& pool) : pool_(pool) {}
 
 asio::awaitable<Outcome> DirectoryService::handle(std::string type, json body,
                                                   identity::ConnectionAuth& auth) {
@@ -80,7 +78,7 @@ asio::awaitable<Outcome> DirectoryService::search(json body, identity::BoundSess
                          {"department", std::string(r->text_or_throw(i, 3))},
                          {"job_title", std::string(r->text_or_throw(i, 4))},
                          {"roles", std::move(roles)},
-                         {"presence", presence_.presence_of(id)},
+                         {"presence", std::string(r->text_or_throw(i, 8))},
                          {"on_shift", on_shift},
                          {"on_call", std::move(on_call)}});
     }

@@ -3,7 +3,8 @@
 // directory.search (issue #5, docs/oncall.md "Directory"): the active colleagues of the
 // caller's organization by name, department, role and on-call status, with their current
 // shifts and presence, in pages ordered by username (a stable keyset cursor). Other
-// organizations and deactivated or suspended users never appear.
+// organizations and deactivated or suspended users never appear. Presence is read in the same
+// statement, as every server process answers it (user_presence(), migration 0012).
 #include "server/identity/connection_auth.hpp"
 #include "server/protocol/outcome.hpp"
 
@@ -18,13 +19,11 @@ class PgPool;
 
 namespace wardline::server::clinical {
 
-class PresenceService;
-
 class DirectoryService {
 public:
     static constexpr int kDefaultLimit = 25;
 
-    DirectoryService(storage::PgPool& pool, const PresenceService& presence);
+    explicit DirectoryService(storage::PgPool& pool);
 
     /// directory.* requests of a connection with a session.
     boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body,
@@ -34,7 +33,6 @@ private:
     boost::asio::awaitable<Outcome> search(nlohmann::json body, identity::BoundSession caller);
 
     storage::PgPool& pool_;
-    const PresenceService& presence_;
 };
 
 }  // namespace wardline::server::clinical

@@ -21,35 +21,71 @@ namespace {
 namespace asio = boost::asio;
 using nlohmann::json;
 
+bool settable(const std::string& status) {
+    return status == "available" || status == "busy" || status == "away";
+}
+
+/// Counts a push coroutine in flight for as long as it lives.
+class InFlight {
+public:
+    explicit InFlight(std::atomic<int>& n) : n_(n) {}
+    ~InFlight() { --n_; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+private:
+    std::atomic<int>& n_;
+};
+
 }  // namespace
 
 PresenceService::PresenceService(asio::any_io_executor executor, storage::PgPool& pool,
-                                 identity::SessionRegistry& sessions)
-    : executor_(std::move(executor)), pool_(pool), sessions_(sessions) {
-    sessions_.on_presence(
-        [this](const std::string& user_id, bool online) { connectivity(user_id, online); });
+                                 identity::SessionRegistry& sessions, std::string node,
+                                 std::chrono::seconds node_ttl)
+    : executor_(executor),
+      pool_(pool),
+      sessions_(sessions),
+      store_(pool, std::move(node), node_ttl),
+      node_(executor, store_, sessions, node_ttl,
+            [this](const std::string& user_id, const std::string& status) {
+                publish(user_id, status);
+            }) {
+    sessions_.on_connections([this](const std::string& user_id) { node_.connections_changed(user_id); });
 }
 
 PresenceService::~PresenceService() {
-    sessions_.on_presence({});
+    sessions_.on_connections({});
 }
 
-void PresenceService::connectivity(const std::string& user_id, bool online) {
-    // A user who comes back starts available, whatever they had set before going.
-    publish(user_id, online ? "available" : "offline");
+void PresenceService::start() {
+    node_.start();
+}
+
+void PresenceService::stop(std::function<void()> done) {
+    node_.stop([this, done = std::move(done)]() mutable {
+        asio::co_spawn(executor_, wait_for_pushes(std::move(done)), asio::detached);
+    });
+}
+
+asio::awaitable<void> PresenceService::wait_for_pushes(std::function<void()> done) {
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    const auto deadline = std::chrono::steady_clock::now() + kPushWait;
+    while (pushes_in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        pause.expires_after(std::chrono::milliseconds(10));
+        std::ignore = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    done();
 }
 
 void PresenceService::publish(const std::string& user_id, const std::string& status) {
-    const auto decision = board_.set(user_id, status, PresenceBoard::Clock::now());
-    if (decision == PresenceBoard::Push::now)
+    const auto decision = throttle_.offer(user_id, status, PresenceThrottle::Clock::now());
+    if (decision == PresenceThrottle::Push::now) {
+        ++pushes_in_flight_;
         asio::co_spawn(executor_, push(user_id, status), asio::detached);
-    else if (decision == PresenceBoard::Push::schedule)
+    } else if (decision == PresenceThrottle::Push::schedule) {
+        ++pushes_in_flight_;
         asio::co_spawn(executor_, push_later(user_id), asio::detached);
-}
-
-std::string PresenceService::presence_of(const std::string& user_id) const {
-    if (!sessions_.has_user(user_id)) return "offline";
-    return board_.status(user_id);
+    }
 }
 
 asio::awaitable<Outcome> PresenceService::handle(std::string type, json body,
@@ -57,21 +93,30 @@ asio::awaitable<Outcome> PresenceService::handle(std::string type, json body,
     if (type != "presence.set")
         co_return Failure{Errc::unknown_type, "no handler for this request type"};
     const identity::BoundSession caller = *auth.session;
-    // The schema admits available, busy and away only: offline is derived, never set.
+    // The schema admits available, busy and away only (offline is derived, never set); checked
+    // again here, since the database would refuse anything else as a failure.
     const std::string status = body.at("status").get<std::string>();
+    if (!settable(status))
+        co_return Failure{Errc::bad_request, "status must be available, busy or away"};
+    auto storing = node_.set_status(caller.user_id, caller.org_id, status);
+    if (auto stored = co_await std::move(storing); !stored) co_return kUnavailable;
     publish(caller.user_id, status);
     co_return json{{"status", status}};
 }
 
 asio::awaitable<void> PresenceService::push_later(std::string user_id) {
+    const InFlight counted(pushes_in_flight_);
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_at(board_.next_push_at(user_id));
+    timer.expires_at(throttle_.next_push_at(user_id));
     std::ignore = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    std::string status = board_.take_pending(user_id, PresenceBoard::Clock::now());
-    co_await push(std::move(user_id), std::move(status));
+    std::string status = throttle_.take_pending(user_id, PresenceThrottle::Clock::now());
+    ++pushes_in_flight_;  // the push counts itself
+    auto pushing = push(std::move(user_id), std::move(status));
+    co_await std::move(pushing);
 }
 
 asio::awaitable<void> PresenceService::push(std::string user_id, std::string status) {
+    const InFlight counted(pushes_in_flight_);
     storage::PgParams params{user_id};
     auto reading = pool_.query(sql::presence_peers(), std::move(params));
     auto peers = co_await std::move(reading);

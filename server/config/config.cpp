@@ -61,6 +61,7 @@ constexpr Key kKeys[] = {
     {"messaging.escalation_scan_ms", "5000", "How often each server process looks for critical messages to escalate (escalation rules)."},
     {"messaging.recall_window_seconds", "900", "How long after sending a sender may recall a message (messages.recall)."},
     {"messaging.removal_sweep_ms", "2000", "How often the server looks for leaves of MLS groups whose device was revoked or whose user left or was suspended, and proposes their Remove as external sender."},
+    {"presence.node_ttl_seconds", "30", "Presence across server processes: each process writes a heartbeat to the database every third of this; a process silent for longer (crashed, killed, cut off from the database) is dead: its users' connections there stop counting, and the next live process removes them and tells their peers. 3 to 600."},
     {"audit.signing_key_file", "", "Required. Ed25519 key that signs audit checkpoints (create it with `wardlinectl audit keygen`). Keep it outside the database and its backups, readable only by the server's user."},
     {"audit.checkpoint_every_records", "1000", "Sign a checkpoint after this many new audit records..."},
     {"audit.checkpoint_interval_seconds", "60", "...or after this many seconds, whichever comes first (only when there are new records)."},
@@ -179,6 +180,10 @@ Config build(const po::variables_map& vm) {
     c.messaging.escalation_scan = std::chrono::milliseconds(parse_int(vm, "messaging.escalation_scan_ms", 100, 3600000));
     c.messaging.recall_window_seconds = static_cast<double>(parse_int(vm, "messaging.recall_window_seconds", 1, 7 * 86400));
     c.messaging.removal_sweep = std::chrono::milliseconds(parse_int(vm, "messaging.removal_sweep_ms", 50, 3600000));
+
+    c.presence.node_ttl = std::chrono::seconds(parse_int(vm, "presence.node_ttl_seconds",
+                                                         PresenceConfig::kMinNodeTtlSeconds,
+                                                         PresenceConfig::kMaxNodeTtlSeconds));
 
     c.audit.signing_key_file = str("audit.signing_key_file");
     if (c.audit.signing_key_file.empty()) fail("audit.signing_key_file: required");

@@ -60,6 +60,15 @@ struct MessagingConfig {
     std::chrono::milliseconds removal_sweep{2000};
 };
 
+/// Presence shared by the server processes on one database (issue #5; docs/oncall.md).
+struct PresenceConfig {
+    static constexpr long long kMinNodeTtlSeconds = 3;
+    static constexpr long long kMaxNodeTtlSeconds = 600;
+    /// A process whose last heartbeat is older than this is dead: its connections stop counting.
+    /// It heartbeats every node_ttl / 3.
+    std::chrono::seconds node_ttl{30};
+};
+
 /// The audit trail's checkpoint signing (issue #3).
 struct AuditConfig {
     std::string signing_key_file;
@@ -86,6 +95,7 @@ struct Config {
     Limits limits;
     IdentityConfig identity;
     MessagingConfig messaging;
+    PresenceConfig presence;
     AuditConfig audit;
     DeliveryConfig delivery;
     std::string log_level = "info";

@@ -27,61 +27,83 @@ std::string_view to_string(EndReason r) noexcept {
 std::uint64_t SessionRegistry::bind(std::string session_id, std::string user_id,
                                     std::string device_id, EndFn on_end, EventFn on_event) {
     std::uint64_t handle = 0;
-    std::vector<std::string> arrived;
+    const std::vector<std::string> changed{user_id};
     {
         std::lock_guard lock(mutex_);
         handle = next_++;
-        if (!has_user_locked(user_id)) arrived.push_back(user_id);
+        count_in(user_id);
         bindings_.emplace(handle, Binding{std::move(session_id), std::move(user_id),
                                           std::move(device_id), std::move(on_end),
                                           std::move(on_event)});
     }
-    tell_presence(arrived, true);
+    tell_connections(changed);
     return handle;
 }
 
 void SessionRegistry::unbind(std::uint64_t handle) {
-    std::vector<std::string> gone;
+    std::vector<std::string> changed;
     {
         std::lock_guard lock(mutex_);
         const auto it = bindings_.find(handle);
         if (it == bindings_.end()) return;
-        std::string user_id = std::move(it->second.user_id);
+        changed.push_back(std::move(it->second.user_id));
         bindings_.erase(it);
-        if (!has_user_locked(user_id)) gone.push_back(std::move(user_id));
+        count_out(changed.back());
     }
-    tell_presence(gone, false);
+    tell_connections(changed);
 }
 
-void SessionRegistry::on_presence(PresenceFn fn) {
+void SessionRegistry::on_connections(ConnectionsFn fn) {
     std::lock_guard lock(mutex_);
-    on_presence_ = std::move(fn);
+    on_connections_ = std::move(fn);
 }
 
-bool SessionRegistry::has_user_locked(const std::string& user_id) const {
-    for (const auto& [handle, b] : bindings_)
-        if (b.user_id == user_id) return true;
-    return false;
+void SessionRegistry::count_in(const std::string& user_id) {
+    ++per_user_[user_id];
 }
 
-void SessionRegistry::tell_presence(const std::vector<std::string>& user_ids, bool online) {
+void SessionRegistry::count_out(const std::string& user_id) {
+    const auto it = per_user_.find(user_id);
+    if (it == per_user_.end()) return;
+    if (--it->second == 0) per_user_.erase(it);
+}
+
+std::size_t SessionRegistry::connections_of(const std::string& user_id) const {
+    std::lock_guard lock(mutex_);
+    const auto it = per_user_.find(user_id);
+    return it == per_user_.end() ? 0 : it->second;
+}
+
+std::vector<std::string> SessionRegistry::users() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    out.reserve(per_user_.size());
+    for (const auto& [user_id, n] : per_user_) out.push_back(user_id);
+    return out;
+}
+
+void SessionRegistry::tell_connections(const std::vector<std::string>& user_ids) {
     if (user_ids.empty()) return;
-    PresenceFn fn;
+    ConnectionsFn fn;
     {
         std::lock_guard lock(mutex_);
-        fn = on_presence_;
+        fn = on_connections_;
     }
     if (!fn) return;
-    for (const auto& user_id : user_ids) fn(user_id, online);
+    for (const auto& user_id : user_ids) fn(user_id);
 }
 
 template <class Pred>
 std::size_t SessionRegistry::end_where(Pred pred, EndReason reason) {
     std::vector<Binding> ended;
+    std::vector<std::string> changed;
     {
         std::lock_guard lock(mutex_);
         for (auto it = bindings_.begin(); it != bindings_.end();) {
             if (pred(it->second)) {
+                count_out(it->second.user_id);
+                if (std::find(changed.begin(), changed.end(), it->second.user_id) == changed.end())
+                    changed.push_back(it->second.user_id);
                 ended.push_back(std::move(it->second));
                 it = bindings_.erase(it);
             } else {
@@ -89,17 +111,9 @@ std::size_t SessionRegistry::end_where(Pred pred, EndReason reason) {
             }
         }
     }
-    std::vector<std::string> gone;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& b : ended)
-            if (!has_user_locked(b.user_id) &&
-                std::find(gone.begin(), gone.end(), b.user_id) == gone.end())
-                gone.push_back(b.user_id);
-    }
     // Outside the lock: a callback may bind or unbind.
     for (auto& b : ended) b.on_end(b.session_id, reason);
-    tell_presence(gone, false);
+    tell_connections(changed);
     return ended.size();
 }
 
@@ -239,11 +253,6 @@ std::size_t SessionRegistry::apply_remote(const RelayedEvent& e) {
             return end_session_here(e.target, e.reason);
     }
     return 0;
-}
-
-bool SessionRegistry::has_user(const std::string& user_id) const {
-    std::lock_guard lock(mutex_);
-    return has_user_locked(user_id);
 }
 
 std::size_t SessionRegistry::size() const {

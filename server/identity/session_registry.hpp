@@ -73,14 +73,17 @@ public:
     /// not relayed again). Returns the number of connections told.
     std::size_t apply_remote(const RelayedEvent& e);
 
-    /// Whether the user has a connection with a session on this process (presence).
-    bool has_user(const std::string& user_id) const;
+    /// How many connections with a session the user has on this process (presence).
+    std::size_t connections_of(const std::string& user_id) const;
+    /// The users with at least one connection with a session on this process.
+    std::vector<std::string> users() const;
 
-    /// Told, outside the lock and from any thread, when a user's first connection with a
-    /// session on this process binds (online = true) or their last one goes (online = false).
+    /// Told, outside the lock and from any thread, after the number of a user's connections
+    /// with a session on this process changed (bind, unbind, any end). Calls from different
+    /// threads may arrive out of order: the observer reads connections_of() for the count now.
     /// One observer (presence, server/clinical), set at start-up before connections arrive.
-    using PresenceFn = std::function<void(const std::string& user_id, bool online)>;
-    void on_presence(PresenceFn fn);
+    using ConnectionsFn = std::function<void(const std::string& user_id)>;
+    void on_connections(ConnectionsFn fn);
 
     std::size_t size() const;
 
@@ -103,13 +106,16 @@ private:
                                    const nlohmann::json& body);
     void relay(RelayedEvent e);
 
-    bool has_user_locked(const std::string& user_id) const;
-    void tell_presence(const std::vector<std::string>& user_ids, bool online);
-    PresenceFn on_presence_;
+    /// Counts a binding of the user in or out of per_user_ (lock held).
+    void count_in(const std::string& user_id);
+    void count_out(const std::string& user_id);
+    void tell_connections(const std::vector<std::string>& user_ids);
+    ConnectionsFn on_connections_;
     RelayFn relay_;
     mutable std::mutex mutex_;
     std::uint64_t next_ = 1;
     std::map<std::uint64_t, Binding> bindings_;
+    std::map<std::string, std::size_t> per_user_;  ///< user id -> bindings, none at zero
 };
 
 }  // namespace wardline::server::identity

@@ -11,11 +11,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -64,6 +66,7 @@ struct EventRelay::State {
     identity::SessionRegistry& sessions;
     std::string node;
     std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::size_t> unsent{0};  ///< published, not yet sent or dropped
     std::chrono::steady_clock::time_point last_prune{};
 
     void drop(std::size_t n, const char* why) {
@@ -163,12 +166,14 @@ struct EventRelay::State {
                        batch.push_back(std::move(e));
                    })) {
             }
+            const std::size_t taken = batch.size();
             try {
                 auto sending = s->send(std::move(batch));
                 co_await std::move(sending);
             } catch (const std::exception& e) {
                 log::db().error("event relay failed: {}", e.what());
             }
+            s->unsent -= taken;
         }
     }
 };
@@ -187,7 +192,9 @@ void EventRelay::start() {
 }
 
 bool EventRelay::publish(const RelayedEvent& e) {
+    ++state_->unsent;
     if (state_->queue.try_send(boost::system::error_code{}, e)) return true;
+    --state_->unsent;
     state_->drop(1, "queue full");
     return false;
 }
@@ -223,6 +230,21 @@ asio::awaitable<void> EventRelay::received(std::string payload) {
 
 std::uint64_t EventRelay::dropped() const {
     return state_->dropped.load();
+}
+
+void EventRelay::when_sent(std::function<void()> done, std::chrono::milliseconds limit) {
+    auto wait = [](std::shared_ptr<State> s, std::function<void()> fn,
+                   std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
+        asio::steady_timer pause(s->strand);
+        while (s->unsent.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+            pause.expires_after(std::chrono::milliseconds(10));
+            std::ignore = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        fn();
+    };
+    asio::co_spawn(state_->strand,
+                   wait(state_, std::move(done), std::chrono::steady_clock::now() + limit),
+                   asio::detached);
 }
 
 }  // namespace wardline::server::messaging

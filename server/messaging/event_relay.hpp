@@ -17,8 +17,10 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,6 +55,10 @@ public:
 
     /// Events dropped so far: queue full, a NOTIFY that failed, a stored batch not found.
     std::uint64_t dropped() const;
+
+    /// For a graceful stop: calls `done` (from the relay's strand) once every event published
+    /// so far has been sent or dropped, or after `limit`.
+    void when_sent(std::function<void()> done, std::chrono::milliseconds limit);
 
     struct State;
 

@@ -19,6 +19,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -53,6 +55,7 @@ struct Server::Impl {
     std::optional<asio::ssl::context> tls;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
     asio::signal_set signals;
+    std::vector<StopHook> stop_hooks;
 
     void listen(const Endpoint& ep, bool use_tls) {
         boost::system::error_code ec;
@@ -116,8 +119,30 @@ struct Server::Impl {
         }
         if (const auto left = ctx.registry.size(); left > 0)
             log::app().warn("shutdown grace time over; dropping {} connection(s)", left);
+        for (auto& hook : stop_hooks) {
+            auto running = run_stop_hook(hook);
+            co_await std::move(running);
+        }
         pool.stop();
         ioc.stop();
+    }
+
+    /// Runs one stop hook and waits until it calls done, at most the grace time.
+    asio::awaitable<void> run_stop_hook(StopHook hook) {
+        auto finished = std::make_shared<std::atomic<bool>>(false);
+        try {
+            hook([finished] { finished->store(true); });
+        } catch (const std::exception& e) {
+            log::app().error("stop hook failed: {}", e.what());
+            co_return;
+        }
+        const auto deadline = std::chrono::steady_clock::now() + ctx.config.shutdown_grace;
+        asio::steady_timer timer(ioc);
+        while (!finished->load() && std::chrono::steady_clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(10));
+            co_await timer.async_wait(use_nothrow);
+        }
+        if (!finished->load()) log::app().warn("a stop hook did not finish within the grace time");
     }
 
     void wait_for_signal() {
@@ -164,6 +189,10 @@ int Server::run() {
 
 void Server::request_stop() {
     asio::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
+}
+
+void Server::on_stop(StopHook hook) {
+    impl_->stop_hooks.push_back(std::move(hook));
 }
 
 }  // namespace wardline::server

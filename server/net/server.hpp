@@ -3,6 +3,7 @@
 // The network front of wardline-server: TLS (and optional loopback plain-text) listeners
 // that serve WebSocket /v1/ws and HTTP /healthz, /readyz, /metrics on the same port.
 // Beast and Asio stay inside server/net/*.cpp; this header is cheap to include.
+#include <functional>
 #include <memory>
 
 namespace boost::asio {
@@ -38,6 +39,14 @@ public:
     int run();
     /// Starts a graceful shutdown from any thread.
     void request_stop();
+
+    /// Work for a graceful stop, e.g. removing this process's presence rows: `hook` is called
+    /// after the WebSocket connections have drained and before the database pool stops, and
+    /// calls `done` (from any thread) when finished. Hooks run one after the other, in the
+    /// order added; the stop waits for each at most server.shutdown_grace_seconds. Add them
+    /// before run().
+    using StopHook = std::function<void(std::function<void()> done)>;
+    void on_stop(StopHook hook);
 
 private:
     struct Impl;

@@ -3,7 +3,7 @@
 // parser and the presence throttle (driven by a synthetic clock).
 #include "server/clinical/iso_time.hpp"
 #include "server/clinical/oncall_csv.hpp"
-#include "server/clinical/presence_board.hpp"
+#include "server/clinical/presence_throttle.hpp"
 #include "server/clinical/shift_rules.hpp"
 #include "server/clinical/template_rules.hpp"
 
@@ -84,22 +84,39 @@ TEST(OncallCsv, SkipsAByteOrderMarkAndStopsAtTheShiftLimit) {
     EXPECT_EQ(s.problems[0].line, kMaxCsvShifts + 2);
 }
 
-TEST(PresenceBoard, PushesAtOnceThenCoalescesForTwoSeconds) {
-    PresenceBoard board;
-    const PresenceBoard::Clock::time_point t0{std::chrono::seconds(100)};
+TEST(PresenceThrottle, PushesAtOnceThenCoalescesForTwoSeconds) {
+    PresenceThrottle throttle;
+    const PresenceThrottle::Clock::time_point t0{std::chrono::seconds(100)};
     using std::chrono::milliseconds;
-    EXPECT_EQ(board.status("u"), "available");
-    EXPECT_EQ(board.set("u", "busy", t0), PresenceBoard::Push::now);
-    EXPECT_EQ(board.set("u", "away", t0 + milliseconds(500)), PresenceBoard::Push::schedule);
-    EXPECT_EQ(board.set("u", "available", t0 + milliseconds(900)), PresenceBoard::Push::pending);
-    EXPECT_EQ(board.next_push_at("u"), t0 + milliseconds(2000));
-    EXPECT_EQ(board.take_pending("u", t0 + milliseconds(2000)), "available");
-    EXPECT_EQ(board.set("u", "busy", t0 + milliseconds(3000)), PresenceBoard::Push::schedule);
-    EXPECT_EQ(board.take_pending("u", t0 + milliseconds(4000)), "busy");
-    EXPECT_EQ(board.set("u", "away", t0 + milliseconds(6000)), PresenceBoard::Push::now);
-    EXPECT_EQ(board.set("v", "away", t0 + milliseconds(6000)),
-              PresenceBoard::Push::now);  // per user
-    EXPECT_EQ(board.status("u"), "away");
+    EXPECT_EQ(throttle.offer("u", "busy", t0), PresenceThrottle::Push::now);
+    EXPECT_EQ(throttle.offer("u", "away", t0 + milliseconds(500)), PresenceThrottle::Push::schedule);
+    EXPECT_EQ(throttle.offer("u", "offline", t0 + milliseconds(900)),
+              PresenceThrottle::Push::pending);
+    EXPECT_EQ(throttle.next_push_at("u"), t0 + milliseconds(2000));
+    EXPECT_EQ(throttle.take_pending("u", t0 + milliseconds(2000)), "offline");  // the latest
+    EXPECT_EQ(throttle.offer("u", "busy", t0 + milliseconds(3000)), PresenceThrottle::Push::schedule);
+    EXPECT_EQ(throttle.take_pending("u", t0 + milliseconds(4000)), "busy");
+    EXPECT_EQ(throttle.offer("u", "away", t0 + milliseconds(6000)), PresenceThrottle::Push::now);
+    EXPECT_EQ(throttle.offer("v", "away", t0 + milliseconds(6000)),
+              PresenceThrottle::Push::now);  // per user
+}
+
+TEST(PresenceThrottle, ForgettingOldEntriesChangesNoDecision) {
+    PresenceThrottle throttle;
+    const PresenceThrottle::Clock::time_point t0{std::chrono::seconds(100)};
+    using std::chrono::milliseconds;
+    using std::chrono::minutes;
+    EXPECT_EQ(throttle.offer("u", "busy", t0), PresenceThrottle::Push::now);
+    // Minutes later u's entry is swept: u is pushed at once, as it would be anyway.
+    EXPECT_EQ(throttle.offer("u", "away", t0 + minutes(5)), PresenceThrottle::Push::now);
+    EXPECT_EQ(throttle.offer("v", "busy", t0 + minutes(5)), PresenceThrottle::Push::now);
+    EXPECT_EQ(throttle.offer("v", "away", t0 + minutes(5) + milliseconds(100)),
+              PresenceThrottle::Push::schedule);
+    // A sweep minutes later keeps v's entry while its delayed push is waiting: v's next change
+    // joins that push instead of starting a second one.
+    EXPECT_EQ(throttle.offer("x", "busy", t0 + minutes(7)), PresenceThrottle::Push::now);
+    EXPECT_EQ(throttle.offer("v", "offline", t0 + minutes(7)), PresenceThrottle::Push::pending);
+    EXPECT_EQ(throttle.take_pending("v", t0 + minutes(7)), "offline");
 }
 
 }  // namespace

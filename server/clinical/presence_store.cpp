@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+// Coroutine arguments are built as named locals before co_await (GCC 12, CONTRIBUTING.md).
+#include "server/clinical/presence_store.hpp"
+
+#include "server/clinical/clinical_sql.hpp"
+#include "server/storage/pg_pool.hpp"
+#include "server/storage/transaction.hpp"
+
+#include <algorithm>
+#include <span>
+
+namespace wardline::server::clinical {
+namespace {
+
+namespace asio = boost::asio;
+using storage::PgLease;
+using storage::PgParams;
+
+/// A uuid[] literal of user ids. The ids come from the sessions and the database (UUIDs), never
+/// from a request, and travel as a parameter.
+std::string uuid_array(std::span<const std::string> ids) {
+    std::string out = "{";
+    for (const auto& id : ids) {
+        if (out.size() > 1) out += ',';
+        out += id;
+    }
+    return out + "}";
+}
+
+/// Locks the users' presence (presence_lock_users.sql).
+asio::awaitable<Result<void>> lock_users(PgLease& l, std::vector<std::string> users) {
+    if (users.empty()) co_return Result<void>{};
+    PgParams params;
+    params.text(uuid_array(users));
+    auto locking = l.query(sql::presence_lock_users(), std::move(params));
+    auto locked = co_await std::move(locking);
+    if (!locked) co_return locked.error();
+    co_return Result<void>{};
+}
+
+/// Those of `users` with a connection on a live node other than `node`.
+asio::awaitable<Result<std::vector<std::string>>> online_elsewhere(PgLease& l,
+                                                                   std::vector<std::string> users,
+                                                                   std::string node) {
+    std::vector<std::string> out;
+    if (users.empty()) co_return out;
+    PgParams params;
+    params.text(uuid_array(users)).text(node);
+    auto reading = l.query(sql::presence_online_elsewhere(), std::move(params));
+    auto r = co_await std::move(reading);
+    if (!r) co_return r.error();
+    for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->text_or_throw(i, 0));
+    co_return out;
+}
+
+}  // namespace
+
+PresenceStore::PresenceStore(storage::PgPool& pool, std::string node, std::chrono::seconds ttl)
+    : pool_(pool), node_(std::move(node)), ttl_(ttl) {}
+
+asio::awaitable<Result<void>> PresenceStore::register_node() {
+    PgParams params;
+    params.text(node_).integer(ttl_.count());
+    auto registering = pool_.query(sql::presence_node_register(), std::move(params));
+    auto done = co_await std::move(registering);
+    if (!done) co_return done.error();
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<bool>> PresenceStore::heartbeat() {
+    PgParams params{node_};
+    auto beating = pool_.query(sql::presence_node_heartbeat(), std::move(params));
+    auto done = co_await std::move(beating);
+    if (!done) co_return done.error();
+    co_return done->rows() == 1;
+}
+
+asio::awaitable<Result<PresenceTransition>> PresenceStore::set_connections(std::string user_id,
+                                                                           std::size_t count) {
+    auto lease = co_await pool_.acquire();
+    if (!lease) co_return lease.error();
+    PresenceTransition transition = PresenceTransition::none;
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        transition = PresenceTransition::none;
+        // The node first, then the user: the order remove_node() takes them in.
+        PgParams node_params{node_};
+        auto checking = l.query(sql::presence_node_check(), std::move(node_params));
+        auto checked = co_await std::move(checking);
+        if (!checked) co_return checked.error();
+        if (checked->rows() == 0) co_return Errc::not_found;
+        std::vector<std::string> just_the_user{user_id};
+        auto locking = lock_users(l, just_the_user);
+        if (auto locked = co_await std::move(locking); !locked) co_return locked.error();
+
+        PgParams row{node_, user_id};
+        auto getting = l.query(sql::presence_connection_get(), std::move(row));
+        auto stored = co_await std::move(getting);
+        if (!stored) co_return stored.error();
+        const bool was_here = stored->rows() == 1;
+        auto asking = online_elsewhere(l, just_the_user, node_);
+        auto elsewhere = co_await std::move(asking);
+        if (!elsewhere) co_return elsewhere.error();
+        const bool online_elsewhere_now = !elsewhere->empty();
+
+        if (count > 0) {
+            PgParams put{node_, user_id};
+            put.integer(static_cast<std::int64_t>(count));
+            auto putting = l.query(sql::presence_connection_put(), std::move(put));
+            auto written = co_await std::move(putting);
+            if (!written) co_return written.error();
+            if (!was_here && !online_elsewhere_now) {
+                PgParams clear{user_id};
+                auto clearing = l.query(sql::presence_status_clear(), std::move(clear));
+                if (auto cleared = co_await std::move(clearing); !cleared)
+                    co_return cleared.error();
+                transition = PresenceTransition::came_online;
+            }
+        } else if (was_here) {
+            PgParams drop{node_, user_id};
+            auto dropping = l.query(sql::presence_connection_drop(), std::move(drop));
+            if (auto dropped = co_await std::move(dropping); !dropped) co_return dropped.error();
+            if (!online_elsewhere_now) transition = PresenceTransition::went_offline;
+        }
+        co_return Result<void>{};
+    };
+    auto transacting = storage::with_transaction(*lease, work);
+    auto done = co_await std::move(transacting);
+    if (!done) co_return done.error();
+    co_return transition;
+}
+
+asio::awaitable<Result<void>> PresenceStore::set_status(std::string user_id, std::string org_id,
+                                                        std::string status) {
+    auto lease = co_await pool_.acquire();
+    if (!lease) co_return lease.error();
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        std::vector<std::string> just_the_user{user_id};
+        auto locking = lock_users(l, just_the_user);
+        if (auto locked = co_await std::move(locking); !locked) co_return locked.error();
+        PgParams row{user_id, org_id, status};
+        auto putting = l.query(sql::presence_status_put(), std::move(row));
+        if (auto put = co_await std::move(putting); !put) co_return put.error();
+        co_return Result<void>{};
+    };
+    auto transacting = storage::with_transaction(*lease, work);
+    co_return co_await std::move(transacting);
+}
+
+asio::awaitable<Result<std::vector<std::string>>> PresenceStore::dead_nodes() {
+    auto reading = pool_.query(sql::presence_nodes_dead());
+    auto r = co_await std::move(reading);
+    if (!r) co_return r.error();
+    std::vector<std::string> out;
+    for (int i = 0; i < r->rows(); ++i)
+        if (r->text_or_throw(i, 0) != node_) out.emplace_back(r->text_or_throw(i, 0));
+    co_return out;
+}
+
+asio::awaitable<Result<std::vector<std::string>>> PresenceStore::remove_node(std::string node,
+                                                                              bool only_if_dead) {
+    auto lease = co_await pool_.acquire();
+    if (!lease) co_return lease.error();
+    std::vector<std::string> offline;
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        offline.clear();
+        PgParams lock_params{node};
+        lock_params.boolean(only_if_dead);
+        auto locking = l.query(sql::presence_node_lock(), std::move(lock_params));
+        auto locked = co_await std::move(locking);
+        if (!locked) co_return locked.error();
+        if (locked->rows() == 0) co_return Result<void>{};  // gone already, or alive again
+
+        // The node's row is locked: no connection row of it can appear until COMMIT.
+        PgParams users_params{node};
+        auto listing = l.query(sql::presence_node_users(), std::move(users_params));
+        auto listed = co_await std::move(listing);
+        if (!listed) co_return listed.error();
+        std::vector<std::string> users;
+        for (int i = 0; i < listed->rows(); ++i) users.emplace_back(listed->text_or_throw(i, 0));
+        auto user_locking = lock_users(l, users);
+        if (auto users_locked = co_await std::move(user_locking); !users_locked)
+            co_return users_locked.error();
+
+        PgParams remove_params{node};
+        auto removing = l.query(sql::presence_node_remove(), std::move(remove_params));
+        auto removed = co_await std::move(removing);
+        if (!removed) co_return removed.error();
+        std::vector<std::string> gone;
+        for (int i = 0; i < removed->rows(); ++i) gone.emplace_back(removed->text_or_throw(i, 0));
+        PgParams delete_params{node};
+        auto deleting = l.query(sql::presence_node_delete(), std::move(delete_params));
+        if (auto deleted = co_await std::move(deleting); !deleted) co_return deleted.error();
+
+        auto asking = online_elsewhere(l, gone, node);
+        auto elsewhere = co_await std::move(asking);
+        if (!elsewhere) co_return elsewhere.error();
+        std::sort(elsewhere->begin(), elsewhere->end());
+        for (auto& user : gone)
+            if (!std::binary_search(elsewhere->begin(), elsewhere->end(), user))
+                offline.push_back(std::move(user));
+        co_return Result<void>{};
+    };
+    auto transacting = storage::with_transaction(*lease, work);
+    auto done = co_await std::move(transacting);
+    if (!done) co_return done.error();
+    co_return offline;
+}
+
+}  // namespace wardline::server::clinical
