@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace wardline::test {
 
@@ -67,6 +68,26 @@ protected:
         return ok_request(admin, "oncall.teams.create", {{"name", name}})["team"]["id"];
     }
     static std::string iso(std::int64_t seconds) { return server::clinical::format_utc(seconds); }
+
+    /// A group conversation of `members` (user ids), made behind the server's back (presence is
+    /// pushed to the users who share a conversation).
+    void share_conversation(const std::vector<std::string>& members) {
+        auto db = owner();
+        const std::string org(db.exec("SELECT org_id FROM users WHERE id = '" + members[0] + "'")
+                                  .text_or_throw(0, 0));
+        const std::string id(
+            db.exec("INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
+                    "VALUES ('" +
+                    org + "', 'group', decode(md5(random()::text), 'hex'), '" + members[0] +
+                    "') RETURNING id")
+                .text_or_throw(0, 0));
+        for (const auto& m : members)
+            db.exec(
+                "INSERT INTO conversation_members (conversation_id, org_id, user_id, role, "
+                "added_by) "
+                "VALUES ('" +
+                id + "', '" + org + "', '" + m + "', 'member', '" + members[0] + "')");
+    }
     /// The body of oncall.shifts.add for [from, to) (seconds since the Unix epoch).
     static nlohmann::json shift(const std::string& team, const std::string& user,
                                 const std::string& role, std::int64_t from, std::int64_t to) {

@@ -14,25 +14,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 class Presence : public ClinicalFixture {
 protected:
-    /// A group conversation of `members`, made behind the server's back (the conversation
-    /// service is another slice of issue #5).
-    void share_conversation(const std::vector<std::string>& members) {
-        auto db = owner();
-        const std::string org(db.exec("SELECT org_id FROM users WHERE id = '" + members[0] + "'")
-                                  .text_or_throw(0, 0));
-        const std::string id(
-            db.exec("INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
-                    "VALUES ('" +
-                    org + "', 'group', decode(md5(random()::text), 'hex'), '" + members[0] +
-                    "') RETURNING id")
-                .text_or_throw(0, 0));
-        for (const auto& m : members)
-            db.exec(
-                "INSERT INTO conversation_members (conversation_id, org_id, user_id, role, "
-                "added_by) "
-                "VALUES ('" +
-                id + "', '" + org + "', '" + m + "', 'member', '" + members[0] + "')");
-    }
     /// Reads events until none has come for 2.5 s, so that every push the logins caused
     /// (and its throttle) is over.
     static void drain(WsClient& ws) {
@@ -114,19 +95,49 @@ TEST_F(Presence, TheDirectoryShowsPresenceOfflineWithoutAConnectionAndOnShiftFro
     EXPECT_EQ(presence_of("nina.nurse")["on_shift"], false);
 }
 
-TEST_F(Presence, BadStatusesAreRefusedAndOfflineCannotBeSet) {
+TEST_F(Presence, BadStatusesAreRefusedNothingIsStoredAndOfflineCannotBeSet) {
     TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    TestUser doctor = enroll("General", "phil.physician", "physician");
+    share_conversation({nurse.id, doctor.id});
     auto n = logged_in(nurse);
+    auto d = logged_in(doctor);
+    ok_request(*n, "presence.set", {{"status", "away"}});
+    drain(*d);
+    const std::string oversized(40000, 'b');  // inside the 64 KiB frame, far beyond any status
     for (const json& bad :
-         {json{{"status", "offline"}}, json{{"status", "sleeping"}}, json::object(),
-          json{{"status", 1}}, json{{"status", "busy"}, {"until", "later"}}}) {
-        SCOPED_TRACE(bad.dump());
-        EXPECT_EQ(error_code(n->request("presence.set", bad)), "bad_request");
+         {json{{"status", "offline"}}, json{{"status", "sleeping"}}, json{{"status", "AWAY"}},
+          json{{"status", "busy "}}, json{{"status", ""}}, json{{"status", oversized}},
+          json{{"status", "busy" + oversized}}, json::object(), json{{"status", 1}},
+          json{{"status", nullptr}}, json{{"status", true}}, json{{"status", json::array({"busy"})}},
+          json{{"status", json{{"value", "busy"}}}}, json{{"status", "busy"}, {"until", "later"}},
+          json{{"status", "busy"}, {"user_id", doctor.id}}}) {
+        SCOPED_TRACE(bad.dump().substr(0, 80));
+        const auto r = n->request("presence.set", bad);
+        EXPECT_EQ(error_code(r), "bad_request");
+        // The message names the rule, never the value sent.
+        EXPECT_EQ(r.dump().find(oversized.substr(0, 100)), std::string::npos);
     }
+    // Nothing stored, nothing pushed, and the connection still works.
+    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + nurse.id +
+                    "' AND status = 'away'"),
+              1);
+    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + doctor.id + "'"), 0);
+    EXPECT_EQ(d->read(500ms).kind, ReadResult::Kind::timeout);
+    const auto found = ok_request(*d, "directory.search", {{"query", "nina"}});
+    ASSERT_EQ(found["users"].size(), 1u);
+    EXPECT_EQ(found["users"][0]["presence"], "away");
+    const auto other = ok_request(*n, "directory.search", {{"query", "phil"}});
+    ASSERT_EQ(other["users"].size(), 1u);
+    EXPECT_EQ(other["users"][0]["presence"], "available");
+
     auto anonymous = connect();
     EXPECT_EQ(error_code(anonymous->request("presence.set", {{"status", "busy"}})),
               "unauthenticated");
-    EXPECT_EQ(ok_request(*n, "presence.set", {{"status", "away"}})["status"], "away");
+    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE status = 'busy'"), 0);
+    EXPECT_EQ(ok_request(*n, "presence.set", {{"status", "busy"}})["status"], "busy");
+    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + nurse.id +
+                    "' AND status = 'busy'"),
+              1);
 }
 
 TEST_F(Presence, ConnectingAndTheLastConnectionClosingArePushedToPeers) {

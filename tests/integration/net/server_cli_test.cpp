@@ -60,6 +60,23 @@ TEST_F(ServerCli, RefusesPlainTextOnNonLoopback) {
     EXPECT_NE(r.output.find("server.plain_listen"), std::string::npos) << r.output;
 }
 
+TEST_F(ServerCli, CheckConfigRefusesAPresenceTtlOutOfRangeNamingKeyAndRange) {
+    for (const char* ttl : {"2", "601"}) {
+        const auto r = run("--check-config --config " +
+                           write("[server]\nlisten =\nplain_listen = 127.0.0.1:9\n[database]\n"
+                                 "conninfo = dbname=x\n[presence]\nnode_ttl_seconds = " +
+                                 std::string(ttl) + "\n"));
+        EXPECT_EQ(r.status, 2) << ttl << ": " << r.output;
+        EXPECT_NE(r.output.find("presence.node_ttl_seconds: must be a whole number from 3 to 600"),
+                  std::string::npos)
+            << r.output;
+    }
+    const auto r = run("--check-config --config " +
+                       write("[server]\nlisten =\nplain_listen = 127.0.0.1:9\n[database]\n"
+                             "conninfo = dbname=x\n[presence]\nnode_ttl_seconds = 3\n"));
+    EXPECT_EQ(r.status, 0) << r.output;
+}
+
 TEST_F(ServerCli, MissingKeyIsNamed) {
     const auto r = run("--check-config --config " + write("[server]\nlisten = 127.0.0.1:1\n"));
     EXPECT_EQ(r.status, 2);

@@ -140,6 +140,29 @@ TEST_F(ConfigTest, IdentityKeysAreCheckedAndArgonCannotGoBelowOwasp) {
     EXPECT_EQ(c->identity.sealing_keyring_file, "/etc/wardline/sealing.keyring");
 }
 
+TEST_F(ConfigTest, PresenceNodeTtlDefaultsToThirtySecondsAndIsKeptWithinItsRange) {
+    auto c = load_config(write(kMinimal));
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_EQ(c->presence.node_ttl, std::chrono::seconds(30));
+    for (const char* good : {"3", "600", "45"}) {
+        c = load_config(write(std::string(kMinimal) + "[presence]\nnode_ttl_seconds = " + good + "\n"));
+        ASSERT_TRUE(c) << good << ": " << c.error();
+        EXPECT_EQ(c->presence.node_ttl, std::chrono::seconds(std::stoi(good)));
+    }
+    for (const char* bad : {"2", "0", "-30", "601", "86400", "30s", "abc", "", "1e2"}) {
+        const auto path = write(std::string(kMinimal) + "[presence]\nnode_ttl_seconds = " + bad + "\n");
+        c = load_config(path);
+        ASSERT_FALSE(c) << "accepted: '" << bad << "'";
+        EXPECT_NE(c.error().find("presence.node_ttl_seconds"), std::string::npos) << c.error();
+        EXPECT_NE(c.error().find("from 3 to 600"), std::string::npos) << c.error();
+        EXPECT_NE(c.error().find(path), std::string::npos) << c.error();
+    }
+    // An unknown key of the section is named, not ignored.
+    c = load_config(write(std::string(kMinimal) + "[presence]\nnode_ttl = 30\n"));
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().find("presence.node_ttl"), std::string::npos) << c.error();
+}
+
 TEST_F(ConfigTest, BadLogLevelAndFormatRefused) {
     EXPECT_FALSE(load_config(write(std::string(kMinimal) + "[log]\nlevel = chatty\n")));
     EXPECT_FALSE(load_config(write(std::string(kMinimal) + "[log]\nformat = xml\n")));
