@@ -92,15 +92,16 @@ struct PresenceNode::State {
         }
         for (const auto& node : *dead) {
             auto removing = s->store.remove_node(node, true);
-            auto offline = co_await std::move(removing);
-            if (!offline) {
-                s->unreachable("removing a dead node", offline.error());
+            auto removal = co_await std::move(removing);
+            if (!removal) {
+                s->unreachable("removing a dead node", removal.error());
                 co_return;
             }
+            if (!removal->removed) continue;  // another process was first, or it came back
             log::app().info("presence: removed node {} (no heartbeat within its TTL); {} user(s) "
                             "now offline",
-                            node, offline->size());
-            s->tell(*offline, "offline");
+                            node, removal->offline.size());
+            s->tell(removal->offline, "offline");
         }
     }
 
@@ -129,6 +130,7 @@ struct PresenceNode::State {
                         s->registered = false;
                         continue;
                     }
+                    if (beat) s->warned_unreachable = false;
                     if (!beat) s->unreachable("the heartbeat", beat.error());
                 }
                 if (s->registered && !s->stopping) {
@@ -225,15 +227,15 @@ struct PresenceNode::State {
         s->answer_sets(false);
         try {
             auto removing = s->store.remove_node(s->store.node(), false);
-            auto offline = co_await std::move(removing);
-            if (offline) {
+            auto removal = co_await std::move(removing);
+            if (removal) {
                 log::app().info("presence: node {} removed itself; {} user(s) now offline",
-                                s->store.node(), offline->size());
-                s->tell(*offline, "offline");
+                                s->store.node(), removal->offline.size());
+                s->tell(removal->offline, "offline");
             } else {
                 log::db().warn("presence: node {} could not remove itself ({}); the other nodes "
                                "will when its TTL has passed",
-                               s->store.node(), offline.error().message());
+                               s->store.node(), removal.error().message());
             }
         } catch (const std::exception& e) {
             log::app().error("presence: removing the node failed: {}", e.what());
@@ -264,7 +266,8 @@ void PresenceNode::connections_changed(const std::string& user_id) {
 
 asio::awaitable<Result<void>> PresenceNode::set_status(std::string user_id, std::string org_id,
                                                        std::string status) {
-    auto reply = std::make_shared<Reply>(co_await asio::this_coro::executor, 1);
+    const auto executor = co_await asio::this_coro::executor;
+    auto reply = std::make_shared<Reply>(executor, 1);
     PendingSet set{std::move(user_id), std::move(org_id), std::move(status), reply};
     asio::post(state_->strand, [s = state_, set = std::move(set)]() mutable {
         if (s->stopping) {

@@ -156,13 +156,13 @@ asio::awaitable<Result<std::vector<std::string>>> PresenceStore::dead_nodes() {
     co_return out;
 }
 
-asio::awaitable<Result<std::vector<std::string>>> PresenceStore::remove_node(std::string node,
-                                                                              bool only_if_dead) {
+asio::awaitable<Result<PresenceStore::Removal>> PresenceStore::remove_node(std::string node,
+                                                                          bool only_if_dead) {
     auto lease = co_await pool_.acquire();
     if (!lease) co_return lease.error();
-    std::vector<std::string> offline;
+    Removal removal;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        offline.clear();
+        removal = Removal{};
         PgParams lock_params{node};
         lock_params.boolean(only_if_dead);
         auto locking = l.query(sql::presence_node_lock(), std::move(lock_params));
@@ -195,15 +195,16 @@ asio::awaitable<Result<std::vector<std::string>>> PresenceStore::remove_node(std
         auto elsewhere = co_await std::move(asking);
         if (!elsewhere) co_return elsewhere.error();
         std::sort(elsewhere->begin(), elsewhere->end());
+        removal.removed = true;
         for (auto& user : gone)
             if (!std::binary_search(elsewhere->begin(), elsewhere->end(), user))
-                offline.push_back(std::move(user));
+                removal.offline.push_back(std::move(user));
         co_return Result<void>{};
     };
     auto transacting = storage::with_transaction(*lease, work);
     auto done = co_await std::move(transacting);
     if (!done) co_return done.error();
-    co_return offline;
+    co_return removal;
 }
 
 }  // namespace wardline::server::clinical

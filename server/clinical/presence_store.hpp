@@ -57,11 +57,14 @@ public:
     /// The other nodes whose heartbeat is older than their TTL.
     boost::asio::awaitable<Result<std::vector<std::string>>> dead_nodes();
 
+    /// What remove_node() did.
+    struct Removal {
+        bool removed = false;              ///< false: gone already (another process), or alive
+        std::vector<std::string> offline;  ///< the users thereby offline everywhere
+    };
     /// Removes `node` and its connections (when `only_if_dead`, only while it is still dead;
-    /// this node removes itself on a graceful stop with false). Returns the users who are
-    /// thereby offline everywhere; empty when another process removed the node first.
-    boost::asio::awaitable<Result<std::vector<std::string>>> remove_node(std::string node,
-                                                                         bool only_if_dead);
+    /// this node removes itself on a graceful stop with false).
+    boost::asio::awaitable<Result<Removal>> remove_node(std::string node, bool only_if_dead);
 
 private:
     storage::PgPool& pool_;
