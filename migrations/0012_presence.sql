@@ -51,7 +51,7 @@ CREATE INDEX presence_connections_user ON presence_connections (user_id);
 
 -- A user's presence as every process answers it: available, busy or away while a live node
 -- holds a connection of theirs, else offline.
-CREATE FUNCTION user_presence(user_id uuid) RETURNS text
+CREATE FUNCTION user_presence(of_user uuid) RETURNS text
     LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE
                WHEN EXISTS (SELECT 1

@@ -23,7 +23,8 @@ using SteadyClock = std::chrono::steady_clock;
 
 /// The events one client has received so far, read as they come.
 struct Watch {
-    WsClient* ws = nullptr;
+    explicit Watch(WsClient* client) : ws(client) {}
+    WsClient* ws;
     std::size_t stashed_seen = 0;  ///< events() already taken (kept by request())
     std::vector<json> events;
 };
