@@ -228,10 +228,13 @@ struct PresenceNode::State {
         try {
             auto removing = s->store.remove_node(s->store.node(), false);
             auto removal = co_await std::move(removing);
-            if (removal) {
+            if (removal && removal->removed) {
                 log::app().info("presence: node {} removed itself; {} user(s) now offline",
                                 s->store.node(), removal->offline.size());
                 s->tell(removal->offline, "offline");
+            } else if (removal) {
+                log::app().info("presence: node {} was not registered; nothing to remove",
+                                s->store.node());
             } else {
                 log::db().warn("presence: node {} could not remove itself ({}); the other nodes "
                                "will when its TTL has passed",
