@@ -134,12 +134,13 @@ protected:
             }
         return out;
     }
-    /// Waits until `status` of `user_id` has been pushed to `w` (at most 6 s).
-    bool pushed(Watch& w, const std::string& user_id, const std::string& status) {
+    /// Waits until `status` of `user_id` has been pushed to `w` `times` times (at most 6 s).
+    bool pushed(Watch& w, const std::string& user_id, const std::string& status,
+                std::ptrdiff_t times = 1) {
         const auto deadline = SteadyClock::now() + 6s;
         for (;;) {
             const auto seen = statuses(w, user_id);
-            if (std::find(seen.begin(), seen.end(), status) != seen.end()) return true;
+            if (std::count(seen.begin(), seen.end(), status) >= times) return true;
             if (SteadyClock::now() > deadline) return false;
             pump(w, 200ms);
         }
@@ -258,7 +259,8 @@ TEST_F(PresenceAcrossNodes, AProcessKilledWithSigkillStopsCountingAfterItsTtl) {
     // Coming back on the survivor: online again, available, pushed once more.
     auto again = on(server(), nurse);
     EXPECT_TRUE(becomes(*d, "nina.nurse", "available"));
-    ASSERT_TRUE(pushed(dw, nurse.id, "available"));
+    ASSERT_TRUE(pushed(dw, nurse.id, "available", 2));
+    EXPECT_EQ(statuses(dw, nurse.id), (Statuses{"available", "offline", "available"}));
 }
 
 TEST_F(PresenceAcrossNodes, AGracefulStopRemovesTheProcessRowsAtOnce) {
