@@ -25,8 +25,8 @@ struct ClinicalServices::Impl {
 ClinicalServices::ClinicalServices(boost::asio::any_io_executor executor, storage::PgPool& pool,
                                    identity::SessionRegistry& sessions, std::string node,
                                    std::chrono::seconds node_ttl)
-    : impl_(std::make_unique<Impl>(std::move(executor), pool, sessions, std::move(node),
-                                   node_ttl)) {}
+    : impl_(
+          std::make_unique<Impl>(std::move(executor), pool, sessions, std::move(node), node_ttl)) {}
 
 ClinicalServices::~ClinicalServices() = default;
 

@@ -58,8 +58,8 @@ struct PresenceNode::State {
     std::chrono::milliseconds heartbeat_interval;
     TransitionFn told;
 
-    std::set<std::string> dirty;    ///< users whose count here is to be written
-    std::vector<PendingSet> sets;   ///< presence.set requests, in arrival order
+    std::set<std::string> dirty;   ///< users whose count here is to be written
+    std::vector<PendingSet> sets;  ///< presence.set requests, in arrival order
     bool registered = false;
     bool stopping = false;
     int loops_running = 0;
@@ -98,9 +98,10 @@ struct PresenceNode::State {
                 co_return;
             }
             if (!removal->removed) continue;  // another process was first, or it came back
-            log::app().info("presence: removed node {} (no heartbeat within its TTL); {} user(s) "
-                            "now offline",
-                            node, removal->offline.size());
+            log::app().info(
+                "presence: removed node {} (no heartbeat within its TTL); {} user(s) "
+                "now offline",
+                node, removal->offline.size());
             s->tell(removal->offline, "offline");
         }
     }
@@ -142,8 +143,9 @@ struct PresenceNode::State {
             }
             if (s->stopping) break;
             // Not registered (the database not reachable yet): try again within a second.
-            s->heartbeat_timer.expires_after(
-                s->registered ? s->heartbeat_interval : std::min(s->heartbeat_interval, kRetryDelay));
+            s->heartbeat_timer.expires_after(s->registered
+                                                 ? s->heartbeat_interval
+                                                 : std::min(s->heartbeat_interval, kRetryDelay));
             std::ignore = co_await s->heartbeat_timer.async_wait(use_nothrow);
         }
         --s->loops_running;
@@ -236,9 +238,10 @@ struct PresenceNode::State {
                 log::app().info("presence: node {} was not registered; nothing to remove",
                                 s->store.node());
             } else {
-                log::db().warn("presence: node {} could not remove itself ({}); the other nodes "
-                               "will when its TTL has passed",
-                               s->store.node(), removal.error().message());
+                log::db().warn(
+                    "presence: node {} could not remove itself ({}); the other nodes "
+                    "will when its TTL has passed",
+                    s->store.node(), removal.error().message());
             }
         } catch (const std::exception& e) {
             log::app().error("presence: removing the node failed: {}", e.what());

@@ -38,8 +38,7 @@ public:
     static constexpr std::chrono::milliseconds kStopWait{3000};
 
     PresenceNode(boost::asio::any_io_executor executor, PresenceStore& store,
-                 identity::SessionRegistry& sessions, std::chrono::seconds ttl,
-                 TransitionFn told);
+                 identity::SessionRegistry& sessions, std::chrono::seconds ttl, TransitionFn told);
     ~PresenceNode();
     PresenceNode(const PresenceNode&) = delete;
     PresenceNode& operator=(const PresenceNode&) = delete;

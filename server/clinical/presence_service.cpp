@@ -50,7 +50,8 @@ PresenceService::PresenceService(asio::any_io_executor executor, storage::PgPool
             [this](const std::string& user_id, const std::string& status) {
                 publish(user_id, status);
             }) {
-    sessions_.on_connections([this](const std::string& user_id) { node_.connections_changed(user_id); });
+    sessions_.on_connections(
+        [this](const std::string& user_id) { node_.connections_changed(user_id); });
 }
 
 PresenceService::~PresenceService() {

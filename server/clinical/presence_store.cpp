@@ -157,7 +157,7 @@ asio::awaitable<Result<std::vector<std::string>>> PresenceStore::dead_nodes() {
 }
 
 asio::awaitable<Result<PresenceStore::Removal>> PresenceStore::remove_node(std::string node,
-                                                                          bool only_if_dead) {
+                                                                           bool only_if_dead) {
     auto lease = co_await pool_.acquire();
     if (!lease) co_return lease.error();
     Removal removal;

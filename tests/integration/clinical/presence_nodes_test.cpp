@@ -103,8 +103,10 @@ protected:
                      "' AND user_id = '" + user_id + "'");
     }
     long long connections(const std::string& node, const std::string& user_id) {
-        return count("SELECT COALESCE(sum(connections), 0) FROM presence_connections WHERE "
-                     "node_id = '" + node + "' AND user_id = '" + user_id + "'");
+        return count(
+            "SELECT COALESCE(sum(connections), 0) FROM presence_connections WHERE "
+            "node_id = '" +
+            node + "' AND user_id = '" + user_id + "'");
     }
     long long node_rows(const std::string& node) {
         return count("SELECT count(*) FROM presence_nodes WHERE node_id = '" + node + "'") +
@@ -222,9 +224,12 @@ TEST_F(PresenceAcrossNodes, OneConnectionClosingKeepsTheUserOnlineAndEachChangeI
         ASSERT_TRUE(pushed(*w, nurse.id, "offline"));
         pump(*w, 2500ms);
         auto seen = statuses(*w, nurse.id);
-        EXPECT_EQ(std::count(seen.begin(), seen.end(), "available"), 1) << ::testing::PrintToString(seen);
-        EXPECT_EQ(std::count(seen.begin(), seen.end(), "busy"), 1) << ::testing::PrintToString(seen);
-        EXPECT_EQ(std::count(seen.begin(), seen.end(), "offline"), 1) << ::testing::PrintToString(seen);
+        EXPECT_EQ(std::count(seen.begin(), seen.end(), "available"), 1)
+            << ::testing::PrintToString(seen);
+        EXPECT_EQ(std::count(seen.begin(), seen.end(), "busy"), 1)
+            << ::testing::PrintToString(seen);
+        EXPECT_EQ(std::count(seen.begin(), seen.end(), "offline"), 1)
+            << ::testing::PrintToString(seen);
         EXPECT_EQ(seen.size(), 3u) << ::testing::PrintToString(seen);
         EXPECT_EQ(seen.back(), "offline");
     }
@@ -321,7 +326,8 @@ TEST_F(PresenceAcrossNodes, AStatusSetOnOneProcessIsKeptWhileTheUserMovesToTheOt
     ASSERT_TRUE(becomes(*d, "nina.nurse", "offline"));
     auto back = on(node_b(), nurse);
     EXPECT_TRUE(becomes(*d, "nina.nurse", "available"));
-    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + nurse.id + "'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + nurse.id + "'"),
+              0);
 }
 
 }  // namespace

@@ -83,15 +83,15 @@ TEST_F(Presence, TheDirectoryShowsPresenceOfflineWithoutAConnectionAndOnShiftFro
         auto d = logged_in(doctor);
         // Connected, nothing set. The connection is counted in the database moments after the
         // login answered (presence_node.hpp), hence the wait.
-        EXPECT_TRUE(wait_for(
-            [&] { return presence_of("phil.physician")["presence"] == "available"; }, 5s));
+        EXPECT_TRUE(
+            wait_for([&] { return presence_of("phil.physician")["presence"] == "available"; }, 5s));
         ok_request(*d, "presence.set", {{"status", "busy"}});
         EXPECT_EQ(presence_of("phil.physician")["presence"], "busy");  // stored before the answer
         d->close();
     }
     // Closing the connection makes the user offline (the server unbinds it as it closes).
-    EXPECT_TRUE(wait_for(
-        [&] { return presence_of("phil.physician")["presence"] == "offline"; }, 5s));
+    EXPECT_TRUE(
+        wait_for([&] { return presence_of("phil.physician")["presence"] == "offline"; }, 5s));
     EXPECT_EQ(presence_of("nina.nurse")["presence"], "available");
     EXPECT_EQ(presence_of("nina.nurse")["on_shift"], false);
 }
@@ -109,8 +109,9 @@ TEST_F(Presence, BadStatusesAreRefusedNothingIsStoredAndOfflineCannotBeSet) {
          {json{{"status", "offline"}}, json{{"status", "sleeping"}}, json{{"status", "AWAY"}},
           json{{"status", "busy "}}, json{{"status", ""}}, json{{"status", oversized}},
           json{{"status", "busy" + oversized}}, json::object(), json{{"status", 1}},
-          json{{"status", nullptr}}, json{{"status", true}}, json{{"status", json::array({"busy"})}},
-          json{{"status", json{{"value", "busy"}}}}, json{{"status", "busy"}, {"until", "later"}},
+          json{{"status", nullptr}}, json{{"status", true}},
+          json{{"status", json::array({"busy"})}}, json{{"status", json{{"value", "busy"}}}},
+          json{{"status", "busy"}, {"until", "later"}},
           json{{"status", "busy"}, {"user_id", doctor.id}}}) {
         SCOPED_TRACE(bad.dump().substr(0, 80));
         const auto r = n->request("presence.set", bad);
@@ -122,7 +123,8 @@ TEST_F(Presence, BadStatusesAreRefusedNothingIsStoredAndOfflineCannotBeSet) {
     EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + nurse.id +
                     "' AND status = 'away'"),
               1);
-    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + doctor.id + "'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM presence_statuses WHERE user_id = '" + doctor.id + "'"),
+              0);
     EXPECT_EQ(d->read(500ms).kind, ReadResult::Kind::timeout);
     const auto found = ok_request(*d, "directory.search", {{"query", "nina"}});
     ASSERT_EQ(found["users"].size(), 1u);

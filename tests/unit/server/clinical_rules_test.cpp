@@ -89,12 +89,14 @@ TEST(PresenceThrottle, PushesAtOnceThenCoalescesForTwoSeconds) {
     const PresenceThrottle::Clock::time_point t0{std::chrono::seconds(100)};
     using std::chrono::milliseconds;
     EXPECT_EQ(throttle.offer("u", "busy", t0), PresenceThrottle::Push::now);
-    EXPECT_EQ(throttle.offer("u", "away", t0 + milliseconds(500)), PresenceThrottle::Push::schedule);
+    EXPECT_EQ(throttle.offer("u", "away", t0 + milliseconds(500)),
+              PresenceThrottle::Push::schedule);
     EXPECT_EQ(throttle.offer("u", "offline", t0 + milliseconds(900)),
               PresenceThrottle::Push::pending);
     EXPECT_EQ(throttle.next_push_at("u"), t0 + milliseconds(2000));
     EXPECT_EQ(throttle.take_pending("u", t0 + milliseconds(2000)), "offline");  // the latest
-    EXPECT_EQ(throttle.offer("u", "busy", t0 + milliseconds(3000)), PresenceThrottle::Push::schedule);
+    EXPECT_EQ(throttle.offer("u", "busy", t0 + milliseconds(3000)),
+              PresenceThrottle::Push::schedule);
     EXPECT_EQ(throttle.take_pending("u", t0 + milliseconds(4000)), "busy");
     EXPECT_EQ(throttle.offer("u", "away", t0 + milliseconds(6000)), PresenceThrottle::Push::now);
     EXPECT_EQ(throttle.offer("v", "away", t0 + milliseconds(6000)),

@@ -61,7 +61,7 @@ TEST(SessionRegistryConnections, EndingSessionsCountsTheirConnectionsOutOnceEach
     EXPECT_EQ(registry.end_session("s1", EndReason::logout), 2u);
     EXPECT_EQ(registry.connections_of(kNurse), 1u);
     EXPECT_EQ(told, (std::vector<std::string>{kNurse}));  // one report for the user
-    registry.unbind(a);  // already ended: not counted out again
+    registry.unbind(a);                                   // already ended: not counted out again
     EXPECT_EQ(registry.connections_of(kNurse), 1u);
 
     EXPECT_EQ(registry.end_user(kNurse, EndReason::user_suspended), 1u);
