@@ -19,6 +19,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -151,31 +152,52 @@ struct PresenceNode::State {
         --s->loops_running;
     }
 
-    /// Writes the counts of `users` in order; returns false after the first failure, with that
-    /// user and the rest marked dirty again.
-    static asio::awaitable<bool> write_counts(std::shared_ptr<State> s,
-                                              std::set<std::string> users) {
-        for (auto it = users.begin(); it != users.end(); ++it) {
-            const std::size_t count = s->sessions.connections_of(*it);
-            auto writing = s->store.set_connections(*it, count);
-            auto written = co_await std::move(writing);
-            if (written) {
-                s->warned_unreachable = false;
-                if (*written == PresenceTransition::came_online) s->told(*it, "available");
-                if (*written == PresenceTransition::went_offline) s->told(*it, "offline");
+    /// Writes one user's count here; false if it failed (the user is then dirty again).
+    static asio::awaitable<bool> write_count(std::shared_ptr<State> s, std::string user) {
+        const std::size_t count = s->sessions.connections_of(user);
+        auto storing = s->store.set_connections(user, count);
+        auto written = co_await std::move(storing);
+        if (written) {
+            s->warned_unreachable = false;
+            if (*written == PresenceTransition::came_online) s->told(user, "available");
+            if (*written == PresenceTransition::went_offline) s->told(user, "offline");
+            co_return true;
+        }
+        s->dirty.insert(std::move(user));
+        if (written.error() == make_error_code(Errc::not_found)) {
+            // Removed as dead meanwhile: register now; everything is written anew then.
+            s->registered = false;
+            s->heartbeat_timer.cancel();
+        } else {
+            s->unreachable("writing connections", written.error());
+        }
+        co_return false;
+    }
+
+    /// Stores the waiting presence.set requests whose user has no count write pending (those
+    /// wait for it, in order); answers them.
+    static asio::awaitable<void> serve_sets(std::shared_ptr<State> s) {
+        std::vector<PendingSet> waiting = std::exchange(s->sets, {});
+        std::vector<PendingSet> later;
+        for (auto& set : waiting) {
+            if (s->registered &&
+                (s->dirty.contains(set.user_id) || s->writing.contains(set.user_id))) {
+                later.push_back(std::move(set));
                 continue;
             }
-            s->dirty.insert(it, users.end());
-            if (written.error() == make_error_code(Errc::not_found)) {
-                // Removed as dead meanwhile: register now; everything is written anew then.
-                s->registered = false;
-                s->heartbeat_timer.cancel();
-            } else {
-                s->unreachable("writing connections", written.error());
+            bool stored = false;
+            if (s->registered) {
+                auto storing = s->store.set_status(set.user_id, set.org_id, set.status);
+                auto done = co_await std::move(storing);
+                if (!done) s->unreachable("storing a status", done.error());
+                stored = done.has_value();
             }
-            co_return false;
+            set.reply->try_send(boost::system::error_code{}, stored);
         }
-        co_return true;
+        // Those that came meanwhile go after the ones kept, in arrival order.
+        later.insert(later.end(), std::make_move_iterator(s->sets.begin()),
+                     std::make_move_iterator(s->sets.end()));
+        s->sets = std::move(later);
     }
 
     static asio::awaitable<void> write_loop(std::shared_ptr<State> s) {
@@ -186,26 +208,32 @@ struct PresenceNode::State {
                 std::ignore = co_await s->wake.async_wait(use_nothrow);
                 continue;
             }
-            bool ok = false;
+            bool ok = true;
             try {
-                // The counts first: a presence.set comes after the writes its user's
-                // connections queued before it.
-                std::set<std::string> users = std::exchange(s->dirty, {});
-                std::vector<PendingSet> sets = std::exchange(s->sets, {});
-                auto writing = write_counts(s, std::move(users));
-                ok = co_await std::move(writing);
-                for (auto& set : sets) {
-                    bool stored = false;
-                    if (s->registered && !s->dirty.contains(set.user_id)) {
-                        auto storing = s->store.set_status(set.user_id, set.org_id, set.status);
-                        auto done = co_await std::move(storing);
-                        if (!done) s->unreachable("storing a status", done.error());
-                        stored = done.has_value();
-                    }
-                    set.reply->try_send(boost::system::error_code{}, stored);
+                // The counts one user at a time; between them the presence.set requests of
+                // users with nothing pending, so a burst of reconnects does not hold them up.
+                s->writing = std::exchange(s->dirty, {});
+                while (ok && !s->writing.empty() && !s->stopping) {
+                    std::string user = std::move(s->writing.extract(s->writing.begin()).value());
+                    auto one = write_count(s, std::move(user));
+                    ok = co_await std::move(one);
+                    auto serving = serve_sets(s);
+                    co_await std::move(serving);
+                }
+                s->dirty.merge(s->writing);  // not written: a failure or the stop came first
+                s->writing.clear();
+                if (!ok) {
+                    // A failed write leaves its user's sets waiting: answer them now.
+                    s->answer_sets(false);
+                } else {
+                    auto serving = serve_sets(s);
+                    co_await std::move(serving);
                 }
             } catch (const std::exception& e) {
                 log::app().error("presence writer failed: {}", e.what());
+                s->dirty.merge(s->writing);
+                s->writing.clear();
+                ok = false;
             }
             if (!ok && s->registered && !s->stopping) {
                 s->wake.expires_after(kRetryDelay);
