@@ -154,6 +154,17 @@ struct EventRelay::State {
         }
     }
 
+    /// Calls `done` once nothing published is left unsent, or at `deadline`.
+    static asio::awaitable<void> wait_sent(std::shared_ptr<State> s, std::function<void()> done,
+                                           std::chrono::steady_clock::time_point deadline) {
+        asio::steady_timer pause(s->strand);
+        while (s->unsent.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+            pause.expires_after(std::chrono::milliseconds(10));
+            std::ignore = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        done();
+    }
+
     static asio::awaitable<void> run(std::shared_ptr<State> s) {
         for (;;) {
             auto [ec, first] = co_await s->queue.async_receive(asio::as_tuple(asio::use_awaitable));
@@ -233,18 +244,10 @@ std::uint64_t EventRelay::dropped() const {
 }
 
 void EventRelay::when_sent(std::function<void()> done, std::chrono::milliseconds limit) {
-    auto wait = [](std::shared_ptr<State> s, std::function<void()> fn,
-                   std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
-        asio::steady_timer pause(s->strand);
-        while (s->unsent.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-            pause.expires_after(std::chrono::milliseconds(10));
-            std::ignore = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
-        fn();
-    };
-    asio::co_spawn(state_->strand,
-                   wait(state_, std::move(done), std::chrono::steady_clock::now() + limit),
-                   asio::detached);
+    asio::co_spawn(
+        state_->strand,
+        State::wait_sent(state_, std::move(done), std::chrono::steady_clock::now() + limit),
+        asio::detached);
 }
 
 }  // namespace wardline::server::messaging
