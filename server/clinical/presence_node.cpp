@@ -59,8 +59,9 @@ struct PresenceNode::State {
     std::chrono::milliseconds heartbeat_interval;
     TransitionFn told;
 
-    std::set<std::string> dirty;   ///< users whose count here is to be written
-    std::vector<PendingSet> sets;  ///< presence.set requests, in arrival order
+    std::set<std::string> dirty;    ///< users whose count here is to be written
+    std::set<std::string> writing;  ///< taken from dirty by the writer, not written yet
+    std::vector<PendingSet> sets;   ///< presence.set requests, in arrival order
     bool registered = false;
     bool stopping = false;
     int loops_running = 0;

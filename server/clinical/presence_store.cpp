@@ -71,8 +71,9 @@ asio::awaitable<Result<bool>> PresenceStore::heartbeat() {
     PgParams params{node_};
     auto beating = pool_.query(sql::presence_node_heartbeat(), std::move(params));
     auto done = co_await std::move(beating);
-    if (!done) co_return done.error();
-    co_return done->rows() == 1;
+    // result<bool> does not convert from an error_code by itself (bool would take it too).
+    if (!done) co_return Result<bool>(boost::system::in_place_error, done.error());
+    co_return Result<bool>(boost::system::in_place_value, done->rows() == 1);
 }
 
 asio::awaitable<Result<PresenceTransition>> PresenceStore::set_connections(std::string user_id,
