@@ -118,6 +118,13 @@ asio::awaitable<void> PresenceService::push_later(std::string user_id) {
 
 asio::awaitable<void> PresenceService::push(std::string user_id, std::string status) {
     const InFlight counted(pushes_in_flight_);
+    // Sent only while it is still true: the status may have changed since, on this process or
+    // another (a throttled push waits up to 2 s), and that change is pushed by the process that
+    // made it. So a stale status never follows a newer one.
+    storage::PgParams who{user_id};
+    auto asking = pool_.query(sql::presence_of(), std::move(who));
+    auto current = co_await std::move(asking);
+    if (!current || current->rows() != 1 || current->text_or_throw(0, 0) != status) co_return;
     storage::PgParams params{user_id};
     auto reading = pool_.query(sql::presence_peers(), std::move(params));
     auto peers = co_await std::move(reading);

@@ -126,6 +126,12 @@ protected:
             if (frame.contains("event")) w.events.push_back(std::move(frame));
         }
     }
+    /// Lets the pushes of the users' enrollment (a login and a close each, throttled) pass, and
+    /// forgets them: what `w` receives from now on is what the test caused.
+    static void settle(Watch& w) {
+        pump(w, 2500ms);
+        w.events.clear();
+    }
     /// The statuses of `user_id` pushed to `w` so far, in order (each checked against the schema).
     std::vector<std::string> statuses(const Watch& w, const std::string& user_id) {
         std::vector<std::string> out;
@@ -161,6 +167,7 @@ TEST_F(PresenceAcrossNodes, AUserOnTheOtherProcessIsSeenAvailableThenBusyThenOff
     share_conversation({nurse.id, doctor.id});
     auto d = on(server(), doctor);  // the colleague asks the first process
     Watch dw{d.get()};
+    settle(dw);
     EXPECT_EQ(presence_seen_by(*d, "nina.nurse"), "offline");
 
     auto n = on(node_b(), nurse);  // the nurse is on the second
@@ -193,9 +200,13 @@ TEST_F(PresenceAcrossNodes, OneConnectionClosingKeepsTheUserOnlineAndEachChangeI
     auto c = on(node_b(), carol);
     Watch dw{d.get()};
     Watch cw{c.get()};
+    settle(dw);
+    settle(cw);
 
     auto n_a = on(server(), nurse);
     EXPECT_TRUE(becomes(*c, "nina.nurse", "available"));
+    ASSERT_TRUE(pushed(dw, nurse.id, "available"));
+    ASSERT_TRUE(pushed(cw, nurse.id, "available"));
     auto n_b = on(node_b(), nurse);
     auto n_b2 = on(node_b(), nurse);
     EXPECT_TRUE(wait_for([&] { return connections(node_b_, nurse.id) == 2; }, 5s));
@@ -207,6 +218,8 @@ TEST_F(PresenceAcrossNodes, OneConnectionClosingKeepsTheUserOnlineAndEachChangeI
     ok_request(*n_b2, "presence.set", {{"status", "busy"}});
     EXPECT_EQ(presence_seen_by(*d, "nina.nurse"), "busy");
     EXPECT_EQ(presence_seen_by(*c, "nina.nurse"), "busy");
+    ASSERT_TRUE(pushed(dw, nurse.id, "busy"));
+    ASSERT_TRUE(pushed(cw, nurse.id, "busy"));
 
     // The connection on the first process goes: still online through the second, still busy.
     n_a->close();
@@ -241,6 +254,7 @@ TEST_F(PresenceAcrossNodes, AProcessKilledWithSigkillStopsCountingAfterItsTtl) {
     share_conversation({nurse.id, doctor.id});
     auto d = on(server(), doctor);
     Watch dw{d.get()};
+    settle(dw);
     auto n = on(node_b(), nurse);
     ASSERT_TRUE(becomes(*d, "nina.nurse", "available"));
     ASSERT_TRUE(pushed(dw, nurse.id, "available"));
@@ -274,6 +288,7 @@ TEST_F(PresenceAcrossNodes, AGracefulStopRemovesTheProcessRowsAtOnce) {
     share_conversation({nurse.id, doctor.id});
     auto d = on(server(), doctor);
     Watch dw{d.get()};
+    settle(dw);
     auto n = on(node_b(), nurse);
     auto n2 = on(node_b(), nurse);
     ASSERT_TRUE(becomes(*d, "nina.nurse", "available"));
