@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <new>
 #include <stdexcept>
 #include <utility>
@@ -10,14 +11,18 @@
 namespace wardline::client {
 
 static_assert(LocalKey::size == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
-static_assert(LocalKey::seal_overhead ==
-              crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+static_assert(LocalKey::seal_overhead == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                                             crypto_aead_xchacha20poly1305_ietf_ABYTES);
 
 namespace {
 constexpr std::size_t nonce_size = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 
-const unsigned char* u8(const char* p) noexcept { return reinterpret_cast<const unsigned char*>(p); }
-unsigned char* u8(char* p) noexcept { return reinterpret_cast<unsigned char*>(p); }
+const unsigned char* u8(const char* p) noexcept {
+    return reinterpret_cast<const unsigned char*>(p);
+}
+unsigned char* u8(char* p) noexcept {
+    return reinterpret_cast<unsigned char*>(p);
+}
 }  // namespace
 
 unsigned char* LocalKey::allocate() {
@@ -27,7 +32,9 @@ unsigned char* LocalKey::allocate() {
     return p;
 }
 
-void LocalKey::seal_memory() noexcept { sodium_mprotect_readonly(bytes_); }
+void LocalKey::seal_memory() noexcept {
+    sodium_mprotect_readonly(bytes_);
+}
 
 LocalKey LocalKey::generate() {
     LocalKey k;
@@ -56,7 +63,9 @@ LocalKey& LocalKey::operator=(LocalKey&& other) noexcept {
     return *this;
 }
 
-LocalKey::~LocalKey() { wipe(); }
+LocalKey::~LocalKey() {
+    wipe();
+}
 
 void LocalKey::wipe() noexcept {
     if (bytes_ == nullptr) return;
@@ -68,8 +77,9 @@ void LocalKey::wipe() noexcept {
 
 QByteArray LocalKey::seal(QByteArrayView plaintext, QByteArrayView associated) const {
     if (empty()) throw std::logic_error("sealing with an empty local key");
-    QByteArray out(static_cast<qsizetype>(static_cast<std::size_t>(plaintext.size()) + seal_overhead),
-                   Qt::Uninitialized);
+    QByteArray out(
+        static_cast<qsizetype>(static_cast<std::size_t>(plaintext.size()) + seal_overhead),
+        Qt::Uninitialized);
     randombytes_buf(out.data(), nonce_size);
     unsigned long long written = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(

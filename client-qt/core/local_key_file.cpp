@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstring>
+#include <stdexcept>
 
 namespace wardline::client {
 
@@ -55,12 +56,15 @@ class Utf8Password {
 public:
     explicit Utf8Password(const QString& password) : bytes_(password.toUtf8()) {}
     ~Utf8Password() {
-        if (!bytes_.isEmpty()) sodium_memzero(bytes_.data(), static_cast<std::size_t>(bytes_.size()));
+        if (!bytes_.isEmpty())
+            sodium_memzero(bytes_.data(), static_cast<std::size_t>(bytes_.size()));
     }
     Utf8Password(const Utf8Password&) = delete;
     Utf8Password& operator=(const Utf8Password&) = delete;
     const char* data() const noexcept { return bytes_.constData(); }
-    unsigned long long size() const noexcept { return static_cast<unsigned long long>(bytes_.size()); }
+    unsigned long long size() const noexcept {
+        return static_cast<unsigned long long>(bytes_.size());
+    }
 
 private:
     QByteArray bytes_;
@@ -76,35 +80,43 @@ bool KeyDerivation::within_bounds() const noexcept {
 
 QString describe(KeyFileError error) {
     switch (error) {
-    case KeyFileError::none: return QStringLiteral("No error.");
-    case KeyFileError::not_found: return QStringLiteral("This computer holds no Wardline key yet.");
-    case KeyFileError::unreadable:
-        return QStringLiteral("Wardline cannot read its key file. Call IT.");
-    case KeyFileError::too_large:
-    case KeyFileError::truncated:
-    case KeyFileError::corrupt:
-        return QStringLiteral("Wardline's key file on this computer is damaged. Call IT.");
-    case KeyFileError::not_a_key_file:
-        return QStringLiteral("The file in place of Wardline's key file is not a key file. Call IT.");
-    case KeyFileError::unsupported_version:
-        return QStringLiteral("Wardline's key file was made by a newer Wardline. Update Wardline.");
-    case KeyFileError::bad_parameters:
-        return QStringLiteral("Wardline's key file asks for settings outside the allowed range. "
-                              "Call IT.");
-    case KeyFileError::wrong_password:
-        return QStringLiteral("The password does not unlock the data on this computer.");
-    case KeyFileError::empty_password:
-        return QStringLiteral("A password is needed to protect the data on this computer.");
-    case KeyFileError::out_of_memory:
-        return QStringLiteral("Not enough memory to unlock Wardline's data. Close other programs "
-                              "and try again.");
-    case KeyFileError::write_failed:
-        return QStringLiteral("Wardline cannot save its key file. Check the disk and call IT.");
+        case KeyFileError::none:
+            return QStringLiteral("No error.");
+        case KeyFileError::not_found:
+            return QStringLiteral("This computer holds no Wardline key yet.");
+        case KeyFileError::unreadable:
+            return QStringLiteral("Wardline cannot read its key file. Call IT.");
+        case KeyFileError::too_large:
+        case KeyFileError::truncated:
+        case KeyFileError::corrupt:
+            return QStringLiteral("Wardline's key file on this computer is damaged. Call IT.");
+        case KeyFileError::not_a_key_file:
+            return QStringLiteral(
+                "The file in place of Wardline's key file is not a key file. Call IT.");
+        case KeyFileError::unsupported_version:
+            return QStringLiteral(
+                "Wardline's key file was made by a newer Wardline. Update Wardline.");
+        case KeyFileError::bad_parameters:
+            return QStringLiteral(
+                "Wardline's key file asks for settings outside the allowed range. "
+                "Call IT.");
+        case KeyFileError::wrong_password:
+            return QStringLiteral("The password does not unlock the data on this computer.");
+        case KeyFileError::empty_password:
+            return QStringLiteral("A password is needed to protect the data on this computer.");
+        case KeyFileError::out_of_memory:
+            return QStringLiteral(
+                "Not enough memory to unlock Wardline's data. Close other programs "
+                "and try again.");
+        case KeyFileError::write_failed:
+            return QStringLiteral("Wardline cannot save its key file. Check the disk and call IT.");
     }
     return QStringLiteral("Unknown key file error.");
 }
 
-bool LocalKeyFile::exists() const { return QFileInfo::exists(path_); }
+bool LocalKeyFile::exists() const {
+    return QFileInfo::exists(path_);
+}
 
 KeyFileError LocalKeyFile::write(const LocalKey& key, const QString& password,
                                  KeyDerivation derivation) const {
@@ -177,8 +189,8 @@ KeyFileUnlock LocalKeyFile::unlock(const QString& password) const {
         result.error = KeyFileError::too_large;
     } else if (n < off_algorithm + 1) {
         const std::size_t m = n < sizeof magic ? n : sizeof magic;
-        result.error = std::memcmp(b, magic, m) == 0 ? KeyFileError::truncated
-                                                      : KeyFileError::not_a_key_file;
+        result.error =
+            std::memcmp(b, magic, m) == 0 ? KeyFileError::truncated : KeyFileError::not_a_key_file;
     } else if (std::memcmp(b, magic, sizeof magic) != 0) {
         result.error = KeyFileError::not_a_key_file;
     } else if (b[off_version] != version_1 || b[off_algorithm] != algorithm_argon2id_xchacha) {
@@ -220,9 +232,9 @@ KeyFileUnlock LocalKeyFile::unlock(const QString& password) const {
     LocalKey key;
     key.bytes_ = LocalKey::allocate();
     unsigned long long written = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-            key.bytes_, &written, nullptr, b + off_sealed, LocalKey::size + tag_size, b,
-            header_size, b + off_nonce, wrapping.bytes()) != 0 ||
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(key.bytes_, &written, nullptr, b + off_sealed,
+                                                   LocalKey::size + tag_size, b, header_size,
+                                                   b + off_nonce, wrapping.bytes()) != 0 ||
         written != LocalKey::size) {
         result.error = KeyFileError::wrong_password;
         return result;  // `key` zeroes its memory on the way out

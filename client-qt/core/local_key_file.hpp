@@ -4,8 +4,9 @@
 // docs/client.md, "Key protection"), for computers without an operating system keychain.
 // Argon2id (libsodium crypto_pwhash) derives a wrapping key from the user's password and a
 // random salt; XChaCha20-Poly1305 seals the local key with the file's header (magic, format
-// version, algorithm, Argon2id parameters, salt: bytes 0..35) as associated data. The parameters travel in the file, so
-// they can be raised later: unlock() reports those used and rewrap() stores new ones.
+// version, algorithm, Argon2id parameters, salt: bytes 0..35) as associated data. The parameters
+// travel in the file, so they can be raised later: unlock() reports those used and rewrap() stores
+// new ones.
 //
 // File format, version 1 (124 bytes, integers big-endian):
 //   0  8  magic "WLLOCKEY"        20 16 salt
@@ -68,8 +69,8 @@ QString describe(KeyFileError error);
 /// What unlock() found.
 struct KeyFileUnlock {
     KeyFileError error = KeyFileError::none;
-    LocalKey key;               ///< set when error is none
-    KeyDerivation derivation;   ///< the parameters the file used (when error is none)
+    LocalKey key;              ///< set when error is none
+    KeyDerivation derivation;  ///< the parameters the file used (when error is none)
     bool ok() const noexcept { return error == KeyFileError::none; }
 };
 

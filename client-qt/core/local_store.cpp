@@ -27,7 +27,9 @@ using Code = LocalStoreError::Code;
 constexpr qsizetype max_id_size = 256;
 const QByteArray key_check_plaintext("wardline local store");
 
-QByteArray utf8(const QString& s) { return s.toUtf8(); }
+QByteArray utf8(const QString& s) {
+    return s.toUtf8();
+}
 
 void require(bool ok, const char* what) {
     if (!ok) throw LocalStoreError(Code::bad_input, what);
@@ -37,8 +39,12 @@ void require_id(const QString& id, const char* what) {
     require(!id.isEmpty() && id.size() <= max_id_size, what);
 }
 
-bool valid_priority(int p) { return p >= 0 && p <= 2; }
-bool valid_state(int s) { return s >= 0 && s <= 4; }
+bool valid_priority(int p) {
+    return p >= 0 && p <= 2;
+}
+bool valid_state(int s) {
+    return s >= 0 && s <= 4;
+}
 
 QVariant blob_or_null(const std::optional<QByteArray>& b) {
     return b ? QVariant(*b) : QVariant(QMetaType::fromType<QByteArray>());
@@ -97,7 +103,8 @@ LocalStore::LocalStore(const QString& directory, StoreAccount account, const Loc
     // SQLite opens it (SQLite gives its -wal and -shm files the database's permissions).
     QDir dir(directory);
     if (!dir.mkpath(QStringLiteral(".")) ||
-        !QFile::setPermissions(dir.absolutePath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+        !QFile::setPermissions(dir.absolutePath(), QFileDevice::ReadOwner |
+                                                       QFileDevice::WriteOwner |
                                                        QFileDevice::ExeOwner))
         throw LocalStoreError(Code::open_failed, "the store's directory cannot be created");
     if (!QFileInfo::exists(path_)) {
@@ -141,7 +148,9 @@ LocalStore::LocalStore(const QString& directory, StoreAccount account, const Loc
     }
 }
 
-LocalStore::~LocalStore() { close(); }
+LocalStore::~LocalStore() {
+    close();
+}
 
 void LocalStore::close() noexcept {
     if (!open_) return;
@@ -185,7 +194,8 @@ void LocalStore::migrate() {
 
 void LocalStore::check_key() {
     const QSqlDatabase d = db();
-    auto q = sqlite::prepare(d, "SELECT value FROM store_meta WHERE name = 'key_check'", "key check");
+    auto q =
+        sqlite::prepare(d, "SELECT value FROM store_meta WHERE name = 'key_check'", "key check");
     sqlite::exec(q, "key check");
     if (q.next()) {
         const QByteArray sealed = q.value(0).toByteArray();
@@ -217,8 +227,8 @@ QByteArray LocalStore::open_sealed(QByteArrayView sealed, std::initializer_list<
     ad += row_binding(row);
     auto opened = key_->open(sealed, ad);
     if (!opened)
-        throw LocalStoreError(Code::tampered,
-                              std::string(what) + " failed its integrity check: the local store "
+        throw LocalStoreError(Code::tampered, std::string(what) +
+                                                  " failed its integrity check: the local store "
                                                   "was altered");
     return std::move(*opened);
 }
@@ -267,13 +277,12 @@ std::optional<StoredConversation> LocalStore::conversation(const QString& id) co
     c.id = q.value(0).toString();
     c.kind = q.value(1).toString();
     const QByteArray rid = utf8(c.id), kind = utf8(c.kind);
-    c.title = QString::fromUtf8(open_sealed(q.value(2).toByteArray(),
-                                            {"conversations", "title", rid, kind},
-                                            "a conversation's title"));
+    c.title = QString::fromUtf8(open_sealed(
+        q.value(2).toByteArray(), {"conversations", "title", rid, kind}, "a conversation's title"));
     if (!q.value(3).isNull()) {
-        const QByteArray json = open_sealed(q.value(3).toByteArray(),
-                                            {"conversations", "patient", rid, kind},
-                                            "a conversation's patient");
+        const QByteArray json =
+            open_sealed(q.value(3).toByteArray(), {"conversations", "patient", rid, kind},
+                        "a conversation's patient");
         c.patient = QJsonDocument::fromJson(json).object();
     }
     c.unread = q.value(4).toLongLong();
@@ -300,17 +309,18 @@ std::vector<StoredConversation> LocalStore::conversations() const {
 // --- messages --------------------------------------------------------------------------------
 
 QByteArray LocalStore::seal_body(const StoredMessage& m) const {
-    return seal(m.body, {"messages", "body", utf8(m.conversation_id), binding_number(m.seq),
-                         utf8(m.sender_user_id), utf8(m.sender_device_id), utf8(m.client_msg_id),
-                         binding_number(m.server_time_ms),
-                         binding_number(static_cast<int>(m.priority))});
+    return seal(m.body,
+                {"messages", "body", utf8(m.conversation_id), binding_number(m.seq),
+                 utf8(m.sender_user_id), utf8(m.sender_device_id), utf8(m.client_msg_id),
+                 binding_number(m.server_time_ms), binding_number(static_cast<int>(m.priority))});
 }
 
 int LocalStore::store_messages(std::span<const StoredMessage> messages) {
     for (const auto& m : messages) {
         require_id(m.conversation_id, "a message needs a conversation id");
         require(m.seq >= 1, "a message's seq starts at 1");
-        require(m.sender_user_id.size() <= max_id_size && m.sender_device_id.size() <= max_id_size &&
+        require(m.sender_user_id.size() <= max_id_size &&
+                    m.sender_device_id.size() <= max_id_size &&
                     m.client_msg_id.size() <= max_id_size,
                 "a message's sender or client message id is too long");
         require(valid_priority(static_cast<int>(m.priority)), "unknown message priority");
@@ -324,8 +334,8 @@ int LocalStore::store_messages(std::span<const StoredMessage> messages) {
         "INSERT INTO messages (" WARDLINE_STORE_MESSAGE_COLUMNS
         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id, seq) DO NOTHING",
         "store message");
-    auto raise = sqlite::prepare(d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?",
-                                 "store message");
+    auto raise = sqlite::prepare(
+        d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?", "store message");
     int added = 0;
     for (const auto& m : messages) {
         const bool recalled = m.state == MessageState::recalled;
@@ -386,12 +396,14 @@ std::vector<StoredMessage> LocalStore::page(const char* sql, const QString& conv
         const QVariant body = q.value(8);
         if (m.state == MessageState::recalled) {
             if (!body.isNull())
-                throw LocalStoreError(Code::tampered, "a recalled message has a body: the local "
-                                                      "store was altered");
+                throw LocalStoreError(Code::tampered,
+                                      "a recalled message has a body: the local "
+                                      "store was altered");
         } else {
             if (body.isNull())
-                throw LocalStoreError(Code::tampered, "a message lost its body: the local store "
-                                                      "was altered");
+                throw LocalStoreError(Code::tampered,
+                                      "a message lost its body: the local store "
+                                      "was altered");
             const QByteArray sealed = body.toByteArray();
             m.body = open_sealed(
                 sealed,
@@ -466,11 +478,12 @@ void LocalStore::save_group_state(const QString& conversation_id, const StoredGr
     require(state.epoch >= 0, "an epoch cannot be negative");
     require(!state.state.isEmpty() && state.state.size() <= max_value_size,
             "group state must be 1 byte to 4 MiB");
-    auto q = sqlite::prepare(db(),
-                             "INSERT INTO group_states (conversation_id, epoch, state) VALUES (?, ?, ?)"
-                             " ON CONFLICT (conversation_id) DO UPDATE SET epoch = excluded.epoch,"
-                             " state = excluded.state",
-                             "save group state");
+    auto q =
+        sqlite::prepare(db(),
+                        "INSERT INTO group_states (conversation_id, epoch, state) VALUES (?, ?, ?)"
+                        " ON CONFLICT (conversation_id) DO UPDATE SET epoch = excluded.epoch,"
+                        " state = excluded.state",
+                        "save group state");
     q.addBindValue(conversation_id);
     q.addBindValue(state.epoch);
     q.addBindValue(seal(state.state, {"group_states", "state", utf8(conversation_id),
@@ -479,8 +492,9 @@ void LocalStore::save_group_state(const QString& conversation_id, const StoredGr
 }
 
 std::optional<StoredGroupState> LocalStore::group_state(const QString& conversation_id) const {
-    auto q = sqlite::prepare(db(), "SELECT epoch, state FROM group_states WHERE conversation_id = ?",
-                             "read group state");
+    auto q =
+        sqlite::prepare(db(), "SELECT epoch, state FROM group_states WHERE conversation_id = ?",
+                        "read group state");
     q.addBindValue(conversation_id);
     sqlite::exec(q, "read group state");
     if (!q.next()) return std::nullopt;

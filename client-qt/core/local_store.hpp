@@ -17,6 +17,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <span>
@@ -68,8 +69,8 @@ struct StoredConversation {
     QString title;                       ///< sealed
     std::optional<QJsonObject> patient;  ///< patient identifiers (sealed); patient threads only
     qint64 unread = 0;
-    qint64 last_seq = 0;                 ///< the highest sequence stored or known
-    qint64 updated_ms = 0;               ///< for ordering the list, newest first
+    qint64 last_seq = 0;    ///< the highest sequence stored or known
+    qint64 updated_ms = 0;  ///< for ordering the list, newest first
 };
 
 struct StoredMessage {
@@ -164,8 +165,8 @@ private:
     QByteArray open_sealed(QByteArrayView sealed, std::initializer_list<QByteArrayView> row,
                            const char* what) const;
     QByteArray seal_body(const StoredMessage& m) const;
-    std::vector<StoredMessage> page(const char* sql, const QString& conversation_id,
-                                    qint64 bound, int limit, bool reverse) const;
+    std::vector<StoredMessage> page(const char* sql, const QString& conversation_id, qint64 bound,
+                                    int limit, bool reverse) const;
     void close() noexcept;
 
     StoreAccount account_;

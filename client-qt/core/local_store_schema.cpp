@@ -13,8 +13,8 @@ constexpr const char* v1[] = {
     "CREATE TABLE conversations ("
     " id TEXT PRIMARY KEY,"
     " kind TEXT NOT NULL,"
-    " title BLOB NOT NULL,"              // sealed
-    " patient BLOB,"                     // sealed JSON; NULL unless a patient thread
+    " title BLOB NOT NULL,"  // sealed
+    " patient BLOB,"         // sealed JSON; NULL unless a patient thread
     " unread INTEGER NOT NULL DEFAULT 0,"
     " last_seq INTEGER NOT NULL DEFAULT 0,"
     " updated_ms INTEGER NOT NULL DEFAULT 0)",
@@ -28,12 +28,12 @@ constexpr const char* v1[] = {
     " server_time_ms INTEGER NOT NULL,"
     " priority INTEGER NOT NULL,"
     " state INTEGER NOT NULL,"
-    " body BLOB,"                        // sealed; NULL once recalled
+    " body BLOB,"  // sealed; NULL once recalled
     " PRIMARY KEY (conversation_id, seq))",
     "CREATE TABLE group_states ("
     " conversation_id TEXT PRIMARY KEY,"
     " epoch INTEGER NOT NULL,"
-    " state BLOB NOT NULL)",             // sealed
+    " state BLOB NOT NULL)",  // sealed
     "CREATE TABLE cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)",  // sealed
     "CREATE TABLE outgoing ("
@@ -42,8 +42,8 @@ constexpr const char* v1[] = {
     " conversation_id TEXT NOT NULL,"
     " priority INTEGER NOT NULL,"
     " created_ms INTEGER NOT NULL,"
-    " body BLOB NOT NULL,"               // sealed
-    " metadata BLOB NOT NULL,"           // sealed
+    " body BLOB NOT NULL,"      // sealed
+    " metadata BLOB NOT NULL,"  // sealed
     " attempts INTEGER NOT NULL DEFAULT 0,"
     " last_error TEXT NOT NULL DEFAULT '')",
 };
@@ -52,7 +52,11 @@ constexpr Migration all[] = {{1, v1}};
 
 }  // namespace
 
-std::span<const Migration> migrations() { return all; }
-int latest_version() { return all[std::size(all) - 1].version; }
+std::span<const Migration> migrations() {
+    return all;
+}
+int latest_version() {
+    return all[std::size(all) - 1].version;
+}
 
 }  // namespace wardline::client::store_schema

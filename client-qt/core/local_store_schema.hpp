@@ -18,7 +18,7 @@ std::span<const Migration> migrations();
 int latest_version();
 
 /// The columns every message query selects, in this order.
-#define WARDLINE_STORE_MESSAGE_COLUMNS                                                       \
+#define WARDLINE_STORE_MESSAGE_COLUMNS                                                        \
     "conversation_id, seq, sender_user_id, sender_device_id, client_msg_id, server_time_ms, " \
     "priority, state, body"
 
@@ -29,7 +29,5 @@ inline constexpr const char* messages_before =
 inline constexpr const char* messages_after =
     "SELECT " WARDLINE_STORE_MESSAGE_COLUMNS
     " FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?";
-inline constexpr const char* message_one =
-    "SELECT " WARDLINE_STORE_MESSAGE_COLUMNS " FROM messages WHERE conversation_id = ? AND seq = ?";
 
 }  // namespace wardline::client::store_schema

@@ -19,7 +19,8 @@ bool wipe_local_data(const LocalWipeTargets& targets) {
     if (!targets.store_directory.isEmpty()) {
         const QDir dir(targets.store_directory);
         const auto databases = dir.entryList({QStringLiteral("account-*.sqlite")}, QDir::Files);
-        for (const auto& name : databases) gone = LocalStore::remove_files(dir.filePath(name)) && gone;
+        for (const auto& name : databases)
+            gone = LocalStore::remove_files(dir.filePath(name)) && gone;
         // Journals whose database is already gone (a crash between deletions).
         const auto leftovers = dir.entryList(
             {QStringLiteral("account-*.sqlite-wal"), QStringLiteral("account-*.sqlite-shm"),

@@ -14,9 +14,9 @@
 namespace wardline::client {
 
 struct LocalWipeTargets {
-    QString store_directory;      ///< where LocalStore keeps account-*.sqlite files
-    QString key_file;             ///< the LocalKeyFile path (may be empty)
-    LocalKey* key = nullptr;      ///< zeroed and released
+    QString store_directory;           ///< where LocalStore keeps account-*.sqlite files
+    QString key_file;                  ///< the LocalKeyFile path (may be empty)
+    LocalKey* key = nullptr;           ///< zeroed and released
     DeviceIdentity* device = nullptr;  ///< its secret key zeroed
 };
 

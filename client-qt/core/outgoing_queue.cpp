@@ -27,8 +27,8 @@ constexpr const char* select_columns =
 /// The row a sealed column of the queue is bound to.
 QByteArray row(const QString& client_msg_id, const QString& conversation_id, int priority,
                qint64 created_ms) {
-    return row_binding({client_msg_id.toUtf8(), conversation_id.toUtf8(),
-                        binding_number(priority), binding_number(created_ms)});
+    return row_binding({client_msg_id.toUtf8(), conversation_id.toUtf8(), binding_number(priority),
+                        binding_number(created_ms)});
 }
 
 }  // namespace
@@ -68,8 +68,9 @@ OutgoingMessage OutgoingQueue::read_row(const QSqlQuery& q) const {
     m.conversation_id = q.value(2).toString();
     const int p = q.value(3).toInt();
     if (p < 0 || p > 2)
-        throw LocalStoreError(Code::tampered, "a queued message's priority is out of range: the "
-                                              "local store was altered");
+        throw LocalStoreError(Code::tampered,
+                              "a queued message's priority is out of range: the "
+                              "local store was altered");
     m.priority = static_cast<Priority>(p);
     m.created_ms = q.value(4).toLongLong();
     const QByteArray where = row(m.client_msg_id, m.conversation_id, p, m.created_ms);
@@ -152,13 +153,14 @@ bool OutgoingQueue::acknowledge(const QString& client_msg_id, qint64 seq, qint64
     insert.addBindValue(static_cast<int>(m.state));
     insert.addBindValue(store_.seal_body(m));
     sqlite::exec(insert, "acknowledge message");
-    auto raise = sqlite::prepare(d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?",
-                                 "acknowledge message");
+    auto raise =
+        sqlite::prepare(d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?",
+                        "acknowledge message");
     raise.addBindValue(m.seq);
     raise.addBindValue(m.conversation_id);
     sqlite::exec(raise, "acknowledge message");
-    auto remove = sqlite::prepare(d, "DELETE FROM outgoing WHERE client_msg_id = ?",
-                                  "acknowledge message");
+    auto remove =
+        sqlite::prepare(d, "DELETE FROM outgoing WHERE client_msg_id = ?", "acknowledge message");
     remove.addBindValue(client_msg_id);
     sqlite::exec(remove, "acknowledge message");
     t.commit();

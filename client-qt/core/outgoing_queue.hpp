@@ -29,7 +29,7 @@ struct OutgoingMessage {
     QByteArray body;      ///< plaintext application message
     QByteArray metadata;  ///< the caller's extra fields (e.g. reply_to), opaque here
     int attempts = 0;
-    QString last_error;   ///< a protocol error code such as "unavailable"; never content
+    QString last_error;  ///< a protocol error code such as "unavailable"; never content
 };
 
 class OutgoingQueue {

@@ -16,6 +16,8 @@ namespace wardline::client {
 QByteArray row_binding(std::initializer_list<QByteArrayView> fields);
 
 /// A number as a field of row_binding (decimal ASCII).
-inline QByteArray binding_number(qint64 n) { return QByteArray::number(n); }
+inline QByteArray binding_number(qint64 n) {
+    return QByteArray::number(n);
+}
 
 }  // namespace wardline::client
