@@ -3,8 +3,9 @@
 // The local key (issue #6, "Local store"; docs/client.md, "Key protection"): 32 random bytes
 // that seal everything the client keeps on disk. The bytes live in libsodium's guarded memory
 // (sodium_malloc: guard pages, mlock where allowed, read-only between uses, zeroed on release)
-// and never leave it: sealing and opening happen here, and the only other reader is
-// LocalKeyFile, which wraps them for the disk. The key cannot be copied, only moved.
+// and never leave it: sealing and opening happen here, and the only other readers are
+// LocalKeyFile, which wraps them for the disk, and KeychainKeyStore, which hands them to the
+// operating system's keychain. The key cannot be copied, only moved.
 #include <QByteArray>
 #include <QByteArrayView>
 
@@ -46,6 +47,7 @@ public:
     std::optional<QByteArray> open(QByteArrayView sealed, QByteArrayView associated) const;
 
 private:
+    friend class KeychainKeyStore;
     friend class LocalKeyFile;
     /// The key's bytes (read-only memory); nullptr when empty.
     const unsigned char* bytes() const noexcept { return bytes_; }
