@@ -423,6 +423,22 @@ TEST_F(ClientLocalStore, ARowCopiedFromAnotherAccountsStoreIsDetected) {
     EXPECT_EQ(second.message(QStringLiteral("c1"), 1)->body, QByteArray("from z"));
 }
 
+TEST_F(ClientLocalStore, AnotherAccountsDatabaseFileIsRefused) {
+    StoreAccount other = account_;
+    other.user_id = QStringLiteral("user-z");
+    QString other_path;
+    {
+        LocalStore second(directory(), other, key_);
+        other_path = second.path();
+    }
+    const QString mine = store_->path();
+    store_.reset();
+    ASSERT_TRUE(LocalStore::remove_files(mine));
+    ASSERT_TRUE(QFile::copy(other_path, mine));
+    // Same key, but the key check is bound to the other account.
+    EXPECT_EQ(error_of([&] { LocalStore s(directory(), account_, key_); }), Code::wrong_key);
+}
+
 TEST_F(ClientLocalStore, TheWrongKeyANewerSchemaAndAForeignFileAreRefused) {
     store_.reset();
     const auto other = LocalKey::generate();
