@@ -506,6 +506,14 @@ std::optional<StoredGroupState> LocalStore::group_state(const QString& conversat
     return s;
 }
 
+bool LocalStore::remove_group_state(const QString& conversation_id) {
+    auto q = sqlite::prepare(db(), "DELETE FROM group_states WHERE conversation_id = ?",
+                             "remove group state");
+    q.addBindValue(conversation_id);
+    sqlite::exec(q, "remove group state");
+    return q.numRowsAffected() > 0;
+}
+
 void LocalStore::set_cursor(const QString& name, qint64 value) {
     require_id(name, "a cursor needs a name of at most 256 characters");
     require(value >= 0, "a cursor cannot be negative");

@@ -138,6 +138,8 @@ public:
     // MLS group state, one per conversation.
     void save_group_state(const QString& conversation_id, const StoredGroupState& state);
     std::optional<StoredGroupState> group_state(const QString& conversation_id) const;
+    /// False when there was none.
+    bool remove_group_state(const QString& conversation_id);
 
     // Sync cursors (e.g. one per conversation, or the device's delivery cursor).
     void set_cursor(const QString& name, qint64 value);

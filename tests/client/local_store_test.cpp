@@ -524,6 +524,9 @@ TEST_F(ClientLocalStore, GroupStateCursorsAndSecretsRoundTrip) {
     ASSERT_TRUE(g);
     EXPECT_EQ(g->epoch, 2);
     EXPECT_EQ(g->state, QByteArray("epoch two"));
+    EXPECT_TRUE(store_->remove_group_state(c));
+    EXPECT_FALSE(store_->group_state(c).has_value());
+    EXPECT_FALSE(store_->remove_group_state(c));
     EXPECT_EQ(store_->cursor(QStringLiteral("conversation:c1")), 42);
     EXPECT_FALSE(store_->cursor(QStringLiteral("none")).has_value());
     EXPECT_EQ(store_->cursors().size(), 2u);
