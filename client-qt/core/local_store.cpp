@@ -200,7 +200,7 @@ void LocalStore::check_key() {
     if (q.next()) {
         const QByteArray sealed = q.value(0).toByteArray();
         q.finish();
-        const auto opened = key_->open(sealed, row_binding({store_id_, "store_meta", "key_check"}));
+        const auto opened = key_->open(sealed, binding({"store_meta", "key_check"}));
         if (!opened || *opened != key_check_plaintext)
             throw LocalStoreError(Code::wrong_key,
                                   "the local key does not open this store (another key, or the "
@@ -214,18 +214,20 @@ void LocalStore::check_key() {
     sqlite::exec(w, "key check");
 }
 
-QByteArray LocalStore::seal(QByteArrayView plaintext,
-                            std::initializer_list<QByteArrayView> row) const {
+QByteArray LocalStore::binding(std::initializer_list<QByteArrayView> row) const {
     QByteArray ad = row_binding({store_id_});
     ad += row_binding(row);
-    return key_->seal(plaintext, ad);
+    return ad;
+}
+
+QByteArray LocalStore::seal(QByteArrayView plaintext,
+                            std::initializer_list<QByteArrayView> row) const {
+    return key_->seal(plaintext, binding(row));
 }
 
 QByteArray LocalStore::open_sealed(QByteArrayView sealed, std::initializer_list<QByteArrayView> row,
                                    const char* what) const {
-    QByteArray ad = row_binding({store_id_});
-    ad += row_binding(row);
-    auto opened = key_->open(sealed, ad);
+    auto opened = key_->open(sealed, binding(row));
     if (!opened)
         throw LocalStoreError(Code::tampered, std::string(what) +
                                                   " failed its integrity check: the local store "

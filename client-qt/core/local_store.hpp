@@ -163,6 +163,8 @@ private:
     QSqlDatabase db() const;
     void migrate();
     void check_key();
+    /// The associated data of a sealed value at `row` of this store.
+    QByteArray binding(std::initializer_list<QByteArrayView> row) const;
     QByteArray seal(QByteArrayView plaintext, std::initializer_list<QByteArrayView> row) const;
     QByteArray open_sealed(QByteArrayView sealed, std::initializer_list<QByteArrayView> row,
                            const char* what) const;
