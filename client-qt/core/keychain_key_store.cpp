@@ -53,7 +53,9 @@ std::shared_ptr<Outcome> run(Job* job, std::chrono::milliseconds timeout, OnFini
                      [outcome, on_finish, &loop](QKeychain::Job* j) {
                          outcome->finished = true;
                          outcome->error = j->error();
-                         outcome->error_text = j->errorString();
+                         outcome->error_text = QStringLiteral("QtKeychain error %1: %2")
+                                                   .arg(static_cast<int>(j->error()))
+                                                   .arg(j->errorString());
                          on_finish(*outcome, j);
                          loop.quit();
                      });

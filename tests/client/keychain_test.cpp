@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 
 namespace wardline::client {
 namespace {
@@ -41,6 +42,8 @@ TEST(ClientKeychain, WithoutASessionBusTheKeychainIsUnavailable) {
     const QString account = unique_account();
     const auto loaded = keychain.load(account);
     EXPECT_EQ(loaded.status, Status::unavailable) << keychain.last_error().toStdString();
+    EXPECT_FALSE(keychain.last_error().isEmpty());  // the backend's reason, for the log
+    std::cout << "keychain: " << keychain.last_error().toStdString() << '\n';
     EXPECT_TRUE(loaded.key.empty());
     EXPECT_EQ(keychain.save(account, key), Status::unavailable);
     EXPECT_EQ(keychain.load(account).status, Status::unavailable);

@@ -356,7 +356,10 @@ TEST_F(ClientLocalStore, OtherSealedColumnsAreCheckedToo) {
 }
 
 TEST_F(ClientLocalStore, SwappedRowsAreDetected) {
-    const std::vector<StoredMessage> batch{msg("c1", 1, "first"), msg("c1", 2, "second"),
+    // Rows that differ only in their sequence, or only in their conversation.
+    auto second = msg("c1", 1, "second");
+    second.seq = 2;
+    const std::vector<StoredMessage> batch{msg("c1", 1, "first"), second,
                                            msg("c2", 1, "other conversation")};
     store_->store_messages(batch);
     store_->upsert_conversation({QStringLiteral("c1"), QStringLiteral("group"),
