@@ -456,6 +456,14 @@ TEST_F(ClientLocalStore, TheWrongKeyANewerSchemaAndAForeignFileAreRefused) {
     EXPECT_EQ(LocalStore(directory(), account_, key_).schema_version(),
               store_schema::latest_version());
 
+    // A directory that is a file.
+    const QString not_a_dir = dir_.filePath(QStringLiteral("plain-file"));
+    {
+        QFile f(not_a_dir);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    }
+    EXPECT_EQ(error_of([&] { LocalStore s(not_a_dir, account_, key_); }), Code::open_failed);
+
     StoreAccount garbage = account_;
     garbage.user_id = QStringLiteral("user-garbage");
     {
