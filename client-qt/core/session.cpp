@@ -186,4 +186,30 @@ QString Session::message_for(const QString& code, Step step, const QString& serv
     return QStringLiteral("The server refused this (%1).").arg(code);
 }
 
+QString Session::message_for_end(const QString& reason) {
+    struct Entry {
+        const char* reason;
+        const char* message;
+    };
+    static constexpr Entry kMessages[] = {
+        {"logout", "You signed out on this device. Sign in again to continue."},
+        {"revoked", "This session was ended from another device or by IT. Sign in again."},
+        {"idle_timeout", "You were signed out after a period without activity. Sign in again."},
+        {"expired", "Your session reached its maximum length. Sign in again."},
+        {"password_changed", "Your password was changed. Sign in with the new password."},
+        {"user_suspended", "Your account has been suspended. Call IT."},
+        {"user_deactivated", "Your account has been deactivated. Call IT."},
+        {"device_revoked", "This device's access was revoked. Call IT before using it again."},
+        {"credentials_reset",
+         "IT reset your password or second factor. Sign in with what IT gave you."},
+        {"account_locked",
+         "Your account was locked after too many wrong codes, and every session ended. Call IT "
+         "to unlock it."},
+        {"resume_refused", "Your earlier session is no longer valid. Sign in again."},
+    };
+    for (const auto& e : kMessages)
+        if (reason == QLatin1String(e.reason)) return QString::fromUtf8(e.message);
+    return QStringLiteral("You were signed out. Sign in again.");
+}
+
 }  // namespace wardline::client

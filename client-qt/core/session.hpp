@@ -75,6 +75,9 @@ public:
 
     /// The message for a refusal with protocol error `code` during step `step`.
     static QString message_for(const QString& code, Step step, const QString& server_message);
+    /// What to tell the user when the session ended for `reason` (a reason of
+    /// auth.session_ended, or "resume_refused"), before the sign-in screen.
+    static QString message_for_end(const QString& reason);
 
 signals:
     void stepChanged(wardline::client::Session::Step step);

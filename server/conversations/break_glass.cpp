@@ -24,6 +24,7 @@ namespace asio = boost::asio;
 using namespace detail;
 using identity::AuditNote;
 using identity::BoundSession;
+using identity::EndReason;
 using identity::TotpUse;
 using nlohmann::json;
 using storage::PgLease;
@@ -158,15 +159,28 @@ boost::asio::awaitable<Outcome> ConversationService::break_glass_open(json body,
             co_await std::move(writing);
             co_return Failure{Errc::forbidden, "break-glass needs an enrolled second factor"};
         }
-        // Counted toward the same delay and lockout as a wrong code at login.
-        auto count = [&](PgLease& l) {
-            return identity::count_failure(l, caller.user_id, threshold,
-                                           refused(identity::totp_refusal_reason(*factor)));
+        // Counted toward the same delay and lockout as a wrong code at login. The failure that
+        // locks the account ends every session of the user: whoever holds this one could not
+        // give the second factor.
+        using identity::FailureCounted;
+        auto count = [&](PgLease& l) -> boost::asio::awaitable<Result<FailureCounted>> {
+            auto counting = identity::count_failure(
+                l, caller.user_id, threshold, refused(identity::totp_refusal_reason(*factor)));
+            auto locked_now = co_await std::move(counting);
+            if (!locked_now || *locked_now != FailureCounted::locked) co_return locked_now;
+            PgParams end{caller.user_id,
+                         std::string(identity::to_string(EndReason::account_locked))};
+            end.null();
+            auto ending = l.query(identity::sql::sessions_end_for_user(), std::move(end));
+            if (auto ended = co_await std::move(ending); !ended) co_return ended.error();
+            co_return FailureCounted::locked;
         };
         auto counting = storage::with_transaction(*lease, count);
         auto counted = co_await std::move(counting);
         lease->release();
         if (!counted) co_return kUnavailable;
+        if (*counted == FailureCounted::locked)
+            sessions_.end_user(caller.user_id, EndReason::account_locked);
         co_return kWrongCode;
     }
     lease->release();
@@ -175,8 +189,8 @@ boost::asio::awaitable<Outcome> ConversationService::break_glass_open(json body,
         co_return kUnavailable;
     }
 
-    // Told after COMMIT, to this process's connections (other nodes: TODO(#5)). Ids only: the
-    // reason may name the patient, so reviewers read it with break_glass.list.
+    // Told after COMMIT, on every node (SessionRegistry relays it). Ids only: the reason may
+    // name the patient, so reviewers read it with break_glass.list.
     PgParams org{caller.org_id};
     auto listing = pool_.query(sql::bg_reviewers(), std::move(org));
     if (auto reviewers = co_await std::move(listing); reviewers) {

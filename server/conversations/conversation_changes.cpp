@@ -59,31 +59,15 @@ boost::asio::awaitable<Outcome> ConversationService::update(json body, BoundSess
 
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
-    std::optional<Failure> refusal;
-    bool denied = false;
+    Refusal refusal;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        refusal.reset();
-        denied = false;
-        auto locking = lock_conversation(l, caller.org_id, *id, caller.user_id);
+        auto locking = lock_for_change(l, caller.org_id, *id, caller.user_id, {}, refusal);
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
-        if (!*locked || !(*locked)->caller_role) {
-            refusal = kNoConversation;
-            co_return Errc::not_found;
-        }
-        const Locked& c = **locked;
-        if (c.archived) {
-            refusal = kArchived;
-            co_return Errc::archived;
-        }
-        if (c.caller_role != "owner") {
-            refusal = kNotOwner;
-            denied = true;
-            co_return Errc::forbidden;
-        }
+        const Locked& c = *locked;
         if (c.kind == "direct") {
-            refusal = Failure{Errc::bad_request, "a direct conversation has no title or topic"};
-            co_return Errc::bad_request;
+            co_return refusal.refuse(
+                Failure{Errc::bad_request, "a direct conversation has no title or topic"});
         }
         PgParams params{*id};
         for (const auto* change : {&title, &topic}) {
@@ -107,12 +91,8 @@ boost::asio::awaitable<Outcome> ConversationService::update(json body, BoundSess
     auto done = co_await std::move(transacting);
     lease->release();
     if (!done) {
-        if (denied) {
-            auto auditing = audit_denied(caller, source, "conversations.update", *id, "not_owner");
-            co_await std::move(auditing);
-        }
-        if (refusal) co_return *refusal;
-        co_return kUnavailable;
+        auto refusing = refused(refusal, caller, source, "conversations.update", *id);
+        co_return co_await std::move(refusing);
     }
     json changed = json::array();
     if (title.set) changed.push_back("title");
@@ -144,41 +124,24 @@ boost::asio::awaitable<Outcome> ConversationService::add_members(json body, Boun
 
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
-    std::optional<Failure> refusal;
-    bool denied = false;
+    Refusal refusal;
     json added = json::array();
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        refusal.reset();
-        denied = false;
         added = json::array();
-        auto locking = lock_conversation(l, caller.org_id, *id, caller.user_id);
+        auto locking = lock_for_change(l, caller.org_id, *id, caller.user_id, {}, refusal);
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
-        if (!*locked || !(*locked)->caller_role) {
-            refusal = kNoConversation;
-            co_return Errc::not_found;
-        }
-        const Locked& c = **locked;
-        if (c.archived) {
-            refusal = kArchived;
-            co_return Errc::archived;
-        }
-        if (c.caller_role != "owner") {
-            refusal = kNotOwner;
-            denied = true;
-            co_return Errc::forbidden;
-        }
+        const Locked& c = *locked;
         if (c.kind == "direct") {
-            refusal = Failure{Errc::bad_request, "a direct conversation keeps its two members"};
-            co_return Errc::bad_request;
+            co_return refusal.refuse(
+                Failure{Errc::bad_request, "a direct conversation keeps its two members"});
         }
         PgParams check{caller.org_id, array_literal(users)};
         auto checking = l.query(sql::conv_active_users(), std::move(check));
         auto active = co_await std::move(checking);
         if (!active) co_return active.error();
         if (active->rows() != static_cast<int>(users.size())) {
-            refusal = kNoSuchUser;
-            co_return Errc::not_found;
+            co_return refusal.refuse(kNoSuchUser);
         }
         // Announcement channels: the conversation's roles decide who may post, unless the
         // owner asked for read_only.
@@ -191,10 +154,9 @@ boost::asio::awaitable<Outcome> ConversationService::add_members(json body, Boun
         auto r = co_await std::move(adding);
         if (!r) co_return r.error();
         if (c.members + r->rows() > kMaxMembers) {
-            refusal = Failure{Errc::conflict, "a conversation has at most " +
-                                                  std::to_string(kMaxMembers) +
-                                                  " members; it has " + std::to_string(c.members)};
-            co_return Errc::conflict;
+            co_return refusal.refuse(Failure{
+                Errc::conflict, "a conversation has at most " + std::to_string(kMaxMembers) +
+                                    " members; it has " + std::to_string(c.members)});
         }
         json ids = json::array();
         for (int i = 0; i < r->rows(); ++i) {
@@ -212,13 +174,8 @@ boost::asio::awaitable<Outcome> ConversationService::add_members(json body, Boun
     auto done = co_await std::move(transacting);
     lease->release();
     if (!done) {
-        if (denied) {
-            auto auditing =
-                audit_denied(caller, source, "conversations.add_members", *id, "not_owner");
-            co_await std::move(auditing);
-        }
-        if (refusal) co_return *refusal;
-        co_return kUnavailable;
+        auto refusing = refused(refusal, caller, source, "conversations.add_members", *id);
+        co_return co_await std::move(refusing);
     }
     if (!added.empty()) {
         json ids = json::array();
@@ -319,41 +276,26 @@ boost::asio::awaitable<Outcome> ConversationService::remove_member(json body, Bo
 
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
-    std::optional<Failure> refusal;
-    bool denied = false;
+    Refusal refusal;
     std::optional<std::string> successor;  ///< who became owner when the last one left
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        refusal.reset();
-        denied = false;
         successor.reset();
-        auto locking = lock_conversation(l, caller.org_id, *id, caller.user_id);
+        auto locking =
+            lock_for_change(l, caller.org_id, *id, caller.user_id, {.own = leaving}, refusal);
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
-        if (!*locked || !(*locked)->caller_role) {
-            refusal = kNoConversation;
-            co_return Errc::not_found;
-        }
-        const Locked& c = **locked;
-        if (c.archived) {
-            refusal = kArchived;
-            co_return Errc::archived;
-        }
-        if (!leaving && c.caller_role != "owner") {
-            refusal = kNotOwner;
-            denied = true;
-            co_return Errc::forbidden;
-        }
+        const Locked& c = *locked;
         if (c.kind == "direct") {
-            refusal = Failure{Errc::bad_request, "a direct conversation keeps its two members"};
-            co_return Errc::bad_request;
+            co_return refusal.refuse(
+                Failure{Errc::bad_request, "a direct conversation keeps its two members"});
         }
         PgParams remove{*id, *user};
         auto removing = l.query(sql::conv_member_remove(), std::move(remove));
         auto r = co_await std::move(removing);
         if (!r) co_return r.error();
         if (r->rows() != 1) {
-            refusal = Failure{Errc::not_found, "no such member of the conversation"};
-            co_return Errc::not_found;
+            co_return refusal.refuse(
+                Failure{Errc::not_found, "no such member of the conversation"});
         }
         AuditNote n = note_for(
             caller, leaving ? "conversations.leave" : "conversations.remove_member", *id, source);
@@ -379,13 +321,8 @@ boost::asio::awaitable<Outcome> ConversationService::remove_member(json body, Bo
     auto done = co_await std::move(transacting);
     lease->release();
     if (!done) {
-        if (denied) {
-            auto auditing =
-                audit_denied(caller, source, "conversations.remove_member", *id, "not_owner");
-            co_await std::move(auditing);
-        }
-        if (refusal) co_return *refusal;
-        co_return kUnavailable;
+        auto refusing = refused(refusal, caller, source, "conversations.remove_member", *id);
+        co_return co_await std::move(refusing);
     }
     auto listing = member_ids(*id);
     auto users = co_await std::move(listing);
@@ -410,31 +347,19 @@ boost::asio::awaitable<Outcome> ConversationService::archive(json body, BoundSes
     const bool org_admin = caller.has("org.settings");
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
-    std::optional<Failure> refusal;
-    bool denied = false;
+    Refusal refusal;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        refusal.reset();
-        denied = false;
-        auto locking = lock_conversation(l, caller.org_id, *id, caller.user_id);
+        // org.settings holders may archive any conversation of their organization.
+        auto locking = lock_for_change(
+            l, caller.org_id, *id, caller.user_id,
+            {.org_admin = org_admin,
+             .not_owner =
+                 {Errc::forbidden,
+                  "only an owner of the conversation or a holder of org.settings may archive it"}},
+            refusal);
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
-        // org.settings holders may archive any conversation of their organization.
-        if (!*locked || (!(*locked)->caller_role && !org_admin)) {
-            refusal = kNoConversation;
-            co_return Errc::not_found;
-        }
-        const Locked& c = **locked;
-        if (c.archived) {
-            refusal = kArchived;
-            co_return Errc::archived;
-        }
-        if (c.caller_role != "owner" && !org_admin) {
-            refusal = Failure{Errc::forbidden,
-                              "only an owner of the conversation or a holder of org.settings "
-                              "may archive it"};
-            denied = true;
-            co_return Errc::forbidden;
-        }
+        const Locked& c = *locked;
         PgParams params{*id};
         auto archiving = l.query(sql::conv_archive(), std::move(params));
         if (auto archived = co_await std::move(archiving); !archived) co_return archived.error();
@@ -447,12 +372,8 @@ boost::asio::awaitable<Outcome> ConversationService::archive(json body, BoundSes
     auto done = co_await std::move(transacting);
     lease->release();
     if (!done) {
-        if (denied) {
-            auto auditing = audit_denied(caller, source, "conversations.archive", *id, "not_owner");
-            co_await std::move(auditing);
-        }
-        if (refusal) co_return *refusal;
-        co_return kUnavailable;
+        auto refusing = refused(refusal, caller, source, "conversations.archive", *id);
+        co_return co_await std::move(refusing);
     }
     auto listing = member_ids(*id);
     const auto users = co_await std::move(listing);

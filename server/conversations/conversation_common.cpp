@@ -132,6 +132,22 @@ boost::asio::awaitable<Result<std::optional<Locked>>> lock_conversation(storage:
     co_return std::optional<Locked>{std::move(out)};
 }
 
+boost::asio::awaitable<Result<Locked>> lock_for_change(storage::PgLease& l, std::string org_id,
+                                                       std::string id, std::string user_id,
+                                                       ChangeRule rule, Refusal& refusal) {
+    refusal.reset();
+    auto locking = lock_conversation(l, std::move(org_id), std::move(id), std::move(user_id));
+    auto locked = co_await std::move(locking);
+    if (!locked) co_return locked.error();
+    if (!*locked || (!(*locked)->caller_role && !rule.org_admin))
+        co_return refusal.refuse(kNoConversation);
+    Locked c = std::move(**locked);
+    if (c.archived) co_return refusal.refuse(kArchived);
+    if (c.caller_role != "owner" && !rule.org_admin && !(rule.own && c.caller_role))
+        co_return refusal.deny(std::move(rule.not_owner));
+    co_return std::move(c);
+}
+
 std::optional<std::string> conversation_id(const nlohmann::json& body, const char* field) {
     auto id = body.at(field).get<std::string>();
     if (!is_uuid(id)) return std::nullopt;

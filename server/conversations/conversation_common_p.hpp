@@ -46,6 +46,48 @@ boost::asio::awaitable<Result<std::optional<Locked>>> lock_conversation(storage:
                                                                         std::string id,
                                                                         std::string user_id);
 
+/// Why a change was refused inside its transaction: the answer for the caller, and whether it
+/// is a permission denial (audited once the transaction has rolled back).
+struct Refusal {
+    std::optional<Failure> answer;
+    bool denied = false;
+
+    void reset() noexcept {
+        answer.reset();
+        denied = false;
+    }
+    /// Keeps `f` as the answer; returns its code, which rolls the transaction back.
+    Errc refuse(Failure f) {
+        const Errc code = f.code;
+        answer = std::move(f);
+        return code;
+    }
+    /// refuse() for a permission denial.
+    Errc deny(Failure f) {
+        denied = true;
+        return refuse(std::move(f));
+    }
+};
+
+/// Who besides an owner of the conversation may make a change.
+struct ChangeRule {
+    /// The caller holds org.settings: any conversation of the organization, member or not.
+    bool org_admin = false;
+    /// The change concerns only the caller (leaving): any member may.
+    bool own = false;
+    /// The answer to a member who may not (a denial).
+    Failure not_owner = kNotOwner;
+};
+
+/// Locks the conversation for a change by `user_id` (in the transaction on `l`; co_await at
+/// once) and refuses what every change refuses: a conversation the caller does not see (no such
+/// conversation in the organization, or not a member unless `rule.org_admin`) as not_found, an
+/// archived one, and a member who is not an owner unless `rule` allows it. A refusal comes back
+/// as its error code, with its answer in `refusal`.
+boost::asio::awaitable<Result<Locked>> lock_for_change(storage::PgLease& l, std::string org_id,
+                                                       std::string id, std::string user_id,
+                                                       ChangeRule rule, Refusal& refusal);
+
 /// The UUID in `body[field]`, lower-cased; nullopt if it is not one.
 std::optional<std::string> conversation_id(const nlohmann::json& body,
                                            const char* field = "conversation_id");

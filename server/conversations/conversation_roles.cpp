@@ -34,49 +34,34 @@ boost::asio::awaitable<Outcome> ConversationService::set_role(json body, BoundSe
 
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
-    std::optional<Failure> refusal;
-    bool denied = false;
+    Refusal refusal;
     bool changed = false;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        refusal.reset();
-        denied = false;
         changed = false;
-        auto locking = lock_conversation(l, caller.org_id, *id, caller.user_id);
+        auto locking = lock_for_change(l, caller.org_id, *id, caller.user_id,
+                                       {.org_admin = org_admin}, refusal);
         auto locked = co_await std::move(locking);
         if (!locked) co_return locked.error();
-        if (!*locked || (!(*locked)->caller_role && !org_admin)) {
-            refusal = kNoConversation;
-            co_return Errc::not_found;
-        }
-        const Locked& c = **locked;
-        if (c.archived) {
-            refusal = kArchived;
-            co_return Errc::archived;
-        }
-        if (c.caller_role != "owner" && !org_admin) {
-            refusal = kNotOwner;
-            denied = true;
-            co_return Errc::forbidden;
-        }
+        const Locked& c = *locked;
         if (c.kind == "direct") {
-            refusal = Failure{Errc::bad_request, "the members of a direct conversation are equals"};
-            co_return Errc::bad_request;
+            co_return refusal.refuse(
+                Failure{Errc::bad_request, "the members of a direct conversation are equals"});
         }
         PgParams params{*id, *user, role};
         auto setting = l.query(sql::conv_member_set_role(), std::move(params));
         auto r = co_await std::move(setting);
         if (!r) co_return r.error();
         if (r->rows() != 1) {
-            refusal = Failure{Errc::not_found, "no such member of the conversation"};
-            co_return Errc::not_found;
+            co_return refusal.refuse(
+                Failure{Errc::not_found, "no such member of the conversation"});
         }
         const std::string previous(r->text_or_throw(0, 0));
         const std::int64_t owners =
             r->int64(0, 1) - (previous == "owner" ? 1 : 0) + (role == "owner" ? 1 : 0);
         if (owners < 1) {
-            refusal = Failure{Errc::conflict,
-                              "the conversation needs an owner: make another member owner first"};
-            co_return Errc::conflict;
+            co_return refusal.refuse(
+                Failure{Errc::conflict,
+                        "the conversation needs an owner: make another member owner first"});
         }
         if (previous == role) co_return Result<void>{};  // nothing changed, nothing to record
         changed = true;
@@ -92,13 +77,8 @@ boost::asio::awaitable<Outcome> ConversationService::set_role(json body, BoundSe
     auto done = co_await std::move(transacting);
     lease->release();
     if (!done) {
-        if (denied) {
-            auto auditing =
-                audit_denied(caller, source, "conversations.set_role", *id, "not_owner");
-            co_await std::move(auditing);
-        }
-        if (refusal) co_return *refusal;
-        co_return kUnavailable;
+        auto refusing = refused(refusal, caller, source, "conversations.set_role", *id);
+        co_return co_await std::move(refusing);
     }
     if (changed) {
         auto listing = member_ids(*id);

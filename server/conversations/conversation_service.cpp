@@ -145,6 +145,18 @@ boost::asio::awaitable<void> ConversationService::audit_denied(BoundSession call
     co_await std::move(writing);
 }
 
+boost::asio::awaitable<Failure> ConversationService::refused(const Refusal& refusal,
+                                                             BoundSession caller,
+                                                             std::string source, std::string type,
+                                                             std::string id) {
+    if (refusal.denied) {
+        auto auditing = audit_denied(std::move(caller), std::move(source), std::move(type),
+                                     std::move(id), "not_owner");
+        co_await std::move(auditing);
+    }
+    co_return refusal.answer ? *refusal.answer : kUnavailable;
+}
+
 boost::asio::awaitable<std::vector<std::string>> ConversationService::member_ids(
     std::string conversation_id) {
     std::vector<std::string> out;

@@ -27,6 +27,9 @@ namespace wardline::server::identity {
 class Credentials;
 class SessionRegistry;
 }  // namespace wardline::server::identity
+namespace wardline::server::conversations::detail {
+struct Refusal;
+}
 
 namespace wardline::server::conversations {
 
@@ -98,6 +101,11 @@ private:
     boost::asio::awaitable<void> audit_denied(identity::BoundSession caller, std::string source,
                                               std::string type, std::string target_id,
                                               std::string reason);
+    /// The answer to a change (`type`) of conversation `id` whose transaction did not commit:
+    /// its refusal, a denial audited first, or unavailable when nothing refused it.
+    boost::asio::awaitable<Failure> refused(const detail::Refusal& refusal,
+                                            identity::BoundSession caller, std::string source,
+                                            std::string type, std::string id);
     /// The user ids of the conversation's members (after a change), for events.
     boost::asio::awaitable<std::vector<std::string>> member_ids(std::string conversation_id);
     void notify(const std::vector<std::string>& users, const std::string& event,

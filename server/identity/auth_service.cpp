@@ -232,7 +232,9 @@ boost::asio::awaitable<Failure> AuthService::login_failed(std::string user_id, s
         n.source_address = source;
         n.details["reason"] = reason;
         auto counting = count_failure(l, user_id, threshold, std::move(n));
-        co_return co_await std::move(counting);
+        auto counted = co_await std::move(counting);
+        if (!counted) co_return counted.error();
+        co_return Result<void>{};
     };
     auto pending_4 = storage::with_transaction(*lease, work);
     (void)co_await std::move(pending_4);

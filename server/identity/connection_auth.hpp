@@ -69,6 +69,7 @@ enum class EndReason {
     user_deactivated,
     device_revoked,
     credentials_reset,
+    account_locked,  ///< wrong second factors from a live session reached the lockout threshold
 };
 std::string_view to_string(EndReason r) noexcept;
 

@@ -20,10 +20,11 @@ constexpr std::array<std::pair<Kind, std::string_view>, 5> kKinds{{
     {Kind::end_device, "end_device"},
     {Kind::end_session, "end_session"},
 }};
-constexpr std::array<EndReason, 9> kReasons{
+constexpr std::array<EndReason, 10> kReasons{
     EndReason::logout,           EndReason::revoked,          EndReason::idle_timeout,
     EndReason::expired,          EndReason::password_changed, EndReason::user_suspended,
     EndReason::user_deactivated, EndReason::device_revoked,   EndReason::credentials_reset,
+    EndReason::account_locked,
 };
 // Event bodies are the protocol's small objects; deeper means a stranger wrote the payload.
 constexpr int kMaxDepth = 16;

@@ -65,8 +65,8 @@ boost::asio::awaitable<Result<TotpUse>> use_totp_code(PgLease& lease,
     co_return TotpUse::accepted;
 }
 
-boost::asio::awaitable<Result<void>> count_failure(PgLease& lease, std::string user_id,
-                                                   int threshold, AuditNote note) {
+boost::asio::awaitable<Result<FailureCounted>> count_failure(PgLease& lease, std::string user_id,
+                                                             int threshold, AuditNote note) {
     PgParams params;
     params.text(user_id).integer(threshold);
     auto counting = lease.query(sql::login_failed(), std::move(params));
@@ -86,10 +86,11 @@ boost::asio::awaitable<Result<void>> count_failure(PgLease& lease, std::string u
     lock_note.details["failures"] = threshold;
     note.details["failures"] = failures;
     auto writing = write_audit(lease, std::move(note));
-    auto written = co_await std::move(writing);
-    if (!written || !locked || failures != threshold) co_return written;
+    if (auto written = co_await std::move(writing); !written) co_return written.error();
+    if (!locked || failures != threshold) co_return FailureCounted::counted;
     auto locking = write_audit(lease, std::move(lock_note));
-    co_return co_await std::move(locking);
+    if (auto written = co_await std::move(locking); !written) co_return written.error();
+    co_return FailureCounted::locked;
 }
 
 }  // namespace wardline::server::identity

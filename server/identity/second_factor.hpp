@@ -45,7 +45,12 @@ boost::asio::awaitable<Result<TotpUse>> use_totp_code(storage::PgLease& lease,
 /// per-account delay and the lockout read), then writes `note` with the new count in its
 /// details, and an account.locked record when the count reaches `threshold`. Inside the
 /// transaction running on `lease`.
-boost::asio::awaitable<Result<void>> count_failure(storage::PgLease& lease, std::string user_id,
-                                                   int threshold, AuditNote note);
+enum class FailureCounted {
+    counted,  ///< the account stays usable (perhaps after a delay)
+    locked,   ///< this failure locked the account
+};
+boost::asio::awaitable<Result<FailureCounted>> count_failure(storage::PgLease& lease,
+                                                             std::string user_id, int threshold,
+                                                             AuditNote note);
 
 }  // namespace wardline::server::identity

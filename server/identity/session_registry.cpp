@@ -20,6 +20,7 @@ std::string_view to_string(EndReason r) noexcept {
         case EndReason::user_deactivated: return "user_deactivated";
         case EndReason::device_revoked: return "device_revoked";
         case EndReason::credentials_reset: return "credentials_reset";
+        case EndReason::account_locked: return "account_locked";
     }
     return "revoked";
 }

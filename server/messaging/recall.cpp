@@ -90,12 +90,13 @@ asio::awaitable<Outcome> WorkflowService::recall(json body, BoundSession caller,
 
     const std::string ids = "{" + conversation_id + "}";
     PgParams member_params{ids};
-    auto reading = pool_.query(sql::members_of(), std::move(member_params));
+    // Members and the holders of a live break-glass grant: whoever received it is told.
+    auto reading = pool_.query(sql::readers_of(), std::move(member_params));
     auto members = co_await std::move(reading);
     if (members) {
         const json event{
             {"conversation_id", conversation_id}, {"seq", seq}, {"recalled_at", recalled_at}};
-        // Every member's devices, the sender's other devices included.
+        // Every reader's devices, the sender's other devices included.
         for (int r = 0; r < members->rows(); ++r)
             sessions_.notify_user(std::string(members->text_or_throw(r, 1)), "message.recalled",
                                   event, caller.device_id);

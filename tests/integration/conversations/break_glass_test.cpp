@@ -182,7 +182,7 @@ TEST_F(BreakGlass, RefusesAMissingWrongOrReplayedCodeAndCountsTowardTheLockout) 
     EXPECT_EQ(grants(), 1);
 }
 
-TEST_F(BreakGlass, WrongCodesLockTheAccountAtTheOrganizationsThreshold) {
+TEST_F(BreakGlass, WrongCodesLockTheAccountAtTheOrganizationsThresholdAndEndItsSessions) {
     TestUser owner_user = enroll("General", "olive.owner", "nurse");
     TestUser doctor = enroll("General", "phil.physician", "physician");
     auto o = logged_in(owner_user);
@@ -192,14 +192,36 @@ TEST_F(BreakGlass, WrongCodesLockTheAccountAtTheOrganizationsThreshold) {
         "UPDATE organization_policies SET lockout_threshold = 3 WHERE org_id = (SELECT org_id "
         "FROM users WHERE id = '" +
         doctor.id + "')");
-    for (int i = 0; i < 3; ++i)
-        EXPECT_EQ(error_code(open(*d, group, wrong_code(doctor))), "forbidden");
-    EXPECT_EQ(count("SELECT count(*) FROM users WHERE locked AND id = '" + doctor.id + "'"), 1);
-    EXPECT_EQ(audit_count("account.locked"), 1);
-    // Locked: even a correct code is not tried, and the step stays unused.
+    const std::string locked_sql =
+        "SELECT count(*) FROM users WHERE locked AND id = '" + doctor.id + "'";
+
+    // Locked elsewhere (say by wrong passwords at another workstation): even a correct code is
+    // not tried, and its step stays unused.
+    owner().exec("UPDATE users SET locked = true WHERE id = '" + doctor.id + "'");
     const std::string good = unused_code(doctor);
     EXPECT_EQ(error_code(open(*d, group, good)), "forbidden");
     EXPECT_EQ(failed_attempts("account_locked"), 1);
+    EXPECT_EQ(grants(), 0);
+    owner().exec("UPDATE users SET locked = false, failed_logins = 0 WHERE id = '" + doctor.id +
+                 "'");
+
+    // Two wrong codes count; the session goes on.
+    for (int i = 0; i < 2; ++i)
+        EXPECT_EQ(error_code(open(*d, group, wrong_code(doctor))), "forbidden");
+    EXPECT_EQ(count(locked_sql), 0);
+    EXPECT_EQ(error_code(d->request("conversations.list", json::object())), "");
+    // The third locks the account and ends every session of the user: whoever holds this one
+    // could not give the second factor.
+    EXPECT_EQ(error_code(open(*d, group, wrong_code(doctor))), "forbidden");
+    EXPECT_EQ(count(locked_sql), 1);
+    EXPECT_EQ(audit_count("account.locked"), 1);
+    EXPECT_TRUE(event(*d, "auth.session_ended", "reason", "account_locked"));
+    EXPECT_EQ(error_code(d->request("conversations.list", json::object())), "unauthenticated");
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE user_id = '" + doctor.id +
+                    "' AND (ended_at IS NULL OR end_reason <> 'account_locked')"),
+              0);
+    // The owner's session is untouched.
+    EXPECT_EQ(error_code(o->request("conversations.list", json::object())), "");
     EXPECT_EQ(grants(), 0);
 }
 

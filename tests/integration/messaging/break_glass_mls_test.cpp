@@ -121,6 +121,10 @@ TEST_F(BreakGlassMls, TheHolderJoinsByExternalCommitReadsOnlyWhatFollowsAndIsRem
     EXPECT_EQ(seqs.back(), after["seq"].get<std::int64_t>());
     // Reading is all it grants: Dora cannot post.
     EXPECT_EQ(code(send(dora, conv, "may I?")), "not_found");
+    // A recall reaches the holder too, so their client removes what it showed.
+    ok("messages.recall",
+       alice.ws->request("messages.recall", {{"conversation_id", conv}, {"seq", after["seq"]}}));
+    EXPECT_EQ(next_event(*dora.ws, "message.recalled")["body"]["seq"], after["seq"]);
 
     // The grant ends: no more delivery, and the server proposes the Remove of Dora's leaf.
     owner().exec("UPDATE break_glass_grants SET expires_at = now() - interval '1 second'");
