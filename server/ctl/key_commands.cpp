@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -26,6 +27,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 
 namespace wardline::server::ctl {
 namespace {
@@ -47,6 +49,12 @@ constexpr long kDefaultBatch = 500;
 constexpr long kMaxBatch = 10000;
 /// A pass re-seals what it can lock; rows the server held are taken by the next pass.
 constexpr int kMaxPasses = 5;
+/// keys reseal: a pass that could take nothing new while rows remain (the server held them:
+/// a conversation's row is locked by every message sent to it) waits a little longer each
+/// time, so that the row is taken between two of the server's transactions; after this many
+/// such passes it gives up and says what remains.
+constexpr int kMaxIdlePasses = 10;
+constexpr std::chrono::milliseconds kIdlePassWait{100};
 
 /// Every sealed column: how to find its rows in batches, how to write them back, and the
 /// associated data it was sealed under (identity::ad, shared with the services).
@@ -350,7 +358,7 @@ int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, st
     bool failed = false;
     try {
         exec(*conn, "keys_record", storage::PgParams{std::to_string(newest)});
-        for (int pass = 0; pass < kMaxPasses; ++pass) {
+        for (int pass = 0, idle = 0; pass < kMaxPasses + idle; ++pass) {
             std::int64_t before = 0;
             for (const auto& [label, n] : totals.resealed) before += n;
             totals.unreadable = 0;
@@ -360,8 +368,11 @@ int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, st
             for (const auto& [label, n] : totals.resealed) after += n;
             remaining = exec(*conn, "keys_remaining", storage::PgParams{std::to_string(newest)})
                             .int64(0, 0);
-            // Done when only unreadable rows are left, or a pass could lock nothing new.
-            if (remaining <= totals.unreadable || after == before) break;
+            // Done when only unreadable rows are left.
+            if (remaining <= totals.unreadable) break;
+            if (after != before) continue;
+            if (++idle > kMaxIdlePasses) break;
+            std::this_thread::sleep_for(kIdlePassWait * idle);
         }
     } catch (const storage::PgSyncError& e) {
         report_sql_error(e, err);
