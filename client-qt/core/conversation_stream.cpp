@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client-qt/core/conversation_stream.hpp"
 
+#include <iterator>
+
 namespace wardline::client {
 
 void ConversationStream::start_after(std::int64_t seq) {

@@ -888,7 +888,7 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
                  const bool valid =
                      kp != nullptr && kp->cipher_suite == mls::kSuite3 && ids &&
                      ids->org_id == device_->org_id && ids->user_id == user &&
-                     ids->device_id == device && validate_key_package(suite(), *kp) &&
+                     ids->device_id == device && mls::validate_key_package(suite(), *kp) &&
                      kp->leaf_node.lifetime.not_before <= now + 300 &&
                      now < kp->leaf_node.lifetime.not_after;
                  if (!valid) {
@@ -1019,10 +1019,9 @@ void GroupEngine::persist(const QString& conversation_id) {
         emit storageFailed(conversation_id);
         return;
     }
-    GroupRecord record{c.stream.last(), std::move(*state)};
-    QByteArray bytes = encode_group_record(record);
+    const GroupRecord record{c.stream.last(), std::move(*state)};
+    const QByteArray bytes = encode_group_record(record);
     const bool saved = !bytes.isEmpty() && groups_.save(conversation_id, bytes);
-    sodium_memzero(bytes.data(), static_cast<size_t>(bytes.size()));
     if (!saved) {
         qCCritical(lcEngine) << "the state of" << conversation_id << "could not be saved";
         emit storageFailed(conversation_id);

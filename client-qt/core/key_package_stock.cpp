@@ -47,6 +47,7 @@ void KeyPackageStock::check() {
         if (!self) return;
         if (!r.ok) {
             busy_ = false;
+            ++checks_;
             emit failed(r.error_code);
             return;
         }
@@ -57,6 +58,7 @@ void KeyPackageStock::check() {
             return;
         }
         busy_ = false;
+        ++checks_;
         if (again_) check();
     });
 }
@@ -97,6 +99,7 @@ void KeyPackageStock::upload(bool with_last_resort) {
     if (regular.isEmpty()) {
         for (const auto& key : refs) secrets_.erase(key);
         busy_ = false;
+        ++checks_;
         emit failed(QStringLiteral("key_package_failed"));
         return;
     }
@@ -107,6 +110,7 @@ void KeyPackageStock::upload(bool with_last_resort) {
         QStringLiteral("key_packages.upload"), body, [this, self, refs](const ServerResponse& r) {
             if (!self) return;
             busy_ = false;
+            ++checks_;
             if (!r.ok) {
                 qCWarning(lcStock) << "KeyPackage upload refused:" << r.error_code;
                 if (definitive(r.error_code))

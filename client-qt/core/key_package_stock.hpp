@@ -42,6 +42,9 @@ public:
     void consumed(const Found& found);
 
     [[nodiscard]] int uploads() const noexcept { return uploads_; }
+    /// Checks (status, and the upload if one was needed) that have come to an end.
+    [[nodiscard]] int checks() const noexcept { return checks_; }
+    [[nodiscard]] bool busy() const noexcept { return busy_; }
 
 signals:
     /// An upload went through: `stored` new ones, `available` on the server now.
@@ -62,6 +65,7 @@ private:
     bool busy_ = false;
     bool again_ = false;  ///< the server said low while an upload was under way
     int uploads_ = 0;
+    int checks_ = 0;
 };
 
 }  // namespace wardline::client

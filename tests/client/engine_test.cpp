@@ -33,7 +33,6 @@ using client::GroupEngine;
 using client::MessageRefusal;
 using client::OperationResult;
 using client::OutgoingMessage;
-using client::RefusalReason;
 using client::ServerConnection;
 using client::Session;
 
@@ -146,7 +145,12 @@ protected:
                          });
         EXPECT_TRUE(a->connection->open());
         a->session->resume(QString::fromStdString(user.token));
-        EXPECT_TRUE(qt_wait_for([&] { return a->engine->started(); }, 20s))
+        EXPECT_TRUE(qt_wait_for(
+            [&] {
+                return a->engine->started() && a->engine->key_package_stock().checks() > 0 &&
+                       !a->engine->key_package_stock().busy();
+            },
+            20s))
             << user.username << "'s engine did not start";
         installations_.push_back(std::move(a));
         return *installations_.back();
@@ -263,7 +267,7 @@ TEST_F(ClientEngine, TwoUsersExchangeEncryptedMessagesInADirectConversation) {
     const QString conv = create(alice, {{"kind", "direct"}}, {&bob_user});
     ASSERT_TRUE(qt_wait_for([&] { return bob.engine->has_group(conv); })) << "bob never joined";
     expect_in_step(conv, {&alice, &bob});
-    EXPECT_EQ(alice.engine->epoch(conv), 1u);
+    EXPECT_EQ(alice.engine->epoch(conv).value_or(99), 1u);
     EXPECT_EQ(bob.key_packages->records.size(), 12u) << "the used KeyPackage's keys are erased";
 
     exchange(alice, conv, "Potassium 5.9 in bed 4, please repeat the sample", {&bob});
@@ -447,21 +451,21 @@ TEST_F(ClientEngine, TamperedReplayedAndMisattributedCiphertextsAreRefusedWithAR
         EXPECT_EQ(r.value("status", ""), "ok") << r.dump();
         return r["body"].value("seq", std::int64_t{0});
     };
-    const auto refusal_of = [&](std::int64_t seq) -> std::optional<RefusalReason> {
+    const auto refusal_of = [&](std::int64_t seq) -> std::string {
         qt_wait_for([&] {
             for (const auto& r : bob.refusals)
                 if (r.seq == seq) return true;
             return false;
         });
         for (const auto& r : bob.refusals)
-            if (r.seq == seq) return r.reason;
-        return std::nullopt;
+            if (r.seq == seq) return client::to_string(r.reason).toStdString();
+        return "no refusal";
     };
 
     // A replay of a message Bob has read.
     const auto replayed =
         post(bob.relayed_at(conv, first).value("message").toString().toStdString());
-    EXPECT_EQ(refusal_of(replayed), RefusalReason::key_expired);
+    EXPECT_EQ(refusal_of(replayed), "key_expired");
 
     // A ciphertext altered on the way.
     auto raw = restored(alice.groups->records.at(conv));
@@ -471,7 +475,7 @@ TEST_F(ClientEngine, TamperedReplayedAndMisattributedCiphertextsAreRefusedWithAR
     auto& pm = std::get<mls::PrivateMessage>(forged->body);
     pm.ciphertext.back() ^= 0x01;
     const auto tampered = post(client::mls_to_base64(*forged).toStdString());
-    EXPECT_EQ(refusal_of(tampered), RefusalReason::decryption_failed);
+    EXPECT_EQ(refusal_of(tampered), "decryption_failed");
 
     // A genuine ciphertext of Alice's first device, posted by another device: the MLS sender
     // and the server's sender disagree.
@@ -479,7 +483,7 @@ TEST_F(ClientEngine, TamperedReplayedAndMisattributedCiphertextsAreRefusedWithAR
     auto misattributed = raw.encrypt(mls::to_bytes("Posted by the wrong device"));
     ASSERT_TRUE(misattributed);
     const auto wrong_sender = post(client::mls_to_base64(*misattributed).toStdString());
-    EXPECT_EQ(refusal_of(wrong_sender), RefusalReason::sender_mismatch);
+    EXPECT_EQ(refusal_of(wrong_sender), "sender_mismatch");
 
     // Garbage in place of an MLSMessage is refused by the server itself.
     const auto garbage = forger->request(

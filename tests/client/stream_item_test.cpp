@@ -40,7 +40,7 @@ TEST(StreamItem, AWellFormedEntryIsReadCompletely) {
     EXPECT_EQ(item->priority, "urgent");
     EXPECT_EQ(item->epoch, 3);
     EXPECT_EQ(item->created_at_ms, 1700000000000);
-    EXPECT_EQ(item->reply_to, 4);
+    EXPECT_EQ(item->reply_to.value_or(0), 4);
     EXPECT_FALSE(item->recalled);
 
     // The server's own proposal names no sender; a recalled entry has no message.
