@@ -649,6 +649,7 @@ void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Fi
                           return finish();
                       }
                       auto& c = at(conversation_id);
+                      if (c.removed) return finish();  // removed from the conversation meanwhile
                       const auto seq = json_integer(s.body.value(QLatin1String("seq")), 1);
                       c.group.emplace(std::move(out->group));
                       c.removed = false;
@@ -739,6 +740,9 @@ void GroupEngine::submit_commit(const QString& conversation_id, QJsonObject body
              c.stream.mark_done(seq);
              auto adopt = [this, conversation_id, out, done, seq, missing] {
                  auto& conv = at(conversation_id);
+                 if (conv.removed)  // removed from the conversation meanwhile
+                     return done(failure(conversation_id, QStringLiteral("not_a_member"),
+                                         QStringLiteral("removed from the conversation")));
                  conv.group.emplace(std::move(out->next));
                  conv.pending_proposals = 0;
                  persist(conversation_id);

@@ -344,6 +344,25 @@ TEST_F(ClientEngine, ARemovedMemberCannotDecryptWhatFollows) {
     ASSERT_TRUE(qt_wait_for(
         [&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
     exchange(alice, conv, "Handover at seven", {&bob, &carol});
+    // Only an owner removes others, and the engine changes nothing when the server refuses.
+    const auto epoch_before = alice.engine->epoch(conv);
+    const auto refused = finish([&](auto done) {
+        bob.engine->remove_member(conv, QString::fromStdString(carol_user.id), done);
+    });
+    EXPECT_FALSE(refused.ok);
+    EXPECT_EQ(refused.error_code, "forbidden");
+    const auto not_mine = finish([&](auto done) {
+        bob.engine->add_members(conv, {QString::fromStdString(alice_user.id)}, done);
+    });
+    EXPECT_EQ(not_mine.error_code, "forbidden");
+    const auto unknown = finish([&](auto done) {
+        OutgoingMessage m;
+        m.plaintext = "to nowhere";
+        bob.engine->send(client::new_uuid(), m, done);
+    });
+    EXPECT_EQ(unknown.error_code, "not_a_member");
+    EXPECT_EQ(alice.engine->epoch(conv), epoch_before);
+    EXPECT_TRUE(carol.engine->has_group(conv));
     // What Carol's device holds before she is removed.
     const QByteArray carol_record = carol.groups->records.at(conv);
 
