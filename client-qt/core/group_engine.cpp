@@ -219,6 +219,8 @@ void GroupEngine::list_conversations(const QString& after, std::function<void()>
                  listed_.insert(id);
                  at(id).removed = false;
                  restore(id);
+                 // Pushes that came before the state was loaded wait in the stream.
+                 if (at(id).group) drain(id, false);
              }
              const QString next = r.body.value(QLatin1String("next_after")).toString();
              if (!next.isEmpty()) return list_conversations(next, then);
