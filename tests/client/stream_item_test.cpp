@@ -4,6 +4,7 @@
 // impossible numbers and unknown kinds.
 #include "client-qt/core/stream_item.hpp"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <gtest/gtest.h>
