@@ -395,6 +395,50 @@ TEST_F(ClientEngine, ARemovedMemberCannotDecryptWhatFollows) {
         *client::mls_from_base64(message.value("message").toString(), 65536)));
 }
 
+TEST_F(ClientEngine, TheServersRemoveOfASuspendedUserIsCommittedByTheMembersEngines) {
+    start_server_for_engines({{"messaging.removal_sweep_ms", "100"}});
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    TestUser carol_user = enroll("General", "carol.nurse", "nurse");
+    auto& alice = install(alice_user);
+    auto& bob = install(bob_user);
+    auto& carol = install(carol_user);
+    const QString conv =
+        create(alice, {{"kind", "group"}, {"title", "Ward 5"}}, {&bob_user, &carol_user});
+    ASSERT_TRUE(qt_wait_for(
+        [&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
+    exchange(bob, conv, "Bed 9 is stable", {&alice, &carol});
+    const auto epoch = alice.engine->epoch(conv).value_or(0);
+    const auto leaves_of_bob = [&] {
+        return count("SELECT count(*) FROM group_leaves WHERE device_id = '" + bob_user.device_id +
+                     "'");
+    };
+    ASSERT_EQ(leaves_of_bob(), 1);
+
+    // The administrator suspends Bob: the server proposes the Remove of his leaf as external
+    // sender, and Alice's and Carol's engines commit it (one of them wins, the other finds
+    // nothing left to do).
+    auto admin_ws = connect();
+    ASSERT_EQ(admin_ws->request("auth.resume", {{"token", admin.token}, {"device_id", admin.device_id}})
+                  .value("status", ""),
+              "ok");
+    ASSERT_EQ(admin_ws->request("users.suspend", {{"user_id", bob_user.id}}).value("status", ""),
+              "ok");
+    ASSERT_TRUE(qt_wait_for([&] { return leaves_of_bob() == 0; }, 20s))
+        << "no member committed the server's Remove";
+    EXPECT_TRUE(qt_wait_for([&] {
+        return alice.engine->epoch(conv) == epoch + 1 && carol.engine->epoch(conv) == epoch + 1;
+    })) << "the members did not both reach the next epoch";
+    expect_in_step(conv, {&alice, &carol});
+    EXPECT_EQ(count("SELECT count(*) FROM messages WHERE kind = 'commit' AND conversation_id = '" +
+                    conv.toStdString() + "' AND epoch = " + std::to_string(epoch)),
+              1);
+    exchange(alice, conv, "Bob is off the ward: bed 9 goes to Carol", {&carol});
+    EXPECT_TRUE(alice.refusals.empty());
+    EXPECT_TRUE(carol.refusals.empty());
+}
+
 TEST_F(ClientEngine, ADeviceThatLostItsStateJoinsAgainByExternalCommit) {
     start_server_for_engines();
     TestUser alice_user = enroll("General", "alice.physician", "physician");
