@@ -36,10 +36,10 @@ struct DecryptedMessage {
 
 /// Why an incoming message or Welcome was not accepted.
 enum class RefusalReason {
-    malformed,       ///< not a readable entry or MLSMessage, or the wrong wire format for its kind
-    wrong_group,     ///< for another MLS group than the conversation's
-    old_epoch,       ///< for an epoch this device has left (its keys are gone)
-    future_epoch,    ///< for an epoch this device has not reached
+    malformed,     ///< not a readable entry or MLSMessage, or the wrong wire format for its kind
+    wrong_group,   ///< for another MLS group than the conversation's
+    old_epoch,     ///< for an epoch this device has left (its keys are gone)
+    future_epoch,  ///< for an epoch this device has not reached
     decryption_failed,  ///< the ciphertext or its sender data does not authenticate (tampered)
     invalid_signature,  ///< the sender's signature or membership tag does not verify
     key_expired,        ///< the message key was used already or dropped (a replay)

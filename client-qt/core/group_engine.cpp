@@ -89,18 +89,30 @@ std::uint64_t now_seconds() {
 
 QString to_string(RefusalReason reason) {
     switch (reason) {
-        case RefusalReason::malformed: return QStringLiteral("malformed");
-        case RefusalReason::wrong_group: return QStringLiteral("wrong_group");
-        case RefusalReason::old_epoch: return QStringLiteral("old_epoch");
-        case RefusalReason::future_epoch: return QStringLiteral("future_epoch");
-        case RefusalReason::decryption_failed: return QStringLiteral("decryption_failed");
-        case RefusalReason::invalid_signature: return QStringLiteral("invalid_signature");
-        case RefusalReason::key_expired: return QStringLiteral("key_expired");
-        case RefusalReason::sender_mismatch: return QStringLiteral("sender_mismatch");
-        case RefusalReason::unknown_sender: return QStringLiteral("unknown_sender");
-        case RefusalReason::not_a_member: return QStringLiteral("not_a_member");
-        case RefusalReason::handshake_refused: return QStringLiteral("handshake_refused");
-        case RefusalReason::welcome_refused: return QStringLiteral("welcome_refused");
+        case RefusalReason::malformed:
+            return QStringLiteral("malformed");
+        case RefusalReason::wrong_group:
+            return QStringLiteral("wrong_group");
+        case RefusalReason::old_epoch:
+            return QStringLiteral("old_epoch");
+        case RefusalReason::future_epoch:
+            return QStringLiteral("future_epoch");
+        case RefusalReason::decryption_failed:
+            return QStringLiteral("decryption_failed");
+        case RefusalReason::invalid_signature:
+            return QStringLiteral("invalid_signature");
+        case RefusalReason::key_expired:
+            return QStringLiteral("key_expired");
+        case RefusalReason::sender_mismatch:
+            return QStringLiteral("sender_mismatch");
+        case RefusalReason::unknown_sender:
+            return QStringLiteral("unknown_sender");
+        case RefusalReason::not_a_member:
+            return QStringLiteral("not_a_member");
+        case RefusalReason::handshake_refused:
+            return QStringLiteral("handshake_refused");
+        case RefusalReason::welcome_refused:
+            return QStringLiteral("welcome_refused");
     }
     return QStringLiteral("unknown");
 }
@@ -327,8 +339,7 @@ void GroupEngine::drain(const QString& conversation_id, bool owner,
     report_delivered(conversation_id);
 }
 
-void GroupEngine::process(const QString& conversation_id, Conversation& c,
-                          const StreamItem& item) {
+void GroupEngine::process(const QString& conversation_id, Conversation& c, const StreamItem& item) {
     if (item.recalled) return;  // nothing left to decrypt
     const auto message = mls_from_base64(item.message, kMaxMessageBytes);
     if (!message) return refuse(conversation_id, item.seq, RefusalReason::malformed);
@@ -513,8 +524,8 @@ void GroupEngine::sync_pages(std::function<void(bool)> then) {
     sync_page(std::move(cursors), false, std::move(then));
 }
 
-void GroupEngine::sync_page(std::shared_ptr<std::map<QString, std::int64_t>> cursors,
-                            bool retried, std::function<void(bool)> then) {
+void GroupEngine::sync_page(std::shared_ptr<std::map<QString, std::int64_t>> cursors, bool retried,
+                            std::function<void(bool)> then) {
     QJsonArray list;
     for (const auto& [id, seq] : *cursors)
         list.append(QJsonObject{{QStringLiteral("conversation_id"), id},
@@ -611,13 +622,12 @@ void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Fi
              if (!r.ok) {
                  // not_found: no GroupInfo yet (the creator has not committed) or no longer a
                  // member; a Welcome or nothing will follow.
-                 qCInfo(lcEngine) << "cannot join" << conversation_id << "by external commit:"
-                                  << r.error_code;
+                 qCInfo(lcEngine) << "cannot join" << conversation_id
+                                  << "by external commit:" << r.error_code;
                  return finish();
              }
-             const auto message =
-                 mls_from_base64(r.body.value(QLatin1String("group_info")).toString(),
-                                 kMaxMessageBytes);
+             const auto message = mls_from_base64(
+                 r.body.value(QLatin1String("group_info")).toString(), kMaxMessageBytes);
              const auto* info = message ? std::get_if<mls::GroupInfo>(&message->body) : nullptr;
              auto bundle = device_->key_package(options_.leaf_lifetime_seconds);
              if (info == nullptr || !bundle) {
@@ -636,8 +646,7 @@ void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Fi
              QJsonObject body{{QStringLiteral("conversation_id"), conversation_id},
                               {QStringLiteral("client_msg_id"), new_uuid()},
                               {QStringLiteral("message"), mls_to_base64(out->commit)}};
-             if (group_info)
-                 body.insert(QStringLiteral("group_info"), mls_to_base64(*group_info));
+             if (group_info) body.insert(QStringLiteral("group_info"), mls_to_base64(*group_info));
              call(QStringLiteral("handshake.submit"), body,
                   [this, conversation_id, attempt, finish, out](const ServerResponse& s) {
                       if (!s.ok) {
@@ -699,9 +708,9 @@ void GroupEngine::commit_attempt(const QString& conversation_id, MakeProposals m
     }
     auto committed = c.group->commit(*proposals);
     if (!committed)
-        return done(failure(conversation_id, QStringLiteral("mls_failed"),
-                            QStringLiteral("the commit cannot be made: ") +
-                                mls_error(committed.error())));
+        return done(
+            failure(conversation_id, QStringLiteral("mls_failed"),
+                    QStringLiteral("the commit cannot be made: ") + mls_error(committed.error())));
     auto out = std::make_shared<mls::CommitOutput>(std::move(*committed));
     auto info = out->next.group_info();
     QJsonObject body{{QStringLiteral("conversation_id"), conversation_id},
@@ -722,8 +731,8 @@ void GroupEngine::submit_commit(const QString& conversation_id, QJsonObject body
          [this, conversation_id, body, out, make, done, attempt, resends,
           missing](const ServerResponse& r) {
              if (!r.ok && lost_answer(r) && resends < kResends)  // same client_msg_id: safe
-                 return submit_commit(conversation_id, body, out, make, done, attempt,
-                                      resends + 1, missing);
+                 return submit_commit(conversation_id, body, out, make, done, attempt, resends + 1,
+                                      missing);
              if (!r.ok && r.error_code == QLatin1String("stale_epoch")) {
                  if (attempt >= options_.max_commit_attempts)
                      return done(failure(conversation_id, r));
@@ -737,7 +746,8 @@ void GroupEngine::submit_commit(const QString& conversation_id, QJsonObject body
                                  });
              }
              if (!r.ok) return done(failure(conversation_id, r));
-             const std::int64_t seq = json_integer(r.body.value(QLatin1String("seq")), 1).value_or(0);
+             const std::int64_t seq =
+                 json_integer(r.body.value(QLatin1String("seq")), 1).value_or(0);
              auto& c = at(conversation_id);
              c.stream.mark_done(seq);
              auto adopt = [this, conversation_id, out, done, seq, missing] {
@@ -793,7 +803,8 @@ void GroupEngine::create_conversation(QJsonObject body, Done done) {
                                 QStringLiteral("the server did not name its external sender")));
         mls::Bytes group_id(32);
         randombytes_buf(group_id.data(), group_id.size());
-        body.insert(QStringLiteral("mls_group_id"), QString::fromLatin1(to_qbytes(group_id).toBase64()));
+        body.insert(QStringLiteral("mls_group_id"),
+                    QString::fromLatin1(to_qbytes(group_id).toBase64()));
         call(QStringLiteral("conversations.create"), body,
              [this, group_id, done](const ServerResponse& r) {
                  if (!r.ok) return done(failure({}, r));
@@ -841,13 +852,13 @@ void GroupEngine::add_members(const QString& conversation_id, const QStringList&
                               Done done) {
     QJsonArray users;
     for (const auto& u : user_ids) users.append(u);
-    call(QStringLiteral("conversations.add_members"),
-         {{QStringLiteral("conversation_id"), conversation_id},
-          {QStringLiteral("user_ids"), users}},
-         [this, conversation_id, user_ids, done](const ServerResponse& r) {
-             if (!r.ok) return done(failure(conversation_id, r));
-             add_devices(conversation_id, user_ids, done);
-         });
+    call(
+        QStringLiteral("conversations.add_members"),
+        {{QStringLiteral("conversation_id"), conversation_id}, {QStringLiteral("user_ids"), users}},
+        [this, conversation_id, user_ids, done](const ServerResponse& r) {
+            if (!r.ok) return done(failure(conversation_id, r));
+            add_devices(conversation_id, user_ids, done);
+        });
 }
 
 void GroupEngine::add_devices(const QString& conversation_id, const QStringList& user_ids,
@@ -860,8 +871,8 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
                                 std::shared_ptr<std::vector<ClaimedDevice>> claimed,
                                 std::shared_ptr<QStringList> missing, Done done) {
     if (user_ids.isEmpty()) {
-        MakeProposals make = [claimed](const mls::Group& group)
-            -> std::optional<std::vector<mls::Proposal>> {
+        MakeProposals make =
+            [claimed](const mls::Group& group) -> std::optional<std::vector<mls::Proposal>> {
             // Devices already in the tree (e.g. joined by external commit meanwhile) are not
             // added twice.
             std::set<QString> present;
@@ -870,7 +881,8 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
                     if (const auto ids = leaf_ids(node->credential)) present.insert(ids->device_id);
             std::vector<mls::Proposal> adds;
             for (const auto& d : *claimed)
-                if (present.count(d.device_id) == 0) adds.push_back(mls::Proposal{mls::Add{d.key_package}});
+                if (present.count(d.device_id) == 0)
+                    adds.push_back(mls::Proposal{mls::Add{d.key_package}});
             if (adds.empty()) return std::nullopt;
             return adds;
         };
@@ -878,8 +890,7 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
     }
     const QString user = user_ids.takeFirst();
     call(QStringLiteral("key_packages.claim"), {{QStringLiteral("user_id"), user}},
-         [this, conversation_id, user_ids, claimed, missing, done,
-          user](const ServerResponse& r) {
+         [this, conversation_id, user_ids, claimed, missing, done, user](const ServerResponse& r) {
              if (!r.ok) return done(failure(conversation_id, r));
              const std::uint64_t now = now_seconds();
              for (const auto& v : r.body.value(QLatin1String("devices")).toArray()) {
@@ -891,12 +902,12 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
                  const auto ids = kp ? leaf_ids(kp->leaf_node.credential) : std::nullopt;
                  // The server hands out what devices uploaded; the client checks it anyway
                  // (RFC 9420 §10.1) and that it names the device the server says it is.
-                 const bool valid =
-                     kp != nullptr && kp->cipher_suite == mls::kSuite3 && ids &&
-                     ids->org_id == device_->org_id && ids->user_id == user &&
-                     ids->device_id == device && mls::validate_key_package(suite(), *kp) &&
-                     kp->leaf_node.lifetime.not_before <= now + 300 &&
-                     now < kp->leaf_node.lifetime.not_after;
+                 const bool valid = kp != nullptr && kp->cipher_suite == mls::kSuite3 && ids &&
+                                    ids->org_id == device_->org_id && ids->user_id == user &&
+                                    ids->device_id == device &&
+                                    mls::validate_key_package(suite(), *kp) &&
+                                    kp->leaf_node.lifetime.not_before <= now + 300 &&
+                                    now < kp->leaf_node.lifetime.not_after;
                  if (!valid) {
                      qCWarning(lcEngine) << "refused the KeyPackage of device" << device;
                      missing->append(device);
@@ -910,8 +921,7 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
          });
 }
 
-void GroupEngine::remove_member(const QString& conversation_id, const QString& user_id,
-                                Done done) {
+void GroupEngine::remove_member(const QString& conversation_id, const QString& user_id, Done done) {
     call(QStringLiteral("conversations.remove_member"),
          {{QStringLiteral("conversation_id"), conversation_id},
           {QStringLiteral("user_id"), user_id}},
@@ -953,8 +963,7 @@ void GroupEngine::update(const QString& conversation_id, Done done) {
 
 // ---- Sending ----------------------------------------------------------------------------
 
-void GroupEngine::send(const QString& conversation_id, const OutgoingMessage& message,
-                       Done done) {
+void GroupEngine::send(const QString& conversation_id, const OutgoingMessage& message, Done done) {
     exclusive(conversation_id, [this, conversation_id, message, done](Finish finish) {
         auto& c = at(conversation_id);
         if (!c.group) {
@@ -972,16 +981,16 @@ void GroupEngine::send(const QString& conversation_id, const OutgoingMessage& me
         }
         // The sending key is used up: the state is saved before the ciphertext leaves.
         persist(conversation_id);
-        QJsonObject body{
-            {QStringLiteral("conversation_id"), conversation_id},
-            {QStringLiteral("client_msg_id"),
-             message.client_msg_id.isEmpty() ? new_uuid() : message.client_msg_id},
-            {QStringLiteral("message"), mls_to_base64(*encrypted)}};
+        QJsonObject body{{QStringLiteral("conversation_id"), conversation_id},
+                         {QStringLiteral("client_msg_id"),
+                          message.client_msg_id.isEmpty() ? new_uuid() : message.client_msg_id},
+                         {QStringLiteral("message"), mls_to_base64(*encrypted)}};
         if (!message.priority.isEmpty()) body.insert(QStringLiteral("priority"), message.priority);
         if (message.reply_to)
             body.insert(QStringLiteral("reply_to"), static_cast<qint64>(*message.reply_to));
         if (!message.attachments.isEmpty())
-            body.insert(QStringLiteral("attachments"), QJsonArray::fromStringList(message.attachments));
+            body.insert(QStringLiteral("attachments"),
+                        QJsonArray::fromStringList(message.attachments));
         if (message.expires_at_ms)
             body.insert(QStringLiteral("expires_at"), static_cast<qint64>(*message.expires_at_ms));
         send_encrypted(conversation_id, std::move(body), 0, done, std::move(finish));

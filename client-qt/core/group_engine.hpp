@@ -146,8 +146,8 @@ private:
     void process(const QString& conversation_id, Conversation& c, const StreamItem& item);
     void process_application(const QString& conversation_id, Conversation& c,
                              const StreamItem& item, const mls::MLSMessage& message);
-    void process_handshake(const QString& conversation_id, Conversation& c,
-                           const StreamItem& item, const mls::MLSMessage& message);
+    void process_handshake(const QString& conversation_id, Conversation& c, const StreamItem& item,
+                           const mls::MLSMessage& message);
     void refuse(const QString& conversation_id, std::int64_t seq, RefusalReason reason,
                 const QString& detail = {});
     void report_delivered(const QString& conversation_id);
@@ -166,8 +166,8 @@ private:
     void rejoin_attempt(const QString& conversation_id, int attempt, Finish finish);
     void commit_in(const QString& conversation_id, MakeProposals make, Done done,
                    QStringList missing = {});
-    void commit_attempt(const QString& conversation_id, MakeProposals make, Done done,
-                        int attempt, QStringList missing);
+    void commit_attempt(const QString& conversation_id, MakeProposals make, Done done, int attempt,
+                        QStringList missing);
     void submit_commit(const QString& conversation_id, QJsonObject body,
                        std::shared_ptr<mls::CommitOutput> out, MakeProposals make, Done done,
                        int attempt, int resends, QStringList missing);
@@ -176,8 +176,8 @@ private:
                        std::shared_ptr<std::vector<ClaimedDevice>> claimed,
                        std::shared_ptr<QStringList> missing, Done done);
     void add_devices(const QString& conversation_id, const QStringList& user_ids, Done done);
-    void send_encrypted(const QString& conversation_id, QJsonObject body, int resends,
-                        Done done, Finish finish);
+    void send_encrypted(const QString& conversation_id, QJsonObject body, int resends, Done done,
+                        Finish finish);
 
     // State.
     void persist(const QString& conversation_id);

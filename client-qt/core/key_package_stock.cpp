@@ -43,24 +43,25 @@ void KeyPackageStock::check() {
     again_ = false;
     // The stock may be gone when the answer comes: QPointer tells.
     QPointer<KeyPackageStock> self(this);
-    connection_.request(QStringLiteral("key_packages.status"), {}, [this, self](const ServerResponse& r) {
-        if (!self) return;
-        if (!r.ok) {
+    connection_.request(
+        QStringLiteral("key_packages.status"), {}, [this, self](const ServerResponse& r) {
+            if (!self) return;
+            if (!r.ok) {
+                busy_ = false;
+                ++checks_;
+                emit failed(r.error_code);
+                return;
+            }
+            const bool low = r.body.value(QLatin1String("low")).toBool(true);
+            const bool has_last_resort = r.body.value(QLatin1String("last_resort")).toBool(false);
+            if (low || !has_last_resort) {
+                upload(!has_last_resort);
+                return;
+            }
             busy_ = false;
             ++checks_;
-            emit failed(r.error_code);
-            return;
-        }
-        const bool low = r.body.value(QLatin1String("low")).toBool(true);
-        const bool has_last_resort = r.body.value(QLatin1String("last_resort")).toBool(false);
-        if (low || !has_last_resort) {
-            upload(!has_last_resort);
-            return;
-        }
-        busy_ = false;
-        ++checks_;
-        if (again_) check();
-    });
+            if (again_) check();
+        });
 }
 
 void KeyPackageStock::upload(bool with_last_resort) {
@@ -79,8 +80,7 @@ void KeyPackageStock::upload(bool with_last_resort) {
         }
         const bool is_last_resort = with_last_resort && i == count - 1;
         const KeyPackageSecrets secrets{is_last_resort, bundle->key_package,
-                                        bundle->init_private_key,
-                                        bundle->encryption_private_key};
+                                        bundle->init_private_key, bundle->encryption_private_key};
         // The keys are kept before the KeyPackage leaves the device: a Welcome made for it
         // can come at any time after the upload, also after a restart.
         const QByteArray key = to_qbytes(*ref);
@@ -89,8 +89,8 @@ void KeyPackageStock::upload(bool with_last_resort) {
             break;
         }
         refs.push_back(key);
-        const QString text = mls_to_base64(mls::MLSMessage{mls::ProtocolVersion::mls10,
-                                                           std::move(bundle->key_package)});
+        const QString text = mls_to_base64(
+            mls::MLSMessage{mls::ProtocolVersion::mls10, std::move(bundle->key_package)});
         if (is_last_resort)
             last_resort = text;
         else
@@ -121,8 +121,7 @@ void KeyPackageStock::upload(bool with_last_resort) {
             ++uploads_;
             const int stored = r.body.value(QLatin1String("stored")).toInt();
             const int available = r.body.value(QLatin1String("available")).toInt();
-            qCInfo(lcStock) << "uploaded" << stored << "KeyPackages," << available
-                            << "available";
+            qCInfo(lcStock) << "uploaded" << stored << "KeyPackages," << available << "available";
             emit uploaded(stored, available);
             if (again_) check();
         });

@@ -37,12 +37,12 @@ std::optional<MlsDevice> MlsDevice::of(const QString& org_id, const QString& use
 }
 
 mls::Result<mls::KeyPackageBundle> MlsDevice::key_package(std::uint64_t lifetime_seconds) const {
-    const auto now = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
-    return mls::make_key_package(*mls::suite_for(mls::kSuite3), credential, signature_key,
-                                 now - 60, now + lifetime_seconds);
+    const auto now =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    return mls::make_key_package(*mls::suite_for(mls::kSuite3), credential, signature_key, now - 60,
+                                 now + lifetime_seconds);
 }
 
 std::optional<LeafIds> leaf_ids(const mls::Credential& credential) {

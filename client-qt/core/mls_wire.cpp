@@ -20,8 +20,8 @@ QByteArray to_qbytes(mls::ByteView bytes) {
 std::optional<QByteArray> decode_base64(const QString& text, qsizetype max_bytes) {
     // Four characters carry three bytes: refuse oversized text before decoding it.
     if (text.isEmpty() || text.size() > (max_bytes + 2) / 3 * 4) return std::nullopt;
-    auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
-                                                  QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.size() > max_bytes) return std::nullopt;
     // fromBase64 accepts unpadded input; the protocol's base64 is padded.
     if (text.size() % 4 != 0) return std::nullopt;

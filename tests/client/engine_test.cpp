@@ -227,8 +227,7 @@ protected:
     void expect_never_on_server(const Installation& receiver, const std::string& text) {
         std::size_t checked = 0;
         for (const auto& body : receiver.relayed) {
-            const auto bytes =
-                QByteArray::fromBase64(body.value("message").toString().toLatin1());
+            const auto bytes = QByteArray::fromBase64(body.value("message").toString().toLatin1());
             EXPECT_FALSE(bytes.contains(QByteArray::fromStdString(text)));
             EXPECT_FALSE(body.value("message").toString().contains(QString::fromStdString(text)));
             ++checked;
@@ -301,8 +300,8 @@ TEST_F(ClientEngine, AGroupOfThreeAndAMemberAddedLaterWhoReadsOnlyWhatFollows) {
 
     const QString conv =
         create(alice, {{"kind", "group"}, {"title", "Ward 3 round"}}, {&bob_user, &carol_user});
-    ASSERT_TRUE(qt_wait_for(
-        [&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
+    ASSERT_TRUE(
+        qt_wait_for([&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
     expect_in_step(conv, {&alice, &bob, &carol});
     const auto old_seq = exchange(alice, conv, "Round starts at nine in bay B", {&bob, &carol});
     exchange(carol, conv, "Bay B has two new admissions", {&alice, &bob});
@@ -341,8 +340,8 @@ TEST_F(ClientEngine, ARemovedMemberCannotDecryptWhatFollows) {
     auto& carol = install(carol_user);
     const QString conv =
         create(alice, {{"kind", "group"}, {"title", "Night shift"}}, {&bob_user, &carol_user});
-    ASSERT_TRUE(qt_wait_for(
-        [&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
+    ASSERT_TRUE(
+        qt_wait_for([&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
     exchange(alice, conv, "Handover at seven", {&bob, &carol});
     // Only an owner removes others, and the engine changes nothing when the server refuses.
     const auto epoch_before = alice.engine->epoch(conv);
@@ -383,16 +382,17 @@ TEST_F(ClientEngine, ARemovedMemberCannotDecryptWhatFollows) {
     auto carol_group = restored(carol_record);
     const QJsonObject commit = bob.relayed_at(conv, removed.seq);
     ASSERT_EQ(commit.value("kind").toString(), "commit");
-    auto processed = carol_group.process(
-        *client::mls_from_base64(commit.value("message").toString(), 65536));
+    auto processed =
+        carol_group.process(*client::mls_from_base64(commit.value("message").toString(), 65536));
     ASSERT_TRUE(processed);
     ASSERT_TRUE(std::holds_alternative<mls::NewEpoch>(*processed));
     EXPECT_TRUE(std::get<mls::NewEpoch>(*processed).removed_me);
     const QJsonObject message = bob.relayed_at(conv, after);
-    EXPECT_FALSE(carol_group.process(
-        *client::mls_from_base64(message.value("message").toString(), 65536)));
-    EXPECT_FALSE(restored(carol_record).process(
-        *client::mls_from_base64(message.value("message").toString(), 65536)));
+    EXPECT_FALSE(
+        carol_group.process(*client::mls_from_base64(message.value("message").toString(), 65536)));
+    EXPECT_FALSE(
+        restored(carol_record)
+            .process(*client::mls_from_base64(message.value("message").toString(), 65536)));
 }
 
 TEST_F(ClientEngine, TheServersRemoveOfASuspendedUserIsCommittedByTheMembersEngines) {
@@ -406,8 +406,8 @@ TEST_F(ClientEngine, TheServersRemoveOfASuspendedUserIsCommittedByTheMembersEngi
     auto& carol = install(carol_user);
     const QString conv =
         create(alice, {{"kind", "group"}, {"title", "Ward 5"}}, {&bob_user, &carol_user});
-    ASSERT_TRUE(qt_wait_for(
-        [&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
+    ASSERT_TRUE(
+        qt_wait_for([&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
     exchange(bob, conv, "Bed 9 is stable", {&alice, &carol});
     const auto epoch = alice.engine->epoch(conv).value_or(0);
     const auto leaves_of_bob = [&] {
@@ -420,9 +420,10 @@ TEST_F(ClientEngine, TheServersRemoveOfASuspendedUserIsCommittedByTheMembersEngi
     // sender, and Alice's and Carol's engines commit it (one of them wins, the other finds
     // nothing left to do).
     auto admin_ws = connect();
-    ASSERT_EQ(admin_ws->request("auth.resume", {{"token", admin.token}, {"device_id", admin.device_id}})
-                  .value("status", ""),
-              "ok");
+    ASSERT_EQ(
+        admin_ws->request("auth.resume", {{"token", admin.token}, {"device_id", admin.device_id}})
+            .value("status", ""),
+        "ok");
     ASSERT_EQ(admin_ws->request("users.suspend", {{"user_id", bob_user.id}}).value("status", ""),
               "ok");
     ASSERT_TRUE(qt_wait_for([&] { return leaves_of_bob() == 0; }, 20s))
@@ -458,9 +459,9 @@ TEST_F(ClientEngine, ADeviceThatLostItsStateJoinsAgainByExternalCommit) {
         << "the device did not join again";
     expect_in_step(conv, {&alice, bob});
     EXPECT_EQ(*alice.engine->epoch(conv), epoch_before + 1) << "one external commit";
-    EXPECT_EQ(count("SELECT count(*) FROM group_leaves WHERE device_id = '" + bob_user.device_id +
-                    "'"),
-              1)
+    EXPECT_EQ(
+        count("SELECT count(*) FROM group_leaves WHERE device_id = '" + bob_user.device_id + "'"),
+        1)
         << "the old leaf was replaced, not kept beside the new one";
     exchange(alice, conv, "Theatre list is final, two cases", {bob});
     exchange(*bob, conv, "Got it, preparing bay one", {&alice});
@@ -477,8 +478,8 @@ TEST_F(ClientEngine, AStaleCommitIsRetriedAfterTheWinningOneAndBothSucceed) {
     auto& carol = install(carol_user);
     const QString conv =
         create(alice, {{"kind", "group"}, {"title", "Pharmacy"}}, {&bob_user, &carol_user});
-    ASSERT_TRUE(qt_wait_for(
-        [&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
+    ASSERT_TRUE(
+        qt_wait_for([&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
     const auto start_epoch = *alice.engine->epoch(conv);
 
     // Both commit at the same epoch: the server accepts one, refuses the other as stale, and
@@ -508,9 +509,10 @@ TEST_F(ClientEngine, TamperedReplayedAndMisattributedCiphertextsAreRefusedWithAR
     const auto first = exchange(alice, conv, "Morphine 2 mg given at 10:05", {&bob});
     auto forger = second_device(alice_user);  // the server relays whatever a member sends
     const auto post = [&](const std::string& base64) {
-        const auto r = forger->request("messages.send", {{"conversation_id", conv.toStdString()},
-                                                          {"client_msg_id", client::new_uuid().toStdString()},
-                                                          {"message", base64}});
+        const auto r =
+            forger->request("messages.send", {{"conversation_id", conv.toStdString()},
+                                              {"client_msg_id", client::new_uuid().toStdString()},
+                                              {"message", base64}});
         EXPECT_EQ(r.value("status", ""), "ok") << r.dump();
         return r["body"].value("seq", std::int64_t{0});
     };
@@ -549,10 +551,10 @@ TEST_F(ClientEngine, TamperedReplayedAndMisattributedCiphertextsAreRefusedWithAR
     EXPECT_EQ(refusal_of(wrong_sender), "sender_mismatch");
 
     // Garbage in place of an MLSMessage is refused by the server itself.
-    const auto garbage = forger->request(
-        "messages.send", {{"conversation_id", conv.toStdString()},
-                          {"client_msg_id", client::new_uuid().toStdString()},
-                          {"message", "AAAA"}});
+    const auto garbage =
+        forger->request("messages.send", {{"conversation_id", conv.toStdString()},
+                                          {"client_msg_id", client::new_uuid().toStdString()},
+                                          {"message", "AAAA"}});
     EXPECT_EQ(garbage["error"].value("code", ""), "bad_request");
 
     EXPECT_EQ(bob.count(conv), 1u) << "no refused message was handed on";
@@ -582,12 +584,12 @@ TEST_F(ClientEngine, TheKeyPackageStockIsReplenishedAndAWelcomeIsOpenedAfterARes
     // engine uploads a new batch.
     for (int i = 0; i < 3; ++i) {
         bool done = false;
-        alice.connection->request(
-            "key_packages.claim", {{"user_id", QString::fromStdString(bob_user.id)}},
-            [&](const client::ServerResponse& r) {
-                EXPECT_TRUE(r.ok) << r.error_code.toStdString();
-                done = true;
-            });
+        alice.connection->request("key_packages.claim",
+                                  {{"user_id", QString::fromStdString(bob_user.id)}},
+                                  [&](const client::ServerResponse& r) {
+                                      EXPECT_TRUE(r.ok) << r.error_code.toStdString();
+                                      done = true;
+                                  });
         ASSERT_TRUE(qt_wait_for([&] { return done; }));
     }
     ASSERT_TRUE(qt_wait_for([&] { return bob->engine->key_package_stock().uploads() == 2; }))

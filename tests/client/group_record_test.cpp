@@ -25,8 +25,8 @@ mls::KeyPackageBundle bundle() {
 }
 
 TEST(GroupRecord, ARealGroupsStateRoundTripsWithItsSeq) {
-    auto group = mls::Group::create(*mls::suite_for(mls::kSuite3), mls::to_bytes("group id"),
-                                    bundle());
+    auto group =
+        mls::Group::create(*mls::suite_for(mls::kSuite3), mls::to_bytes("group id"), bundle());
     ASSERT_TRUE(group);
     auto state = group->serialize_state();
     ASSERT_TRUE(state);

@@ -21,10 +21,10 @@ const QString kUser = QStringLiteral("1b0c5b8e-3a52-4f0e-9d59-2f6f7a1d7a11");
 const QString kDevice = QStringLiteral("2b0c5b8e-3a52-4f0e-9d59-2f6f7a1d7a12");
 
 QJsonObject entry() {
-    return QJsonObject{{"conversation_id", kConv},  {"seq", 12},
-                       {"kind", "application"},     {"sender_user_id", kUser},
-                       {"sender_device_id", kDevice}, {"client_msg_id", kConv},
-                       {"priority", "urgent"},      {"epoch", 3},
+    return QJsonObject{{"conversation_id", kConv},      {"seq", 12},
+                       {"kind", "application"},         {"sender_user_id", kUser},
+                       {"sender_device_id", kDevice},   {"client_msg_id", kConv},
+                       {"priority", "urgent"},          {"epoch", 3},
                        {"created_at", 1700000000000.0}, {"message", "AAAA"}};
 }
 
@@ -82,9 +82,9 @@ TEST(StreamItem, BadEntriesAreRefused) {
         o[QLatin1String(field)] = value;
         EXPECT_FALSE(parse_stream_item(o)) << field << " " << QJsonDocument(o).toJson().constData();
     }
-    for (const char* field : {"conversation_id", "seq", "kind", "sender_user_id",
-                              "sender_device_id", "client_msg_id", "priority", "epoch",
-                              "created_at", "message"}) {
+    for (const char* field :
+         {"conversation_id", "seq", "kind", "sender_user_id", "sender_device_id", "client_msg_id",
+          "priority", "epoch", "created_at", "message"}) {
         auto o = entry();
         o.remove(QLatin1String(field));
         EXPECT_FALSE(parse_stream_item(o)) << "without " << field;
