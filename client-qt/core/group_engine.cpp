@@ -179,7 +179,8 @@ void GroupEngine::start() {
         listed_.clear();
         list_conversations({}, [this] {
             sync_pages([this](bool) {
-                for (const auto& id : listed_) {
+                const std::set<QString> listed = listed_;  // rejoin() may change listed_
+                for (const auto& id : listed) {
                     const auto& c = at(id);
                     if (!c.group && !c.removed) rejoin(id);
                 }
