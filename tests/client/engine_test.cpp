@@ -287,6 +287,35 @@ TEST_F(ClientEngine, TwoUsersExchangeEncryptedMessagesInADirectConversation) {
     }));
 }
 
+TEST_F(ClientEngine, AnOfflineDeviceCatchesUpInOrderWhenItReconnects) {
+    start_server_for_engines();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    auto& alice = install(alice_user);
+    auto& bob = install(bob_user);
+    const QString conv = create(alice, {{"kind", "direct"}}, {&bob_user});
+    ASSERT_TRUE(qt_wait_for([&] { return bob.engine->has_group(conv); }));
+
+    // Bob's connection drops; meanwhile Alice commits new keys and writes twice.
+    bob.connection->close();
+    ASSERT_TRUE(finish([&](auto done) { alice.engine->update(conv, done); }).ok);
+    for (const char* text : {"First while you were offline", "Second while you were offline"}) {
+        secrets_.emplace_back(text);
+        OutgoingMessage m;
+        m.plaintext = text;
+        ASSERT_TRUE(finish([&](auto done) { alice.engine->send(conv, m, done); }).ok);
+    }
+    EXPECT_EQ(bob.count(conv), 0u);
+    // It comes back: the session resumes, the engine syncs the commit and both messages.
+    ASSERT_TRUE(bob.connection->open());
+    ASSERT_TRUE(qt_wait_for([&] { return bob.count(conv) == 2; })) << "no catch-up";
+    EXPECT_EQ(bob.received[0].plaintext, "First while you were offline");
+    EXPECT_EQ(bob.received[1].plaintext, "Second while you were offline");
+    EXPECT_LT(bob.received[0].seq, bob.received[1].seq);
+    expect_in_step(conv, {&alice, &bob});
+    EXPECT_TRUE(bob.refusals.empty());
+}
+
 TEST_F(ClientEngine, AGroupOfThreeAndAMemberAddedLaterWhoReadsOnlyWhatFollows) {
     start_server_for_engines();
     TestUser alice_user = enroll("General", "alice.physician", "physician");
