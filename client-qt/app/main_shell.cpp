@@ -10,6 +10,7 @@
 #include <QListWidget>
 #include <QPointer>
 #include <QPushButton>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -39,6 +40,7 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("mainTabs"));
     tabs_->setAccessibleName(tr("Views"));
+    tabs_->tabBar()->setAccessibleName(tr("Views"));
     auto* conversations_page = new QWidget(tabs_);
     auto* conversations_layout = new QVBoxLayout(conversations_page);
     conversations_status_ = new QLabel(conversations_page);
