@@ -11,6 +11,7 @@
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -117,6 +118,13 @@ TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePas
     ASSERT_TRUE(qt_wait_for([&] { return admin_view->model().rowCount() == 1; }));
     EXPECT_EQ(admin_view->model().user_at(0)->username, "ada.admin");
 
+    // To the Users tab from the keyboard (its mnemonic), then Ctrl+N to the new-user form.
+    w->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+    QTest::keyClick(w.get(), Qt::Key_U, Qt::AltModifier);
+    ASSERT_TRUE(admin_view->isVisible());
+    QTest::keyClick(w.get(), Qt::Key_N, Qt::ControlModifier);
+    EXPECT_EQ(QApplication::focusWidget(), find<QLineEdit>(admin_view, "newUsernameField"));
     type(admin_view, "newUsernameField", "bob.builder");
     type(admin_view, "newDisplayNameField", "Bob Builder");
     type(admin_view, "newDepartmentField", "Ward 3");
