@@ -157,6 +157,80 @@ TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePas
     EXPECT_FALSE(admin_view->status().contains("created")) << admin_view->status().toStdString();
 }
 
+TEST_F(ClientAppUi, AnAdministratorSuspendsReactivatesResetsAndUnlocksAUser) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* view = w->shell()->user_admin();
+    ASSERT_NE(view, nullptr);
+    w->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+    QTest::keyClick(w.get(), Qt::Key_U, Qt::AltModifier);
+    // Search for the nurse from the keyboard (Ctrl+F, type, Return).
+    QTest::keyClick(w.get(), Qt::Key_F, Qt::ControlModifier);
+    auto* search = find<QLineEdit>(view, "userSearchField");
+    ASSERT_EQ(QApplication::focusWidget(), search);
+    QTest::keyClicks(search, "nina");
+    QTest::keyClick(search, Qt::Key_Return);
+    ASSERT_TRUE(qt_wait_for([&] {
+        return view->model().rowCount() == 1 && view->model().user_at(0)->username == "nina.nurse";
+    }));
+    auto* table = find<QTableView>(view, "userTable");
+    const auto select_nurse = [&] {
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(view->model().index(0, 0)).center());
+    };
+    select_nurse();
+    // Clicks an action button and waits for the view to report the result.
+    const auto act = [&](const char* button) {
+        const QString before = view->status();
+        click(view, button);
+        return qt_wait_for([&] { return view->status() != before; });
+    };
+    const auto user_status = [&] {
+        return count(
+            "SELECT CASE status WHEN 'active' THEN 1 WHEN 'suspended' THEN 2 ELSE 3 END "
+            "FROM users WHERE id = '" +
+            nurse.id + "'");
+    };
+
+    EXPECT_FALSE(find<QPushButton>(view, "reactivateButton")->isEnabled());
+    EXPECT_FALSE(find<QPushButton>(view, "unlockButton")->isEnabled()) << "she is not locked";
+    ASSERT_TRUE(act("suspendButton"));
+    EXPECT_TRUE(view->status().contains("suspended")) << view->status().toStdString();
+    EXPECT_EQ(user_status(), 2);
+    ASSERT_TRUE(qt_wait_for([&] { return view->model().user_at(0)->status == "suspended"; }));
+    select_nurse();
+    ASSERT_TRUE(act("reactivateButton"));
+    EXPECT_EQ(user_status(), 1);
+
+    ASSERT_TRUE(qt_wait_for([&] { return view->model().user_at(0)->status == "active"; }));
+    select_nurse();
+    click(view, "resetPasswordButton");
+    auto* otp = find<QLineEdit>(view, "oneTimePasswordField");
+    ASSERT_TRUE(qt_wait_for([&] { return !otp->text().isEmpty(); }))
+        << view->status().toStdString();
+    EXPECT_EQ(
+        count("SELECT count(*) FROM users WHERE id = '" + nurse.id + "' AND must_change_password"),
+        1);
+    click(view, "oneTimePasswordDoneButton");
+    EXPECT_TRUE(otp->text().isEmpty());
+    EXPECT_FALSE(find<QWidget>(view, "oneTimePasswordPanel")->isVisible());
+
+    // Locked by wrong passwords (behind the window's back), then unlocked from the view.
+    owner().exec("UPDATE users SET locked = true WHERE id = '" + nurse.id + "'");
+    QTest::keyClick(search, Qt::Key_Return);
+    ASSERT_TRUE(
+        qt_wait_for([&] { return view->model().user_at(0) && view->model().user_at(0)->locked; }));
+    select_nurse();
+    ASSERT_TRUE(act("unlockButton"));
+    EXPECT_TRUE(view->status().contains("unlocked")) << view->status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE id = '" + nurse.id + "' AND NOT locked"), 1);
+}
+
 TEST_F(ClientAppUi, TheFirstSignInChangesThePasswordAndEnrollsWithAQrCode) {
     start();
     create_org("General");
