@@ -210,11 +210,11 @@ void SignInWidget::set_locked(bool locked, const QString& who) {
     locked_ = locked;
     for (auto* e : {server_, organization_, username_}) e->setReadOnly(locked);
     title_->setText(locked ? tr("Wardline is locked") : tr("Sign in to Wardline"));
-    sign_in_->setText(locked ? tr("&Unlock") : tr("&Sign in"));
+    sign_in_->setText(locked ? tr("U&nlock") : tr("&Sign in"));
     sign_in_->setAccessibleName(locked ? tr("Unlock") : tr("Sign in"));
     if (locked)
-        show_message(tr("Locked after a period without activity. %1, enter your password to "
-                        "continue.")
+        show_message(tr("Wardline is locked, after a period without activity or on request. %1, "
+                        "enter your password to continue.")
                          .arg(who));
 }
 

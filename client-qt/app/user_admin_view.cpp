@@ -79,11 +79,11 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     layout->addLayout(paging);
 
     auto* actions = new QHBoxLayout;
-    suspend_ = button(this, "suspendButton", tr("S&uspend"));
+    suspend_ = button(this, "suspendButton", tr("Suspe&nd"));
     reactivate_ = button(this, "reactivateButton", tr("Reac&tivate"));
     reset_password_ = button(this, "resetPasswordButton", tr("Reset pass&word"));
     reset_mfa_ = button(this, "resetMfaButton", tr("Reset &authenticator"));
-    unlock_ = button(this, "unlockButton", tr("Un&lock account"));
+    unlock_ = button(this, "unlockButton", tr("Unloc&k account"));
     for (auto* b : {suspend_, reactivate_, reset_password_, reset_mfa_, unlock_})
         actions->addWidget(b);
     actions->addStretch();
@@ -146,7 +146,7 @@ QWidget* UserAdminView::make_create_form() {
     new_role_->setObjectName(QStringLiteral("newRoleBox"));
     new_role_->setAccessibleName(tr("New user's role"));
     new_role_->addItems(default_roles());
-    create_ = button(create_form_, "createUserButton", tr("&Create user"));
+    create_ = button(create_form_, "createUserButton", tr("C&reate user"));
     form->addRow(tr("Username"), new_username_);
     form->addRow(tr("Name"), new_display_name_);
     form->addRow(tr("Department"), new_department_);
@@ -166,7 +166,7 @@ QWidget* UserAdminView::make_one_time_password_panel() {
     otp_for_->setWordWrap(true);
     otp_ = field(otp_panel_, "oneTimePasswordField", tr("One-time password"));
     otp_->setReadOnly(true);
-    auto* done = button(otp_panel_, "oneTimePasswordDoneButton", tr("I gave it to them, &hide it"));
+    auto* done = button(otp_panel_, "oneTimePasswordDoneButton", tr("I gave it to them, hi&de it"));
     layout->addWidget(otp_for_);
     layout->addWidget(otp_);
     layout->addWidget(done);

@@ -54,6 +54,13 @@ void click(QWidget* root, const char* name) {
     QTest::mouseClick(b, Qt::LeftButton);
 }
 
+/// With WARDLINE_TEST_SCREENSHOTS=DIR, saves what the window shows as DIR/NAME.png (to look at
+/// the screens; the tests never compare pictures).
+void snapshot(QWidget* window, const char* name) {
+    const QString dir = qEnvironmentVariable("WARDLINE_TEST_SCREENSHOTS");
+    if (!dir.isEmpty()) window->grab().save(dir + QLatin1Char('/') + QLatin1String(name) + ".png");
+}
+
 class ClientAppUi : public IdentityFixture {
 protected:
     std::unique_ptr<MainWindow> open_window(
@@ -134,6 +141,7 @@ TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePas
         << admin_view->status().toStdString();
     EXPECT_TRUE(find<QWidget>(admin_view, "oneTimePasswordPanel")->isVisible());
     EXPECT_TRUE(admin_view->status().contains("bob.builder"));
+    snapshot(w.get(), "users-view");
     ASSERT_TRUE(qt_wait_for([&] { return admin_view->model().rowCount() == 2; }))
         << "the list shows the new user";
     EXPECT_EQ(count("SELECT count(*) FROM users WHERE username = 'bob.builder' AND "
@@ -258,6 +266,7 @@ TEST_F(ClientAppUi, TheFirstSignInChangesThePasswordAndEnrollsWithAQrCode) {
     ASSERT_TRUE(qt_wait_for([&] { return !secret->text().isEmpty(); }))
         << s->message().toStdString();
     EXPECT_EQ(s->page(), Page::enrollment);
+    snapshot(w.get(), "mfa-enrollment");
     const QPixmap qr = find<QLabel>(s, "qrLabel")->pixmap();
     ASSERT_FALSE(qr.isNull()) << "the QR code of the otpauth URI is shown";
     EXPECT_GE(qr.width(), 21 * 6);
@@ -282,6 +291,7 @@ TEST_F(ClientAppUi, TheFirstSignInChangesThePasswordAndEnrollsWithAQrCode) {
     ASSERT_TRUE(signed_in(*w));
     EXPECT_TRUE(find<QPlainTextEdit>(s, "recoveryCodesText")->toPlainText().isEmpty());
     EXPECT_TRUE(secret->text().isEmpty());
+    snapshot(w.get(), "signed-in-nurse");
 }
 
 TEST_F(ClientAppUi, AWrongPasswordShowsTheMessageAndStaysOnTheSignIn) {
@@ -322,6 +332,7 @@ TEST_F(ClientAppUi, AnIdleWindowLocksClearsItsContentAndUnlocksWithThePassword) 
     EXPECT_TRUE(find<QLineEdit>(s, "usernameField")->isReadOnly());
     EXPECT_EQ(find<QLineEdit>(s, "usernameField")->text(), "nina.nurse");
     EXPECT_TRUE(find<QLineEdit>(s, "passwordField")->text().isEmpty());
+    snapshot(w.get(), "lock-screen");
     ASSERT_TRUE(qt_wait_for([&] {
         return count("SELECT count(*) FROM sessions WHERE id = '" + session_id.toStdString() +
                      "' AND ended_at IS NOT NULL") == 1;
