@@ -10,6 +10,7 @@
 #include <QListWidget>
 #include <QPointer>
 #include <QPushButton>
+#include <QShortcut>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -27,7 +28,6 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     auto* lock = new QPushButton(tr("&Lock"), this);
     lock->setObjectName(QStringLiteral("lockButton"));
     lock->setAccessibleName(tr("Lock Wardline"));
-    lock->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     lock->setToolTip(tr("Lock now (Ctrl+L)"));
     auto* sign_out = new QPushButton(tr("Sign &out"), this);
     sign_out->setObjectName(QStringLiteral("signOutButton"));
@@ -59,6 +59,8 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     layout->addWidget(tabs_, 1);
 
     connect(lock, &QPushButton::clicked, this, &MainShell::lockRequested);
+    auto* lock_key = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
+    connect(lock_key, &QShortcut::activated, this, &MainShell::lockRequested);
     connect(sign_out, &QPushButton::clicked, this, &MainShell::signOutRequested);
     load_conversations();
 }

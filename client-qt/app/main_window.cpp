@@ -6,6 +6,8 @@
 #include "client-qt/app/sign_in_widget.hpp"
 
 #include <QCoreApplication>
+#include <QLineEdit>
+#include <QPointer>
 #include <QStackedWidget>
 #include <QSysInfo>
 
@@ -47,6 +49,14 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
         show_shell();
     });
     connect(sign_in_, &SignInWidget::startOverRequested, this, &MainWindow::start_over);
+    connect(sign_in_, &SignInWidget::leaveLockRequested, this, [this] {
+        locked_.reset();
+        sign_in_->set_locked(false);
+        start_over();
+        sign_in_->prefill(sign_in_->findChild<QLineEdit*>(QStringLiteral("serverField"))->text(),
+                          organization_, QString());
+        sign_in_->show_page(SignInWidget::Page::credentials);
+    });
     connect(&idle_, &IdleWatcher::idle, this, &MainWindow::lock);
 }
 
@@ -100,9 +110,14 @@ void MainWindow::start_sign_in(const QString& server, const QString& organizatio
         sign_in_->set_busy(false);
         return;
     }
+    if (connection_ && *url != url_) logout_pending_ = false;  // a new connection has no session
     if (!use_server(*url)) return;
     organization_ = organization;
     username_ = username;
+    if (logout_pending_) {
+        deferred_sign_in_ = DeferredSignIn{organization, username, password};
+        return;
+    }
     session_->sign_in(organization, username, password);
 }
 
@@ -119,9 +134,7 @@ void MainWindow::on_step(Step step) {
 void MainWindow::on_signed_in(const client::SessionInfo& info) {
     if (locked_ && locked_->user_id != info.user_id) {
         // Only the locked account may unlock: anyone else signs in after a sign-out.
-        ending_on_purpose_ = true;
-        session_->sign_out();
-        ending_on_purpose_ = false;
+        end_session();
         sign_in_->show_message(tr("Only %1 can unlock this window. Others: sign out first.")
                                    .arg(locked_->display_name));
         sign_in_->show_page(SignInWidget::Page::credentials);
@@ -169,19 +182,13 @@ void MainWindow::lock() {
     sign_in_->set_locked(true, who);
     sign_in_->show_page(SignInWidget::Page::credentials);
     stack_->setCurrentWidget(sign_in_);
-    ending_on_purpose_ = true;
-    session_->sign_out();
-    ending_on_purpose_ = false;
+    end_session();
 }
 
 void MainWindow::sign_out() {
     idle_.stop();
     drop_shell();
-    if (session_) {
-        ending_on_purpose_ = true;
-        session_->sign_out();
-        ending_on_purpose_ = false;
-    }
+    end_session();
     sign_in_->clear_secrets();
     sign_in_->show_message(Session::message_for_end(QStringLiteral("logout")));
     sign_in_->show_page(SignInWidget::Page::credentials);
@@ -189,15 +196,32 @@ void MainWindow::sign_out() {
 }
 
 void MainWindow::start_over() {
-    if (session_) {
-        ending_on_purpose_ = true;
-        session_->sign_out();
-        ending_on_purpose_ = false;
-    }
+    end_session();
     recovery_codes_pending_ = false;
     sign_in_->clear_secrets();
     sign_in_->show_message({});
     sign_in_->show_page(SignInWidget::Page::credentials);
+}
+
+void MainWindow::end_session() {
+    if (!session_) return;
+    if (session_->step() == Step::signed_in) {
+        logout_pending_ = true;
+        QPointer<MainWindow> self(this);
+        // Its answer means the connection has no session any more, whoever ended it.
+        connection_->request(QStringLiteral("auth.logout"), {},
+                             [self](const client::ServerResponse&) {
+                                 if (!self) return;
+                                 self->logout_pending_ = false;
+                                 if (!self->deferred_sign_in_ || !self->session_) return;
+                                 const DeferredSignIn d = std::move(*self->deferred_sign_in_);
+                                 self->deferred_sign_in_.reset();
+                                 self->session_->sign_in(d.organization, d.username, d.password);
+                             });
+    }
+    ending_on_purpose_ = true;
+    session_->sign_out();
+    ending_on_purpose_ = false;
 }
 
 void MainWindow::on_session_ended(const QString& reason) {

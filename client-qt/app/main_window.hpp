@@ -70,6 +70,15 @@ private:
     void drop_shell();
     void sign_out();
     void start_over();
+    /// Ends the session on the server and here; a sign-in started before the server answered
+    /// waits for it (the server refuses auth.login on a connection that still has a session).
+    void end_session();
+
+    struct DeferredSignIn {
+        QString organization;
+        QString username;
+        QString password;
+    };
 
     AppOptions options_;
     client::DeviceIdentity device_;
@@ -85,6 +94,8 @@ private:
     std::optional<LockedAccount> locked_;
     bool recovery_codes_pending_ = false;
     bool ending_on_purpose_ = false;
+    bool logout_pending_ = false;
+    std::optional<DeferredSignIn> deferred_sign_in_;
 };
 
 }  // namespace wardline::app

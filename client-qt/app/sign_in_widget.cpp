@@ -84,7 +84,11 @@ QWidget* SignInWidget::make_credentials_page() {
     form->addRow(label_for(tr("&Organization"), organization_, page), organization_);
     form->addRow(label_for(tr("&Username"), username_, page), username_);
     form->addRow(label_for(tr("&Password"), password_, page), password_);
+    leave_lock_ = button(page, "leaveLockButton", tr("Sign in as &someone else"));
+    leave_lock_->hide();
     form->addRow(sign_in_);
+    form->addRow(leave_lock_);
+    connect(leave_lock_, &QPushButton::clicked, this, &SignInWidget::leaveLockRequested);
     connect(sign_in_, &QPushButton::clicked, this, &SignInWidget::submit_credentials);
     for (auto* e : {server_, organization_, username_, password_})
         connect(e, &QLineEdit::returnPressed, this, &SignInWidget::submit_credentials);
@@ -209,6 +213,7 @@ void SignInWidget::prefill(const QString& server, const QString& organization,
 void SignInWidget::set_locked(bool locked, const QString& who) {
     locked_ = locked;
     for (auto* e : {server_, organization_, username_}) e->setReadOnly(locked);
+    leave_lock_->setVisible(locked);
     title_->setText(locked ? tr("Wardline is locked") : tr("Sign in to Wardline"));
     sign_in_->setText(locked ? tr("U&nlock") : tr("&Sign in"));
     sign_in_->setAccessibleName(locked ? tr("Unlock") : tr("Sign in"));

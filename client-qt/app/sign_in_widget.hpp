@@ -56,6 +56,9 @@ signals:
     void verifyRequested(const QString& code, bool recovery);
     void recoveryCodesStored();
     void startOverRequested();
+    /// On the lock screen: give the workstation to someone else (the locked account's window
+    /// is already signed out on the server).
+    void leaveLockRequested();
 
 private:
     QWidget* make_credentials_page();
@@ -77,6 +80,7 @@ private:
     QLineEdit* username_ = nullptr;
     QLineEdit* password_ = nullptr;
     QPushButton* sign_in_ = nullptr;
+    QPushButton* leave_lock_ = nullptr;
     QLineEdit* new_password_ = nullptr;
     QLineEdit* confirm_password_ = nullptr;
     QPushButton* change_password_ = nullptr;

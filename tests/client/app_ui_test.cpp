@@ -355,6 +355,20 @@ TEST_F(ClientAppUi, AnIdleWindowLocksClearsItsContentAndUnlocksWithThePassword) 
     EXPECT_FALSE(s->locked());
     EXPECT_NE(w->session()->info()->session_id, session_id);
 
+    // Locked again (Ctrl+L), someone else takes the workstation: an empty username to fill.
+    w->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+    QTest::keyClick(w.get(), Qt::Key_L, Qt::ControlModifier);
+    ASSERT_TRUE(w->is_locked());
+    click(s, "leaveLockButton");
+    EXPECT_FALSE(w->is_locked());
+    EXPECT_FALSE(s->locked());
+    EXPECT_FALSE(find<QLineEdit>(s, "usernameField")->isReadOnly());
+    EXPECT_TRUE(find<QLineEdit>(s, "usernameField")->text().isEmpty());
+    EXPECT_FALSE(find<QPushButton>(s, "leaveLockButton")->isVisible());
+    sign_in_with_recovery(*w, nurse, 2);
+    EXPECT_FALSE(w->is_locked());
+
     // Input keeps the window unlocked: keys every 300 ms for 2.5 s, longer than the timeout.
     for (int i = 0; i < 8; ++i) {
         QTest::keyClick(w->shell(), Qt::Key_Shift);
