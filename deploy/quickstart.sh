@@ -156,6 +156,14 @@ external_sender_key_file = $SECRETS/external-sender.key
 CONF
 
 "$SERVER" --config "$VAR/wardline.conf" --check-config
+cat <<HOW
+==> the desktop client (Qt, needs a desktop session; build it once with the ci or dev preset,
+    see docs/client.md), against this server and its self-signed certificate:
+      build/ci/client-qt/app/wardline --server localhost:${LISTEN##*:} --ca-file $VAR/tls/cert.pem \\
+          --organization "Demo Hospital" --username admin
+    Sign in as admin, dr.grey or nurse.joy with the one-time password printed on the first run;
+    the first sign-in asks for a new password and enrolls an authenticator app (QR code).
+HOW
 echo "==> wardline-server on wss://localhost:${LISTEN##*:}/v1/ws (health: https://localhost:${LISTEN##*:}/healthz). Ctrl-C stops."
 "$SERVER" --config "$VAR/wardline.conf" &
 server_pid=$!

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client-qt/app/main_window.hpp"
+
+#include "client-qt/app/main_shell.hpp"
+#include "client-qt/app/server_address.hpp"
+#include "client-qt/app/sign_in_widget.hpp"
+
+#include <QCoreApplication>
+#include <QLineEdit>
+#include <QPointer>
+#include <QStackedWidget>
+#include <QSysInfo>
+
+namespace wardline::app {
+
+using client::Session;
+using Step = Session::Step;
+
+MainWindow::MainWindow(AppOptions options, QWidget* parent)
+    : QMainWindow(parent),
+      options_(std::move(options)),
+      device_(client::DeviceIdentity::generate(
+          QSysInfo::machineHostName().left(100),
+          QStringLiteral("%1 / Wardline %2")
+              .arg(QSysInfo::prettyProductName(), QCoreApplication::applicationVersion())
+              .left(50))) {
+    setWindowTitle(tr("Wardline"));
+    stack_ = new QStackedWidget(this);
+    sign_in_ = new SignInWidget(stack_);
+    sign_in_->prefill(options_.server, options_.organization, options_.username);
+    stack_->addWidget(sign_in_);
+    setCentralWidget(stack_);
+    resize(900, 640);
+
+    connect(sign_in_, &SignInWidget::signInRequested, this, &MainWindow::start_sign_in);
+    connect(sign_in_, &SignInWidget::passwordChangeRequested, this,
+            [this](const QString& current, const QString& next) {
+                if (session_) session_->change_password(current, next);
+            });
+    connect(sign_in_, &SignInWidget::confirmCodeRequested, this, [this](const QString& code) {
+        if (session_) session_->confirm_mfa(code);
+    });
+    connect(sign_in_, &SignInWidget::verifyRequested, this,
+            [this](const QString& code, bool recovery) {
+                if (session_) session_->verify_mfa(code, recovery);
+            });
+    connect(sign_in_, &SignInWidget::recoveryCodesStored, this, [this] {
+        recovery_codes_pending_ = false;
+        show_shell();
+    });
+    connect(sign_in_, &SignInWidget::startOverRequested, this, &MainWindow::start_over);
+    connect(sign_in_, &SignInWidget::leaveLockRequested, this, [this] {
+        locked_.reset();
+        sign_in_->set_locked(false);
+        start_over();
+        sign_in_->prefill(sign_in_->findChild<QLineEdit*>(QStringLiteral("serverField"))->text(),
+                          organization_, QString());
+        sign_in_->show_page(SignInWidget::Page::credentials);
+    });
+    connect(&idle_, &IdleWatcher::idle, this, &MainWindow::lock);
+}
+
+MainWindow::~MainWindow() {
+    idle_.stop();
+    drop_shell();
+    session_.reset();  // before the connection it refers to
+    connection_.reset();
+    device_.forget_secret();
+}
+
+bool MainWindow::use_server(const QUrl& url) {
+    if (connection_ && url == url_) return true;
+    session_.reset();
+    connection_.reset();
+    client::ConnectionOptions o;
+    o.url = url;
+    o.tls.ca_file = options_.ca_file;
+    connection_ = std::make_unique<client::ServerConnection>(o);
+    session_ = std::make_unique<Session>(*connection_, device_);
+    url_ = url;
+    connect(session_.get(), &Session::stepChanged, this, &MainWindow::on_step);
+    connect(session_.get(), &Session::refused, this, [this](const client::LoginRefusal& r) {
+        sign_in_->show_message(r.message);
+        sign_in_->set_busy(false);
+    });
+    connect(session_.get(), &Session::mfaEnrollment, sign_in_, &SignInWidget::show_enrollment);
+    connect(session_.get(), &Session::recoveryCodes, this, [this](const QStringList& codes) {
+        recovery_codes_pending_ = true;
+        sign_in_->show_recovery_codes(codes);
+    });
+    connect(session_.get(), &Session::signedIn, this, &MainWindow::on_signed_in);
+    connect(session_.get(), &Session::sessionEnded, this, &MainWindow::on_session_ended);
+    if (!connection_->open()) {
+        sign_in_->show_message(tr("Wardline cannot use the organization's certificate file: %1")
+                                   .arg(connection_->refusal()));
+        sign_in_->set_busy(false);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::start_sign_in(const QString& server, const QString& organization,
+                               const QString& username, const QString& password) {
+    const auto url = server_url(server);
+    if (!url) {
+        sign_in_->show_message(
+            tr("That server address is not usable. Enter it as IT gave it to "
+               "you, for example wardline.example.org or "
+               "wardline.example.org:8443."));
+        sign_in_->set_busy(false);
+        return;
+    }
+    if (connection_ && *url != url_) logout_pending_ = false;  // a new connection has no session
+    if (!use_server(*url)) return;
+    organization_ = organization;
+    username_ = username;
+    if (logout_pending_) {
+        deferred_sign_in_ = DeferredSignIn{organization, username, password};
+        return;
+    }
+    session_->sign_in(organization, username, password);
+}
+
+void MainWindow::on_step(Step step) {
+    if (step == Step::mfa_enroll) {
+        // The server wants an authenticator: ask for the secret straight away.
+        session_->enroll_mfa();
+        return;
+    }
+    if (step == Step::signed_in) return;  // on_signed_in takes over
+    if (!recovery_codes_pending_) sign_in_->show_step(step);
+}
+
+void MainWindow::on_signed_in(const client::SessionInfo& info) {
+    if (locked_ && locked_->user_id != info.user_id) {
+        // Only the locked account may unlock: anyone else signs in after a sign-out.
+        end_session();
+        sign_in_->show_message(tr("Only %1 can unlock this window. Others: sign out first.")
+                                   .arg(locked_->display_name));
+        sign_in_->show_page(SignInWidget::Page::credentials);
+        return;
+    }
+    locked_.reset();
+    sign_in_->set_locked(false);
+    sign_in_->show_message({});
+    if (!recovery_codes_pending_) show_shell();
+}
+
+void MainWindow::show_shell() {
+    if (!session_ || !session_->info()) return;
+    const auto& info = *session_->info();
+    sign_in_->clear_secrets();
+    drop_shell();
+    shell_ = new MainShell(*connection_, info, stack_);
+    stack_->addWidget(shell_);
+    stack_->setCurrentWidget(shell_);
+    connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
+    connect(shell_, &MainShell::signOutRequested, this, &MainWindow::sign_out);
+    const auto timeout = options_.idle_timeout.value_or(
+        std::chrono::seconds(info.idle_timeout_seconds > 0 ? info.idle_timeout_seconds : 900));
+    idle_.start(timeout);
+}
+
+void MainWindow::drop_shell() {
+    if (!shell_) return;
+    stack_->removeWidget(shell_);
+    // Deleted now, not later: its models hold names and titles that must not outlive the lock.
+    delete shell_;
+    shell_ = nullptr;
+}
+
+void MainWindow::lock() {
+    if (!session_ || session_->step() != Step::signed_in || locked_) return;
+    idle_.stop();
+    const auto& info = *session_->info();
+    locked_ = LockedAccount{info.user_id, info.display_name};
+    const QString who = info.display_name;
+    drop_shell();
+    sign_in_->clear_secrets();
+    sign_in_->prefill(url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization_,
+                      username_);
+    sign_in_->set_locked(true, who);
+    sign_in_->show_page(SignInWidget::Page::credentials);
+    stack_->setCurrentWidget(sign_in_);
+    end_session();
+}
+
+void MainWindow::sign_out() {
+    idle_.stop();
+    drop_shell();
+    end_session();
+    sign_in_->clear_secrets();
+    sign_in_->show_message(Session::message_for_end(QStringLiteral("logout")));
+    sign_in_->show_page(SignInWidget::Page::credentials);
+    stack_->setCurrentWidget(sign_in_);
+}
+
+void MainWindow::start_over() {
+    end_session();
+    recovery_codes_pending_ = false;
+    sign_in_->clear_secrets();
+    sign_in_->show_message({});
+    sign_in_->show_page(SignInWidget::Page::credentials);
+}
+
+void MainWindow::end_session() {
+    if (!session_) return;
+    if (session_->step() == Step::signed_in) {
+        logout_pending_ = true;
+        QPointer<MainWindow> self(this);
+        // Its answer means the connection has no session any more, whoever ended it.
+        connection_->request(QStringLiteral("auth.logout"), {},
+                             [self](const client::ServerResponse&) {
+                                 if (!self) return;
+                                 self->logout_pending_ = false;
+                                 if (!self->deferred_sign_in_ || !self->session_) return;
+                                 const DeferredSignIn d = std::move(*self->deferred_sign_in_);
+                                 self->deferred_sign_in_.reset();
+                                 self->session_->sign_in(d.organization, d.username, d.password);
+                             });
+    }
+    ending_on_purpose_ = true;
+    session_->sign_out();
+    ending_on_purpose_ = false;
+}
+
+void MainWindow::on_session_ended(const QString& reason) {
+    if (ending_on_purpose_) return;
+    // Ended by the server (another device, IT, a timeout): back to the sign-in, saying why.
+    idle_.stop();
+    drop_shell();
+    locked_.reset();
+    recovery_codes_pending_ = false;
+    sign_in_->set_locked(false);
+    sign_in_->clear_secrets();
+    sign_in_->show_message(Session::message_for_end(reason));
+    sign_in_->show_page(SignInWidget::Page::credentials);
+    stack_->setCurrentWidget(sign_in_);
+}
+
+}  // namespace wardline::app

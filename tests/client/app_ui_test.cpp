@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: Apache-2.0
+// The desktop application's widgets against a real server and PostgreSQL (issue #6, "UI
+// tests"): fields are typed into and buttons clicked with QTest, on the offscreen platform.
+// Signing in with TOTP, the first sign-in (password change, MFA enrollment with a QR code),
+// a wrong password, the idle lock and unlocking, an administrator creating a user, a nurse
+// without the admin view, and an accessible name on every control that takes focus.
+#include "client-qt/app/main_shell.hpp"
+#include "client-qt/app/main_window.hpp"
+#include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/user_admin_view.hpp"
+#include "tests/client/qt_wait.hpp"
+#include "tests/integration/identity/identity_fixture.hpp"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+
+namespace wardline::test {
+namespace {
+
+using app::MainWindow;
+using app::SignInWidget;
+using Page = app::SignInWidget::Page;
+
+template <typename T>
+T* find(QWidget* root, const char* name) {
+    T* w = root->findChild<T*>(QLatin1String(name));
+    EXPECT_NE(w, nullptr) << "no widget " << name;
+    return w;
+}
+
+void type(QWidget* root, const char* name, const QString& text) {
+    auto* e = find<QLineEdit>(root, name);
+    if (!e) return;
+    e->clear();
+    QTest::keyClicks(e, text);
+}
+
+void click(QWidget* root, const char* name) {
+    auto* b = find<QPushButton>(root, name);
+    if (!b) return;
+    ASSERT_TRUE(b->isVisible() && b->isEnabled()) << name << " cannot be clicked";
+    QTest::mouseClick(b, Qt::LeftButton);
+}
+
+/// With WARDLINE_TEST_SCREENSHOTS=DIR, saves what the window shows as DIR/NAME.png (to look at
+/// the screens; the tests never compare pictures).
+void snapshot(QWidget* window, const char* name) {
+    const QString dir = qEnvironmentVariable("WARDLINE_TEST_SCREENSHOTS");
+    if (!dir.isEmpty()) window->grab().save(dir + QLatin1Char('/') + QLatin1String(name) + ".png");
+}
+
+class ClientAppUi : public IdentityFixture {
+protected:
+    std::unique_ptr<MainWindow> open_window(
+        std::optional<std::chrono::milliseconds> idle_timeout = std::nullopt) {
+        app::AppOptions o;
+        o.ca_file = QString::fromStdString(server().certificate());
+        o.idle_timeout = idle_timeout;
+        auto w = std::make_unique<MainWindow>(o);
+        w->show();
+        return w;
+    }
+
+    void enter_credentials(MainWindow& w, const std::string& org, const std::string& username,
+                           const std::string& password) {
+        auto* s = w.sign_in_widget();
+        type(s, "serverField", QStringLiteral("localhost:%1").arg(server().port()));
+        type(s, "organizationField", QString::fromStdString(org));
+        type(s, "usernameField", QString::fromStdString(username));
+        type(s, "passwordField", QString::fromStdString(password));
+        click(s, "signInButton");
+    }
+
+    /// Waits for `page` of the sign-in widget, or a message on it.
+    static bool reaches(MainWindow& w, Page page) {
+        return qt_wait_for([&] { return w.sign_in_widget()->page() == page; });
+    }
+    static bool shows_message(MainWindow& w) {
+        return qt_wait_for([&] { return !w.sign_in_widget()->message().isEmpty(); });
+    }
+    static bool signed_in(MainWindow& w) {
+        return qt_wait_for([&] { return w.shell() != nullptr; });
+    }
+
+    /// Signs `user` in through the widgets with recovery code number `index`.
+    void sign_in_with_recovery(MainWindow& w, TestUser& user, std::size_t index) {
+        enter_credentials(w, user.org, user.username, user.password);
+        ASSERT_TRUE(reaches(w, Page::code)) << w.sign_in_widget()->message().toStdString();
+        auto* s = w.sign_in_widget();
+        type(s, "codeField", QString::fromStdString(user.recovery_codes.at(index)));
+        find<QCheckBox>(s, "recoveryCheck")->setChecked(true);
+        click(s, "verifyButton");
+        ASSERT_TRUE(signed_in(w)) << s->message().toStdString();
+    }
+};
+
+TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePasswordWorks) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto w = open_window();
+    enter_credentials(*w, "General", "ada.admin", admin.password);
+    ASSERT_TRUE(reaches(*w, Page::code)) << w->sign_in_widget()->message().toStdString();
+    type(w->sign_in_widget(), "codeField", QString::fromStdString(unused_code(admin)));
+    click(w->sign_in_widget(), "verifyButton");
+    ASSERT_TRUE(signed_in(*w)) << w->sign_in_widget()->message().toStdString();
+    EXPECT_TRUE(find<QLabel>(w->shell(), "identityLabel")->text().contains("ada.admin"));
+    EXPECT_TRUE(find<QLineEdit>(w->sign_in_widget(), "passwordField")->text().isEmpty())
+        << "the password does not stay in the sign-in field";
+
+    auto* admin_view = w->shell()->user_admin();
+    ASSERT_NE(admin_view, nullptr) << "an administrator sees the users view";
+    ASSERT_TRUE(qt_wait_for([&] { return admin_view->model().rowCount() == 1; }));
+    EXPECT_EQ(admin_view->model().user_at(0)->username, "ada.admin");
+
+    // To the Users tab from the keyboard (its mnemonic), then Ctrl+N to the new-user form.
+    w->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+    QTest::keyClick(w.get(), Qt::Key_U, Qt::AltModifier);
+    ASSERT_TRUE(admin_view->isVisible());
+    QTest::keyClick(w.get(), Qt::Key_N, Qt::ControlModifier);
+    EXPECT_EQ(QApplication::focusWidget(), find<QLineEdit>(admin_view, "newUsernameField"));
+    type(admin_view, "newUsernameField", "bob.builder");
+    type(admin_view, "newDisplayNameField", "Bob Builder");
+    type(admin_view, "newDepartmentField", "Ward 3");
+    click(admin_view, "createUserButton");
+    auto* otp = find<QLineEdit>(admin_view, "oneTimePasswordField");
+    ASSERT_TRUE(qt_wait_for([&] { return !otp->text().isEmpty(); }))
+        << admin_view->status().toStdString();
+    EXPECT_TRUE(find<QWidget>(admin_view, "oneTimePasswordPanel")->isVisible());
+    EXPECT_TRUE(admin_view->status().contains("bob.builder"));
+    snapshot(w.get(), "users-view");
+    ASSERT_TRUE(qt_wait_for([&] { return admin_view->model().rowCount() == 2; }))
+        << "the list shows the new user";
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE username = 'bob.builder' AND "
+                    "department = 'Ward 3' AND must_change_password"),
+              1);
+    // The password shown is the one the server set: Bob's first login asks for a new one.
+    TestUser bob;
+    bob.org = "General";
+    bob.username = "bob.builder";
+    new_device_key(bob);
+    auto ws = connect();
+    const auto r = ws->request("auth.login", login_body(bob, otp->text().toStdString()));
+    EXPECT_EQ(r["body"].value("next", ""), "change_password") << r.dump();
+
+    // Creating the same username again is refused in words.
+    type(admin_view, "newUsernameField", "bob.builder");
+    type(admin_view, "newDisplayNameField", "Another Bob");
+    const QString before = admin_view->status();
+    click(admin_view, "createUserButton");
+    ASSERT_TRUE(qt_wait_for([&] { return admin_view->status() != before; }));
+    EXPECT_FALSE(admin_view->status().contains("created")) << admin_view->status().toStdString();
+}
+
+TEST_F(ClientAppUi, AnAdministratorSuspendsReactivatesResetsAndUnlocksAUser) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* view = w->shell()->user_admin();
+    ASSERT_NE(view, nullptr);
+    w->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+    QTest::keyClick(w.get(), Qt::Key_U, Qt::AltModifier);
+    // Search for the nurse from the keyboard (Ctrl+F, type, Return).
+    QTest::keyClick(w.get(), Qt::Key_F, Qt::ControlModifier);
+    auto* search = find<QLineEdit>(view, "userSearchField");
+    ASSERT_EQ(QApplication::focusWidget(), search);
+    QTest::keyClicks(search, "nina");
+    QTest::keyClick(search, Qt::Key_Return);
+    ASSERT_TRUE(qt_wait_for([&] {
+        return view->model().rowCount() == 1 && view->model().user_at(0)->username == "nina.nurse";
+    }));
+    auto* table = find<QTableView>(view, "userTable");
+    const auto select_nurse = [&] {
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(view->model().index(0, 0)).center());
+    };
+    select_nurse();
+    // Clicks an action button and waits for the view to report the result.
+    const auto act = [&](const char* button) {
+        const QString before = view->status();
+        click(view, button);
+        return qt_wait_for([&] { return view->status() != before; });
+    };
+    const auto user_status = [&] {
+        return count(
+            "SELECT CASE status WHEN 'active' THEN 1 WHEN 'suspended' THEN 2 ELSE 3 END "
+            "FROM users WHERE id = '" +
+            nurse.id + "'");
+    };
+
+    EXPECT_FALSE(find<QPushButton>(view, "reactivateButton")->isEnabled());
+    EXPECT_FALSE(find<QPushButton>(view, "unlockButton")->isEnabled()) << "she is not locked";
+    ASSERT_TRUE(act("suspendButton"));
+    EXPECT_TRUE(view->status().contains("suspended")) << view->status().toStdString();
+    EXPECT_EQ(user_status(), 2);
+    ASSERT_TRUE(qt_wait_for([&] { return view->model().user_at(0)->status == "suspended"; }));
+    select_nurse();
+    ASSERT_TRUE(act("reactivateButton"));
+    EXPECT_EQ(user_status(), 1);
+
+    ASSERT_TRUE(qt_wait_for([&] { return view->model().user_at(0)->status == "active"; }));
+    select_nurse();
+    click(view, "resetPasswordButton");
+    auto* otp = find<QLineEdit>(view, "oneTimePasswordField");
+    ASSERT_TRUE(qt_wait_for([&] { return !otp->text().isEmpty(); }))
+        << view->status().toStdString();
+    EXPECT_EQ(
+        count("SELECT count(*) FROM users WHERE id = '" + nurse.id + "' AND must_change_password"),
+        1);
+    click(view, "oneTimePasswordDoneButton");
+    EXPECT_TRUE(otp->text().isEmpty());
+    EXPECT_FALSE(find<QWidget>(view, "oneTimePasswordPanel")->isVisible());
+
+    // Locked by wrong passwords (behind the window's back), then unlocked from the view.
+    owner().exec("UPDATE users SET locked = true WHERE id = '" + nurse.id + "'");
+    QTest::keyClick(search, Qt::Key_Return);
+    ASSERT_TRUE(
+        qt_wait_for([&] { return view->model().user_at(0) && view->model().user_at(0)->locked; }));
+    select_nurse();
+    ASSERT_TRUE(act("unlockButton"));
+    EXPECT_TRUE(view->status().contains("unlocked")) << view->status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE id = '" + nurse.id + "' AND NOT locked"), 1);
+}
+
+TEST_F(ClientAppUi, TheFirstSignInChangesThePasswordAndEnrollsWithAQrCode) {
+    start();
+    create_org("General");
+    const std::string otp = create_user("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    auto* s = w->sign_in_widget();
+    enter_credentials(*w, "General", "nina.nurse", otp);
+    ASSERT_TRUE(reaches(*w, Page::change_password)) << s->message().toStdString();
+
+    type(s, "newPasswordField", "a long and quiet night shift");
+    type(s, "confirmPasswordField", "a long and quiet night shiff");
+    click(s, "changePasswordButton");
+    EXPECT_TRUE(s->message().startsWith("The two new passwords are not the same"));
+    type(s, "newPasswordField", "12345678");
+    type(s, "confirmPasswordField", "12345678");
+    click(s, "changePasswordButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !s->message().isEmpty(); }));
+    EXPECT_FALSE(s->message().contains("12345678")) << "the server's words, never the password";
+    EXPECT_EQ(s->page(), Page::change_password);
+
+    type(s, "newPasswordField", "a long and quiet night shift");
+    type(s, "confirmPasswordField", "a long and quiet night shift");
+    click(s, "changePasswordButton");
+    auto* secret = find<QLineEdit>(s, "secretField");
+    ASSERT_TRUE(qt_wait_for([&] { return !secret->text().isEmpty(); }))
+        << s->message().toStdString();
+    EXPECT_EQ(s->page(), Page::enrollment);
+    snapshot(w.get(), "mfa-enrollment");
+    const QPixmap qr = find<QLabel>(s, "qrLabel")->pixmap();
+    ASSERT_FALSE(qr.isNull()) << "the QR code of the otpauth URI is shown";
+    EXPECT_GE(qr.width(), 21 * 6);
+    const QImage image = qr.toImage();
+    int dark = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) dark += qGray(image.pixel(x, y)) < 128 ? 1 : 0;
+    EXPECT_GT(dark, image.width() * image.height() / 10) << "the image holds a code, not blank";
+
+    type(s, "enrollCodeField", "000000");
+    click(s, "confirmCodeButton");
+    ASSERT_TRUE(shows_message(*w));
+    EXPECT_TRUE(s->message().startsWith("That code is not right")) << s->message().toStdString();
+    type(s, "enrollCodeField",
+         QString::fromStdString(totp_now(base32_secret(secret->text().toStdString()))));
+    click(s, "confirmCodeButton");
+    ASSERT_TRUE(reaches(*w, Page::recovery_codes)) << s->message().toStdString();
+    const QString codes = find<QPlainTextEdit>(s, "recoveryCodesText")->toPlainText();
+    EXPECT_EQ(codes.split('\n', Qt::SkipEmptyParts).size(), 10);
+    EXPECT_EQ(w->shell(), nullptr) << "the codes are shown before anything else";
+    click(s, "recoveryDoneButton");
+    ASSERT_TRUE(signed_in(*w));
+    EXPECT_TRUE(find<QPlainTextEdit>(s, "recoveryCodesText")->toPlainText().isEmpty());
+    EXPECT_TRUE(secret->text().isEmpty());
+    snapshot(w.get(), "signed-in-nurse");
+}
+
+TEST_F(ClientAppUi, AWrongPasswordShowsTheMessageAndStaysOnTheSignIn) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    enter_credentials(*w, "General", "nina.nurse", "not her password");
+    ASSERT_TRUE(shows_message(*w));
+    EXPECT_EQ(w->sign_in_widget()->message(),
+              client::Session::message_for("unauthenticated", client::Session::Step::password, {}));
+    EXPECT_EQ(w->sign_in_widget()->page(), Page::credentials);
+    EXPECT_TRUE(find<QPushButton>(w->sign_in_widget(), "signInButton")->isEnabled());
+    EXPECT_EQ(w->shell(), nullptr);
+    // An address that is not wss is refused before anything is sent.
+    type(w->sign_in_widget(), "serverField", "http://localhost");
+    type(w->sign_in_widget(), "passwordField", "x");
+    click(w->sign_in_widget(), "signInButton");
+    EXPECT_TRUE(w->sign_in_widget()->message().startsWith("That server address is not usable"));
+}
+
+TEST_F(ClientAppUi, AnIdleWindowLocksClearsItsContentAndUnlocksWithThePassword) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto w = open_window(std::chrono::milliseconds(1500));
+    sign_in_with_recovery(*w, nurse, 0);
+    ASSERT_NE(w->shell()->conversations(), nullptr);
+    const QString session_id = w->session()->info()->session_id;
+
+    ASSERT_TRUE(qt_wait_for([&] { return w->is_locked(); }, std::chrono::seconds(10)));
+    EXPECT_EQ(w->shell(), nullptr);
+    EXPECT_TRUE(w->findChildren<app::MainShell*>().isEmpty()) << "the shell is gone, not hidden";
+    EXPECT_TRUE(w->findChildren<QListWidget*>().isEmpty());
+    auto* s = w->sign_in_widget();
+    EXPECT_TRUE(s->isVisible());
+    EXPECT_TRUE(s->locked());
+    EXPECT_TRUE(find<QLineEdit>(s, "usernameField")->isReadOnly());
+    EXPECT_EQ(find<QLineEdit>(s, "usernameField")->text(), "nina.nurse");
+    EXPECT_TRUE(find<QLineEdit>(s, "passwordField")->text().isEmpty());
+    snapshot(w.get(), "lock-screen");
+    ASSERT_TRUE(qt_wait_for([&] {
+        return count("SELECT count(*) FROM sessions WHERE id = '" + session_id.toStdString() +
+                     "' AND ended_at IS NOT NULL") == 1;
+    })) << "locking ends the session on the server too";
+
+    // A wrong password does not unlock.
+    type(s, "passwordField", "not her password");
+    click(s, "signInButton");
+    ASSERT_TRUE(qt_wait_for([&] { return s->message().startsWith("The organization"); }));
+    EXPECT_TRUE(w->is_locked());
+    // The password, then the code the organization requires.
+    type(s, "passwordField", QString::fromStdString(nurse.password));
+    click(s, "signInButton");
+    ASSERT_TRUE(reaches(*w, Page::code)) << s->message().toStdString();
+    type(s, "codeField", QString::fromStdString(nurse.recovery_codes.at(1)));
+    find<QCheckBox>(s, "recoveryCheck")->setChecked(true);
+    click(s, "verifyButton");
+    ASSERT_TRUE(signed_in(*w)) << s->message().toStdString();
+    EXPECT_FALSE(w->is_locked());
+    EXPECT_FALSE(s->locked());
+    EXPECT_NE(w->session()->info()->session_id, session_id);
+
+    // Locked again (Ctrl+L), someone else takes the workstation: an empty username to fill.
+    w->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+    QTest::keyClick(w.get(), Qt::Key_L, Qt::ControlModifier);
+    ASSERT_TRUE(w->is_locked());
+    click(s, "leaveLockButton");
+    EXPECT_FALSE(w->is_locked());
+    EXPECT_FALSE(s->locked());
+    EXPECT_FALSE(find<QLineEdit>(s, "usernameField")->isReadOnly());
+    EXPECT_TRUE(find<QLineEdit>(s, "usernameField")->text().isEmpty());
+    EXPECT_FALSE(find<QPushButton>(s, "leaveLockButton")->isVisible());
+    sign_in_with_recovery(*w, nurse, 2);
+    EXPECT_FALSE(w->is_locked());
+
+    // Input keeps the window unlocked: keys every 300 ms for 2.5 s, longer than the timeout.
+    for (int i = 0; i < 8; ++i) {
+        QTest::keyClick(w->shell(), Qt::Key_Shift);
+        qt_wait_for([] { return false; }, std::chrono::milliseconds(300));
+        ASSERT_FALSE(w->is_locked()) << "locked despite input, after " << i;
+    }
+}
+
+TEST_F(ClientAppUi, ANurseSeesNoAdminViewAndTheServerRefusesUsersListAnyway) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    sign_in_with_recovery(*w, nurse, 0);
+    EXPECT_EQ(w->shell()->user_admin(), nullptr);
+    EXPECT_TRUE(w->findChildren<app::UserAdminView*>().isEmpty());
+    EXPECT_TRUE(w->findChildren<QTableView*>().isEmpty());
+    std::optional<client::ServerResponse> reply;
+    w->connection()->request("users.list", {}, [&](const client::ServerResponse& r) { reply = r; });
+    ASSERT_TRUE(qt_wait_for([&] { return reply.has_value(); }));
+    EXPECT_FALSE(reply->ok);
+    EXPECT_EQ(reply->error_code, "forbidden");
+}
+
+void expect_named(QWidget* window, const char* when) {
+    int checked = 0;
+    for (QWidget* c : window->findChildren<QWidget*>()) {
+        if (c->focusPolicy() == Qt::NoFocus || c->window() != window) continue;
+        ++checked;
+        EXPECT_FALSE(c->accessibleName().isEmpty())
+            << when << ": " << c->metaObject()->className() << " " << c->objectName().toStdString()
+            << " has no accessible name";
+    }
+    EXPECT_GT(checked, 5) << when;
+}
+
+TEST_F(ClientAppUi, EveryControlThatTakesFocusHasAnAccessibleName) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto w = open_window();
+    expect_named(w.get(), "sign-in");
+    sign_in_with_recovery(*w, admin, 0);
+    ASSERT_NE(w->shell()->user_admin(), nullptr);
+    expect_named(w.get(), "signed in as an administrator");
+}
+
+}  // namespace
+}  // namespace wardline::test
