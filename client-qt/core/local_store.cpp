@@ -331,13 +331,20 @@ int LocalStore::store_messages(std::span<const StoredMessage> messages) {
     }
     const QSqlDatabase d = db();
     sqlite::Transaction t(d);
+    const int added = insert_messages(d, messages, "store message");
+    t.commit();
+    return added;
+}
+
+int LocalStore::insert_messages(const QSqlDatabase& d, std::span<const StoredMessage> messages,
+                                const char* what) {
     auto q = sqlite::prepare(
         d,
         "INSERT INTO messages (" WARDLINE_STORE_MESSAGE_COLUMNS
         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id, seq) DO NOTHING",
-        "store message");
+        what);
     auto raise = sqlite::prepare(
-        d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?", "store message");
+        d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?", what);
     int added = 0;
     for (const auto& m : messages) {
         const bool recalled = m.state == MessageState::recalled;
@@ -350,13 +357,12 @@ int LocalStore::store_messages(std::span<const StoredMessage> messages) {
         q.addBindValue(static_cast<int>(m.priority));
         q.addBindValue(static_cast<int>(m.state));
         q.addBindValue(blob_or_null(recalled ? std::nullopt : std::optional(seal_body(m))));
-        sqlite::exec(q, "store message");
+        sqlite::exec(q, what);
         added += q.numRowsAffected() > 0 ? 1 : 0;
         raise.addBindValue(m.seq);
         raise.addBindValue(m.conversation_id);
-        sqlite::exec(raise, "store message");
+        sqlite::exec(raise, what);
     }
-    t.commit();
     return added;
 }
 

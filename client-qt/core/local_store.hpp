@@ -169,6 +169,11 @@ private:
     QByteArray open_sealed(QByteArrayView sealed, std::initializer_list<QByteArrayView> row,
                            const char* what) const;
     QByteArray seal_body(const StoredMessage& m) const;
+    /// Inserts `messages` (one already stored at the same (conversation, seq) is left as it is)
+    /// and raises their conversations' last_seq, inside the caller's transaction on `d`.
+    /// Returns how many were new. `what` names the operation in errors.
+    int insert_messages(const QSqlDatabase& d, std::span<const StoredMessage> messages,
+                        const char* what);
     std::vector<StoredMessage> page(const char* sql, const QString& conversation_id, qint64 bound,
                                     int limit, bool reverse) const;
     void close() noexcept;

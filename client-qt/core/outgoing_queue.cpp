@@ -136,29 +136,8 @@ bool OutgoingQueue::acknowledge(const QString& client_msg_id, qint64 seq, qint64
     m.priority = item->priority;
     m.state = MessageState::sent;
     m.body = item->body;
-    // store_messages opens its own transaction; SQLite has no nesting, so insert here.
-    auto insert = sqlite::prepare(
-        d,
-        "INSERT INTO messages (conversation_id, seq, sender_user_id, sender_device_id,"
-        " client_msg_id, server_time_ms, priority, state, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (conversation_id, seq) DO NOTHING",
-        "acknowledge message");
-    insert.addBindValue(m.conversation_id);
-    insert.addBindValue(m.seq);
-    insert.addBindValue(m.sender_user_id);
-    insert.addBindValue(m.sender_device_id);
-    insert.addBindValue(m.client_msg_id);
-    insert.addBindValue(m.server_time_ms);
-    insert.addBindValue(static_cast<int>(m.priority));
-    insert.addBindValue(static_cast<int>(m.state));
-    insert.addBindValue(store_.seal_body(m));
-    sqlite::exec(insert, "acknowledge message");
-    auto raise =
-        sqlite::prepare(d, "UPDATE conversations SET last_seq = MAX(last_seq, ?) WHERE id = ?",
-                        "acknowledge message");
-    raise.addBindValue(m.seq);
-    raise.addBindValue(m.conversation_id);
-    sqlite::exec(raise, "acknowledge message");
+    // In this transaction (store_messages would open its own; SQLite has no nesting).
+    store_.insert_messages(d, std::span(&m, 1), "acknowledge message");
     auto remove =
         sqlite::prepare(d, "DELETE FROM outgoing WHERE client_msg_id = ?", "acknowledge message");
     remove.addBindValue(client_msg_id);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The keychain (QtKeychain) and the fallback to the key file (docs/client.md, "Key
-// protection"). A machine without a D-Bus session (CI, a server) has no keychain: every call
-// must say `unavailable` promptly, and the local key must come from the key file. With a
-// desktop session and WARDLINE_TEST_KEYCHAIN=1 the keychain itself is exercised.
+// protection"). Without a D-Bus session (CI, a server; here made so on every machine, desktop
+// or not) there is no keychain: every call must say `unavailable` promptly, and the local key
+// must come from the key file. A round trip through a real keychain is not tested here: the CI
+// machine has no secret service.
 #include "client-qt/core/keychain_key_store.hpp"
 #include "client-qt/core/local_key_source.hpp"
 
@@ -20,12 +21,16 @@ namespace {
 using Status = KeychainKeyStore::Status;
 using namespace std::chrono_literals;
 
-bool has_session_bus() {
-    return std::getenv("DBUS_SESSION_BUS_ADDRESS") != nullptr;
-}
-bool keychain_tests_wanted() {
-    return std::getenv("WARDLINE_TEST_KEYCHAIN") != nullptr;
-}
+/// Takes the session bus away from this process before Qt or GLib look for it: no address,
+/// no runtime directory (where libdbus and GDBus find the user's bus), no display to
+/// autolaunch one on.
+class ClientKeychain : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        for (const char* name : {"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "DISPLAY"})
+            ::unsetenv(name);
+    }
+};
 
 QString unique_account() {
     return QStringLiteral("wardline-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -35,8 +40,7 @@ bool same_key(const LocalKey& a, const LocalKey& b) {
     return a.open(b.seal("probe", "ad"), "ad") == QByteArray("probe");
 }
 
-TEST(ClientKeychain, WithoutASessionBusTheKeychainIsUnavailable) {
-    if (has_session_bus()) GTEST_SKIP() << "this machine has a D-Bus session";
+TEST_F(ClientKeychain, WithoutASessionBusTheKeychainIsUnavailable) {
     const KeychainKeyStore keychain(QStringLiteral("Wardline test"), 5s);
     const auto key = LocalKey::generate();
     const QString account = unique_account();
@@ -50,8 +54,7 @@ TEST(ClientKeychain, WithoutASessionBusTheKeychainIsUnavailable) {
     EXPECT_EQ(keychain.remove(account), Status::unavailable);
 }
 
-TEST(ClientKeychain, WithoutAKeychainTheKeyComesFromTheKeyFile) {
-    if (has_session_bus()) GTEST_SKIP() << "this machine has a D-Bus session";
+TEST_F(ClientKeychain, WithoutAKeychainTheKeyComesFromTheKeyFile) {
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
     const KeychainKeyStore keychain(QStringLiteral("Wardline test"), 5s);
@@ -84,21 +87,6 @@ TEST(ClientKeychain, WithoutAKeychainTheKeyComesFromTheKeyFile) {
     // The wrong password did not replace the file.
     EXPECT_TRUE(
         same_key(obtain_local_key(keychain, account, file, password, false).key, first.key));
-}
-
-TEST(ClientKeychain, ARealKeychainRoundTrips) {
-    if (!has_session_bus() || !keychain_tests_wanted())
-        GTEST_SKIP() << "set WARDLINE_TEST_KEYCHAIN=1 in a desktop session to use the keychain";
-    const KeychainKeyStore keychain(QStringLiteral("Wardline test"));
-    const QString account = unique_account();
-    const auto key = LocalKey::generate();
-    EXPECT_EQ(keychain.load(account).status, Status::not_found);
-    ASSERT_EQ(keychain.save(account, key), Status::ok) << keychain.last_error().toStdString();
-    auto loaded = keychain.load(account);
-    ASSERT_EQ(loaded.status, Status::ok);
-    EXPECT_TRUE(same_key(loaded.key, key));
-    EXPECT_EQ(keychain.remove(account), Status::ok);
-    EXPECT_EQ(keychain.load(account).status, Status::not_found);
 }
 
 }  // namespace

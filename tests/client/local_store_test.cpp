@@ -28,16 +28,7 @@ namespace {
 using test::RawSqlite;
 using Code = LocalStoreError::Code;
 
-/// Runs `f` and returns the LocalStoreError code it threw (fails the test if none).
-template <class F>
-std::optional<Code> error_of(F&& f) {
-    try {
-        f();
-    } catch (const LocalStoreError& e) {
-        return e.code();
-    }
-    return std::nullopt;
-}
+using test::error_of;
 
 StoredMessage msg(const QString& conversation, qint64 seq, const QByteArray& body) {
     StoredMessage m;

@@ -19,15 +19,7 @@ namespace {
 using test::RawSqlite;
 using Code = LocalStoreError::Code;
 
-template <class F>
-std::optional<Code> error_of(F&& f) {
-    try {
-        f();
-    } catch (const LocalStoreError& e) {
-        return e.code();
-    }
-    return std::nullopt;
-}
+using test::error_of;
 
 class ClientOutgoingQueue : public ::testing::Test {
 protected:

@@ -2,12 +2,16 @@
 #pragma once
 // For the local store's tests: a second, raw Qt SQL connection to a store's SQLite file (to
 // look at and alter what is on the disk behind the store's back), and a search of a
-// directory's file bytes.
+// directory's file bytes, and the code of a LocalStoreError a call throws.
+#include "client-qt/core/local_store.hpp"
+
 #include <QByteArrayView>
 #include <QString>
 #include <QStringList>
 #include <QVariant>
 #include <QVariantList>
+
+#include <optional>
 
 namespace wardline::test {
 
@@ -28,6 +32,17 @@ public:
 private:
     QString name_;
 };
+
+/// Runs `f` and returns the LocalStoreError code it threw; nullopt if it threw none.
+template <class F>
+std::optional<client::LocalStoreError::Code> error_of(F&& f) {
+    try {
+        f();
+    } catch (const client::LocalStoreError& e) {
+        return e.code();
+    }
+    return std::nullopt;
+}
 
 /// True when any file directly in `directory` contains `needle`.
 bool files_contain(const QString& directory, QByteArrayView needle);
