@@ -20,6 +20,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -43,16 +45,29 @@ bool can_connect(std::uint16_t port) {
 }  // namespace
 
 std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind");
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
+    // The kernel may hand the same ephemeral port to two binds in a row once the first socket
+    // is closed (a server's TLS and plain listeners, two nodes of one test): never give out a
+    // port twice in one process.
+    static std::mutex mutex;
+    static std::set<std::uint16_t> given;
+    const std::lock_guard lock(mutex);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            ::close(fd);
+            throw std::runtime_error("bind");
+        }
+        socklen_t len = sizeof addr;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        ::close(fd);
+        const auto port = ntohs(addr.sin_port);
+        if (given.insert(port).second) return port;
+    }
+    throw std::runtime_error("no free port that was not given out already");
 }
 
 ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {

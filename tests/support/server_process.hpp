@@ -55,7 +55,7 @@ private:
     int exit_status_ = -1;
 };
 
-/// A loopback TCP port that was free a moment ago.
+/// A loopback TCP port that was free a moment ago, never one this process was given before.
 std::uint16_t free_port();
 
 }  // namespace wardline::test
