@@ -8,7 +8,7 @@
 namespace wardline {
 namespace {
 
-constexpr std::array<std::pair<Errc, std::string_view>, 14> kCodes{{
+constexpr std::array<std::pair<Errc, std::string_view>, 15> kCodes{{
     {Errc::bad_request, "bad_request"},
     {Errc::unknown_type, "unknown_type"},
     {Errc::unauthenticated, "unauthenticated"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<Errc, std::string_view>, 14> kCodes{{
     {Errc::stale_epoch, "stale_epoch"},
     {Errc::internal, "internal"},
     {Errc::archived, "archived"},
+    {Errc::device_quarantined, "device_quarantined"},
 }};
 
 // boost::system::error_category has a protected non-virtual destructor by design (categories

@@ -23,7 +23,8 @@ enum class Errc {
     shutting_down,      ///< the server is stopping and accepts no new requests
     stale_epoch,        ///< an MLS handshake message for an epoch the group has left
     internal,           ///< a bug on the server side; logged with a correlation id
-    archived,           ///< the conversation is archived and takes no changes (keep last:
+    archived,           ///< the conversation is archived and takes no changes
+    device_quarantined, ///< the session's device is quarantined or ordered to wipe (keep last:
                         ///< tests/unit/common/proto_schema_test.cpp iterates up to it)
 };
 

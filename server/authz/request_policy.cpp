@@ -36,7 +36,11 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"conversations.set_role", session, "chat.use", none},
     {"conversations.update", session, "chat.use", none},
     {"delivery.external_sender", session, "", none},
+    {"devices.confirm_wipe", session, "", none},
+    {"devices.quarantine", session, "devices.manage", org_device},
+    {"devices.release", session, "devices.manage", org_device},
     {"devices.revoke", session, "devices.manage", org_device},
+    {"devices.wipe", session, "devices.manage", org_device},
     {"directory.search", session, "directory.read", none},
     {"escalation_rules.delete", session, "org.settings", none},
     {"escalation_rules.list", session, "org.settings", none},
@@ -86,6 +90,12 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"users.update", session, "users.manage", org_user},
 });
 
+// Sorted: what a held device may still ask for, beyond the requests that need no session.
+constexpr std::array<std::string_view, 3> kAllowedWhileQuarantined{
+    "account.change_password", "auth.logout", "auth.logout_all"};
+constexpr std::array<std::string_view, 2> kAllowedWhileWipePending{"auth.logout",
+                                                                   "devices.confirm_wipe"};
+
 constexpr std::array<std::string_view, 17> kPermissions{
     "audit.export",      "audit.read",           "break_glass",       "break_glass.review",
     "chat.use",          "conversations.create", "devices.manage",    "directory.read",
@@ -102,6 +112,21 @@ const RequestPolicy* policy_for(std::string_view type) noexcept {
     const auto it = std::lower_bound(kPolicies.begin(), kPolicies.end(), type,
                                      [](const RequestPolicy& p, std::string_view t) { return p.type < t; });
     return it != kPolicies.end() && it->type == type ? &*it : nullptr;
+}
+
+std::span<const std::string_view> requests_allowed_under(DeviceHold hold) noexcept {
+    switch (hold) {
+        case DeviceHold::none: return {};
+        case DeviceHold::quarantined: return kAllowedWhileQuarantined;
+        case DeviceHold::wipe_pending: return kAllowedWhileWipePending;
+    }
+    return {};
+}
+
+bool allowed_under_hold(const RequestPolicy& policy, DeviceHold hold) noexcept {
+    if (hold == DeviceHold::none || policy.access != Access::session) return true;
+    const auto allowed = requests_allowed_under(hold);
+    return std::binary_search(allowed.begin(), allowed.end(), policy.type);
 }
 
 std::span<const std::string_view> known_permissions() noexcept { return kPermissions; }

@@ -34,10 +34,26 @@ struct RequestPolicy {
     Target target;
 };
 
+/// What holds the device of the caller's session (issue #7, docs/admin-guide.md "Devices:
+/// revoke, quarantine, wipe"): an administrator's quarantine, or a wipe order the device has
+/// not confirmed yet. A wipe order outranks a quarantine.
+enum class DeviceHold {
+    none,
+    quarantined,   ///< every read and write is refused with device_quarantined
+    wipe_pending,  ///< only devices.confirm_wipe and auth.logout are left
+};
+
 /// All rows, sorted by type.
 std::span<const RequestPolicy> request_policies() noexcept;
 /// The row of `type`, or nullptr: such a request is refused.
 const RequestPolicy* policy_for(std::string_view type) noexcept;
+/// Whether a session whose device is under `hold` may still make the request. Requests that
+/// need no session (system.*, the login steps) are always allowed; of the others, a
+/// quarantined device keeps only auth.logout, auth.logout_all and account.change_password, and
+/// a device ordered to wipe only devices.confirm_wipe and auth.logout.
+bool allowed_under_hold(const RequestPolicy& policy, DeviceHold hold) noexcept;
+/// The session requests a device under `hold` may still make, sorted (for tests and docs).
+std::span<const std::string_view> requests_allowed_under(DeviceHold hold) noexcept;
 /// Every permission name the server knows (docs/permissions.md), sorted.
 std::span<const std::string_view> known_permissions() noexcept;
 /// The row as the schema's "auth" field writes it: "none", "login", "session" or

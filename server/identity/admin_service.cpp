@@ -124,7 +124,8 @@ bool is_uuid(std::string_view t) noexcept {
 
 AdminService::AdminService(storage::PgPool& pool, WorkerPool& workers, SessionRegistry& sessions,
                            const Credentials& credentials)
-    : pool_(pool), workers_(workers), sessions_(sessions), credentials_(credentials) {}
+    : pool_(pool), workers_(workers), sessions_(sessions), credentials_(credentials),
+      device_control_(pool, sessions) {}
 
 boost::asio::awaitable<Outcome> AdminService::handle(std::string type, json body, ConnectionAuth& auth) {
     // authorize() guaranteed a session; copy what the handlers need, since the session may end
@@ -140,7 +141,9 @@ boost::asio::awaitable<Outcome> AdminService::handle(std::string type, json body
         }
     }
     boost::asio::awaitable<Outcome> work;
-    if (type == "users.list")
+    if (DeviceControl::handles(type))
+        work = device_control_.handle(std::move(type), std::move(body), caller, source);
+    else if (type == "users.list")
         work = list(std::move(body), caller);
     else if (type == "users.create")
         work = create(std::move(body), caller, source);
@@ -393,13 +396,24 @@ boost::asio::awaitable<Outcome> AdminService::devices(json body, BoundSession ca
     auto r = co_await std::move(querying);
     if (!r) co_return kUnavailable;
     json out = json::array();
-    for (int i = 0; i < r->rows(); ++i)
-        out.push_back({{"id", std::string(r->text_or_throw(i, 0))},
-                       {"name", std::string(r->text_or_throw(i, 1))},
-                       {"platform", std::string(r->text_or_throw(i, 2))},
-                       {"first_seen_ms", r->int64(i, 3)},
-                       {"last_seen_ms", r->int64(i, 4)},
-                       {"revoked", r->boolean(i, 5)}});
+    for (int i = 0; i < r->rows(); ++i) {
+        json d{{"id", std::string(r->text_or_throw(i, 0))},
+               {"name", std::string(r->text_or_throw(i, 1))},
+               {"platform", std::string(r->text_or_throw(i, 2))},
+               {"first_seen_ms", r->int64(i, 3)},
+               {"last_seen_ms", r->int64(i, 4)},
+               {"revoked", r->boolean(i, 5)},
+               {"last_address", std::string(r->text_or_throw(i, 6))},
+               {"state", std::string(r->text_or_throw(i, 7))}};
+        // The times behind the state, each only once it happened.
+        int column = 8;
+        for (const char* key : {"quarantined_ms", "wipe_requested_ms", "wipe_delivered_ms", "wiped_ms", "revoked_ms"}) {
+            if (!r->is_null(i, column)) d[key] = r->int64(i, column);
+            ++column;
+        }
+        if (d["state"] == "quarantined") d["quarantine_reason"] = std::string(r->text_or_throw(i, 13));
+        out.push_back(std::move(d));
+    }
     co_return json{{"devices", std::move(out)}};
 }
 

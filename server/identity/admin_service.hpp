@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The account administration API (issue #3): users.*, devices.revoke, sessions.revoke, and
+// The account administration API (issue #3): users.*, devices.revoke, sessions.revoke, the
+// device control of issue #7 (devices.quarantine, .release, .wipe, .confirm_wipe: DeviceControl), and
 // the audit trail search (audit.query). The
 // dispatcher has already checked the permission (server/authz/request_policy.cpp); every
 // statement here is scoped to the caller's organization, so an id of another organization is
 // not_found. Every change is audited in its own transaction.
 #include "server/identity/connection_auth.hpp"
+#include "server/identity/device_control.hpp"
 #include "server/protocol/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -52,6 +54,7 @@ private:
     WorkerPool& workers_;
     SessionRegistry& sessions_;
     const Credentials& credentials_;
+    DeviceControl device_control_;
 };
 
 /// True for the 8-4-4-4-12 hexadecimal form of a UUID.

@@ -8,6 +8,7 @@
 #include "server/concurrency/worker_pool.hpp"
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
+#include "server/identity/device_control.hpp"
 #include "server/identity/identity_sql.hpp"
 #include "server/identity/sealing_ad.hpp"
 #include "server/identity/second_factor.hpp"
@@ -114,6 +115,7 @@ void AuthService::bind(ConnectionAuth& auth, BoundSession session) {
     auth.registry_handle = sessions_.bind(session.session_id, session.user_id, session.device_id,
                                           auth.on_end ? auth.on_end : SessionEndFn([](auto&, auto) {}),
                                           auth.on_event);
+    auth.announce_hold = session.hold;
     auth.session = std::move(session);
     auth.pending.reset();
 }
@@ -169,6 +171,12 @@ boost::asio::awaitable<std::optional<Failure>> AuthService::authorize(
         auto writing = audit_alone(std::move(n));
         co_await std::move(writing);
         co_return Failure{Errc::forbidden, "your roles do not grant " + std::string(policy.permission)};
+    }
+    if (!authz::allowed_under_hold(policy, auth.session->hold)) {
+        co_return Failure{Errc::device_quarantined,
+                          auth.session->hold == authz::DeviceHold::wipe_pending
+                              ? "this device was ordered to erase its data; send devices.confirm_wipe"
+                              : "this device is quarantined by an administrator"};
     }
     auth.session->idle_deadline = now + auth.session->idle_timeout;
     if (now - auth.session->last_persisted >= kPersistSeenEvery) {
@@ -437,6 +445,10 @@ boost::asio::awaitable<Outcome> AuthService::create_session(ConnectionAuth& auth
             if (!inserted) co_return inserted.error();
             s.device_id = std::string(inserted->text_or_throw(0, 0));
         }
+        auto recording = record_device_login(l, p.org_id, p.user_id, s.device_id, source);
+        auto hold = co_await std::move(recording);
+        if (!hold) co_return hold.error();
+        s.hold = *hold;
         PgParams params{p.org_id, p.user_id, s.device_id};
         params.binary(std::as_bytes(std::span(token.hash)))
             .integer(p.idle_timeout_seconds)
@@ -754,6 +766,10 @@ boost::asio::awaitable<Outcome> AuthService::resume(json body, ConnectionAuth& a
         auto pending_29 = l.query(sql::session_seen(), std::move(params));
         auto seen = co_await std::move(pending_29);
         if (!seen) co_return seen.error();
+        auto recording = record_device_login(l, s.org_id, s.user_id, s.device_id, source);
+        auto hold = co_await std::move(recording);
+        if (!hold) co_return hold.error();
+        s.hold = *hold;
         auto pending_30 = write_audit(l, note_for(s, "auth.resume", "success", source));
         co_return co_await std::move(pending_30);
     };

@@ -2,6 +2,8 @@
 #pragma once
 // What one connection holds about who is on the other end: nothing, a login in progress, or
 // a session. Owned by the connection and touched only on its strand, so it needs no lock.
+#include "server/authz/request_policy.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
@@ -54,6 +56,9 @@ struct BoundSession {
     Clock::time_point idle_deadline;
     Clock::time_point absolute_deadline;
     Clock::time_point last_persisted;  ///< when sessions.last_seen_at was last written
+    /// What holds the device (issue #7): read at login and resume, then kept current by the
+    /// device.quarantined / device.released / device.wipe events (server/identity/device_hold.hpp).
+    authz::DeviceHold hold = authz::DeviceHold::none;
 
     bool has(std::string_view permission) const { return permissions.contains(permission); }
 };
@@ -101,6 +106,9 @@ public:
     std::uint64_t registry_handle = 0;
     /// The connection has closed: a login step still running must not bind a session to it.
     bool closed = false;
+    /// Set when a login or resume bound a session whose device is held: the connection pushes
+    /// the matching event (device.quarantined or device.wipe) right after the response.
+    authz::DeviceHold announce_hold = authz::DeviceHold::none;
 };
 
 }  // namespace wardline::server::identity

@@ -6,6 +6,7 @@
 namespace wardline::server::identity::sql {
 
 inline storage::Statement device_for_login() { return storage::statement("device_for_login"); }
+inline storage::Statement device_address_set() { return storage::statement("device_address_set"); }
 inline storage::Statement device_insert() { return storage::statement("device_insert"); }
 inline storage::Statement device_seen() { return storage::statement("device_seen"); }
 inline storage::Statement factor_recheck_state() {

@@ -12,6 +12,7 @@
 #include "server/net/server_context.hpp"
 #include "server/concurrency/token_bucket.hpp"
 #include "server/identity/connection_auth.hpp"
+#include "server/identity/device_hold.hpp"
 #include "server/protocol/dispatcher.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -27,6 +28,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <string_view>
+#include <utility>
 #include <variant>
 
 namespace wardline::server {
@@ -91,8 +93,12 @@ public:
         self->auth_.on_event = [weak](const std::string& event, const nlohmann::json& body) {
             if (auto s = weak.lock())
                 asio::dispatch(s->ws_.get_executor(), [s, event, body] {
-                    // Events of a session go only to a connection that still holds one.
-                    if (s->auth_.session) s->send_event(event, body);
+                    // Events of a session go only to a connection that still holds one, and a
+                    // held device gets only the events about its hold (issue #7).
+                    if (!s->auth_.session) return;
+                    auto& session = *s->auth_.session;
+                    if (auto hold = identity::hold_after_event(event, session.hold)) session.hold = *hold;
+                    if (identity::pushed_under_hold(event, session.hold)) s->send_event(event, body);
                 });
         };
 
@@ -240,12 +246,21 @@ private:
         if (auto* body = std::get_if<nlohmann::json>(&outcome)) {
             self->ctx_.metrics.request_done(type, Clock::now() - start, std::nullopt);
             self->send(proto::encode_ok(id, *body));
+            self->announce_hold();
         } else {
             const auto& f = std::get<Failure>(outcome);
             self->reply_error(id, type, f.code, f.message, start);
         }
         if (self->shutting_down_ && self->in_flight_ == 0)
             self->begin_close(websocket::close_code::going_away, "server shutting down");
+    }
+
+    /// A login or resume just bound a session whose device is held: it learns so right after
+    /// the response (device.quarantined, or device.wipe: issue #7).
+    void announce_hold() {
+        const auto hold = std::exchange(auth_.announce_hold, authz::DeviceHold::none);
+        if (hold == authz::DeviceHold::none || !auth_.session) return;
+        send_event(identity::event_for_hold(hold), identity::device_event_body(auth_.session->device_id));
     }
 
     void reply_error(const std::optional<std::string>& id, const std::string& type, Errc code,
