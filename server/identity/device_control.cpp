@@ -23,7 +23,9 @@ using storage::PgParams;
 const Failure kUnavailable{Errc::unavailable, "database unavailable"};
 const Failure kNoSuchDevice{Errc::not_found, "no such live device in your organization"};
 
-storage::Statement device_sql(std::string_view name) { return storage::statement(name); }
+storage::Statement device_sql(std::string_view name) {
+    return storage::statement(name);
+}
 
 AuditNote device_note(const BoundSession& caller, std::string action, std::string outcome,
                       const std::string& device_id, const std::string& source) {
@@ -54,12 +56,14 @@ struct DeviceFacts {
 std::optional<Failure> refusal_for(std::string_view type, const DeviceFacts& d) {
     if (d.revoked || d.wiped) return kNoSuchDevice;
     if (type == "devices.quarantine") {
-        if (d.wipe_requested) return Failure{Errc::conflict, "the device was ordered to wipe already"};
+        if (d.wipe_requested)
+            return Failure{Errc::conflict, "the device was ordered to wipe already"};
         if (d.quarantined) return Failure{Errc::conflict, "the device is quarantined already"};
     } else if (type == "devices.release") {
         if (!d.quarantined) return Failure{Errc::conflict, "the device is not quarantined"};
     } else if (type == "devices.wipe") {
-        if (d.wipe_requested) return Failure{Errc::conflict, "the device was ordered to wipe already"};
+        if (d.wipe_requested)
+            return Failure{Errc::conflict, "the device was ordered to wipe already"};
     }
     return std::nullopt;
 }
@@ -74,8 +78,8 @@ bool DeviceControl::handles(std::string_view type) noexcept {
            type == "devices.confirm_wipe";
 }
 
-boost::asio::awaitable<Outcome> DeviceControl::handle(std::string type, json body, BoundSession caller,
-                                                      std::string source) {
+boost::asio::awaitable<Outcome> DeviceControl::handle(std::string type, json body,
+                                                      BoundSession caller, std::string source) {
     if (type == "devices.confirm_wipe") {
         auto confirming = confirm_wipe(std::move(body), std::move(caller), std::move(source));
         co_return co_await std::move(confirming);
@@ -84,11 +88,12 @@ boost::asio::awaitable<Outcome> DeviceControl::handle(std::string type, json bod
     co_return co_await std::move(changing);
 }
 
-boost::asio::awaitable<Outcome> DeviceControl::change(std::string type, json body, BoundSession caller,
-                                                      std::string source) {
+boost::asio::awaitable<Outcome> DeviceControl::change(std::string type, json body,
+                                                      BoundSession caller, std::string source) {
     const std::string device_id = body.at("device_id").get<std::string>();
     std::optional<std::string> reason;
-    if (auto it = body.find("reason"); it != body.end() && it->is_string()) reason = it->get<std::string>();
+    if (auto it = body.find("reason"); it != body.end() && it->is_string())
+        reason = it->get<std::string>();
     const std::string action = type == "devices.quarantine" ? "device.quarantine"
                                : type == "devices.release"  ? "device.release"
                                                             : "device.wipe";
@@ -109,12 +114,13 @@ boost::asio::awaitable<Outcome> DeviceControl::change(std::string type, json bod
             auto writing = write_audit(l, std::move(n));
             co_return co_await std::move(writing);
         }
-        DeviceFacts d{std::string(found->text_or_throw(0, 0)), found->boolean(0, 1), found->boolean(0, 2),
-                      found->boolean(0, 3), found->boolean(0, 4)};
+        DeviceFacts d{std::string(found->text_or_throw(0, 0)), found->boolean(0, 1),
+                      found->boolean(0, 2), found->boolean(0, 3), found->boolean(0, 4)};
         n.details["user_id"] = d.user_id;
         if ((refusal = refusal_for(type, d))) {
             n.outcome = "failure";
-            n.details["reason"] = refusal->code == Errc::not_found ? "device_ended" : refusal->message;
+            n.details["reason"] =
+                refusal->code == Errc::not_found ? "device_ended" : refusal->message;
             auto writing = write_audit(l, std::move(n));
             co_return co_await std::move(writing);
         }
@@ -123,7 +129,8 @@ boost::asio::awaitable<Outcome> DeviceControl::change(std::string type, json bod
         if (type == "devices.quarantine") {
             statement = device_sql("device_quarantine_set");
             params.optional_text(reason);
-            // The reason is for administrators (users.devices); the trail says only that there was one.
+            // The reason is for administrators (users.devices); the trail says only that there was
+            // one.
             n.details["reason_given"] = reason.has_value();
         } else if (type == "devices.release") {
             statement = device_sql("device_quarantine_clear");
@@ -142,7 +149,8 @@ boost::asio::awaitable<Outcome> DeviceControl::change(std::string type, json bod
                               : type == "devices.release"  ? "device.released"
                                                            : "device.wipe";
     // Every node: this one's connections now, the others' through the relay.
-    const std::size_t told = sessions_.notify_device(device_id, event, device_event_body(device_id));
+    const std::size_t told =
+        sessions_.notify_device(device_id, event, device_event_body(device_id));
     if (type == "devices.wipe" && told > 0) {
         auto recording = wipe_delivered(caller.org_id, device_id, told);
         co_await std::move(recording);
@@ -150,7 +158,8 @@ boost::asio::awaitable<Outcome> DeviceControl::change(std::string type, json bod
     co_return json::object();
 }
 
-boost::asio::awaitable<void> DeviceControl::wipe_delivered(std::string org_id, std::string device_id,
+boost::asio::awaitable<void> DeviceControl::wipe_delivered(std::string org_id,
+                                                           std::string device_id,
                                                            std::size_t connections) {
     auto lease = co_await pool_.acquire();
     if (!lease) co_return;
@@ -212,7 +221,8 @@ boost::asio::awaitable<Outcome> DeviceControl::confirm_wipe(json body, BoundSess
         if (!ended) co_return ended.error();
         n.details["sessions_ended"] = ended->rows();
         PgParams drop{device_id};
-        auto dropped = co_await l.query(admin_sql::key_packages_delete_for_device(), std::move(drop));
+        auto dropped =
+            co_await l.query(admin_sql::key_packages_delete_for_device(), std::move(drop));
         if (!dropped) co_return dropped.error();
         n.high_severity = true;
         auto writing = write_audit(l, std::move(n));
@@ -228,16 +238,18 @@ boost::asio::awaitable<Outcome> DeviceControl::confirm_wipe(json body, BoundSess
     co_return json::object();
 }
 
-boost::asio::awaitable<Result<authz::DeviceHold>> record_device_login(PgLease& lease, std::string org_id,
-                                                                     std::string user_id,
-                                                                     std::string device_id,
-                                                                     std::string source) {
+boost::asio::awaitable<Result<authz::DeviceHold>> record_device_login(PgLease& lease,
+                                                                      std::string org_id,
+                                                                      std::string user_id,
+                                                                      std::string device_id,
+                                                                      std::string source) {
     PgParams params{device_id, source};
     auto recorded = co_await lease.query(sql::device_address_set(), std::move(params));
     if (!recorded) co_return recorded.error();
     if (recorded->rows() != 1) co_return authz::DeviceHold::none;
     if (!recorded->boolean(0, 1))
-        co_return recorded->boolean(0, 0) ? authz::DeviceHold::quarantined : authz::DeviceHold::none;
+        co_return recorded->boolean(0, 0) ? authz::DeviceHold::quarantined
+                                          : authz::DeviceHold::none;
     PgParams mark{device_id};
     auto marked = co_await lease.query(device_sql("device_wipe_delivered"), std::move(mark));
     if (!marked) co_return marked.error();

@@ -33,12 +33,12 @@ public:
 
     /// devices.quarantine, devices.release, devices.wipe, devices.confirm_wipe.
     static bool handles(std::string_view type) noexcept;
-    boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body, BoundSession caller,
-                                           std::string source);
+    boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body,
+                                           BoundSession caller, std::string source);
 
 private:
-    boost::asio::awaitable<Outcome> change(std::string type, nlohmann::json body, BoundSession caller,
-                                           std::string source);
+    boost::asio::awaitable<Outcome> change(std::string type, nlohmann::json body,
+                                           BoundSession caller, std::string source);
     boost::asio::awaitable<Outcome> confirm_wipe(nlohmann::json body, BoundSession caller,
                                                  std::string source);
     /// Records that the wipe order reached `connections` live connections on this node.
@@ -53,9 +53,9 @@ private:
 /// the address and returns what holds the device. When a wipe is pending and this is the first
 /// time the order goes out, records its delivery (device.wipe_delivered, audited).
 boost::asio::awaitable<Result<authz::DeviceHold>> record_device_login(storage::PgLease& lease,
-                                                                     std::string org_id,
-                                                                     std::string user_id,
-                                                                     std::string device_id,
-                                                                     std::string source);
+                                                                      std::string org_id,
+                                                                      std::string user_id,
+                                                                      std::string device_id,
+                                                                      std::string source);
 
 }  // namespace wardline::server::identity

@@ -25,9 +25,12 @@ bool pushed_under_hold(std::string_view event, DeviceHold hold) noexcept {
 
 std::string_view event_for_hold(DeviceHold hold) noexcept {
     switch (hold) {
-        case DeviceHold::none: return "";
-        case DeviceHold::quarantined: return "device.quarantined";
-        case DeviceHold::wipe_pending: return "device.wipe";
+        case DeviceHold::none:
+            return "";
+        case DeviceHold::quarantined:
+            return "device.quarantined";
+        case DeviceHold::wipe_pending:
+            return "device.wipe";
     }
     return "";
 }

@@ -53,7 +53,12 @@ const std::map<std::string, json>& examples() {
         {"conversations.update", {{"conversation_id", std::string(36, 'z')}, {"title", "T"}}},
         {"delivery.external_sender", json::object()},
         {"directory.search", {{"query", "target"}}},
+        // Only the device itself may confirm its wipe (skipped below; tests/integration/messaging/devices_test.cpp).
+        {"devices.confirm_wipe", {{"device_id", "$DEVICE"}}},
+        {"devices.quarantine", {{"device_id", "$DEVICE"}, {"reason", "Reported stolen"}}},
+        {"devices.release", {{"device_id", "$DEVICE"}}},
         {"devices.revoke", {{"device_id", "$DEVICE"}}},
+        {"devices.wipe", {{"device_id", "$DEVICE"}}},
         // Escalation rules (tests/integration/messaging/escalation_test.cpp has the real ones).
         {"escalation_rules.delete", {{"rule_id", "not-a-uuid-not-a-uuid-not-a-uuid-xyz"}}},
         {"escalation_rules.list", json::object()},
@@ -164,7 +169,9 @@ TEST_F(AuthzMatrix, EveryRoleIsRefusedWhatItsPermissionsDoNotGrantAndEveryOrgIsS
             ASSERT_NE(policy, nullptr) << type;
             if (policy->access == authz::Access::anonymous) continue;  // open to all; own tests
             // Own-account requests that would end the matrix's session have their own tests.
-            if (type == "auth.logout" || type == "auth.logout_all" || type == "account.change_password") continue;
+            if (type == "auth.logout" || type == "auth.logout_all" || type == "account.change_password" ||
+                type == "devices.confirm_wipe")
+                continue;
             SCOPED_TRACE(type);
             if (policy->access == authz::Access::login) {
                 // A session is not a login in progress.
