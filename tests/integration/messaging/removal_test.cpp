@@ -139,5 +139,34 @@ TEST_F(Removals, ASuspendedUsersDevicesAreProposedForRemovalInEachOfTheirGroups)
     EXPECT_EQ(rows("group_leaves", ward), 2);
 }
 
+TEST_F(Removals, EveryDeviceOfADeactivatedUserLosesItsSessionsAndIsProposedForRemoval) {
+    start_stream({{"messaging.removal_sweep_ms", "100"}});
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    Client alice = client(alice_user);
+    Client bob = client(bob_user);
+    const auto ward = group_of(alice, {&bob}, {server_as_external_sender(*alice.ws)});
+    // A second connection of Bob's device on another server process.
+    auto node = second_node();
+    auto bob_there = resume_on(*node, bob_user);
+
+    auto admin_ws = logged_in(admin);
+    ok("users.deactivate", admin_ws->request("users.deactivate", {{"user_id", bob_user.id}}));
+    EXPECT_EQ(next_event(*bob.ws, "auth.session_ended")["body"]["reason"], "user_deactivated");
+    EXPECT_EQ(next_event(*bob_there, "auth.session_ended")["body"]["reason"], "user_deactivated");
+    EXPECT_EQ(code(bob.ws->request("messages.sync", json::object())), "unauthenticated");
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE user_id = '" + bob_user.id + "' AND ended_at IS NULL"), 0);
+    auto again = connect();
+    EXPECT_EQ(code(again->request("auth.resume", {{"token", bob_user.token}, {"device_id", bob_user.device_id}})),
+              "unauthenticated");
+
+    const json proposal = next_proposal(*alice.ws);
+    ASSERT_TRUE(alice.group->process(parse(proposal["message"].get<std::string>())));
+    const mls::NewEpoch effect = commit_pending(alice, ward);
+    ASSERT_EQ(effect.removed.size(), 1u);
+    EXPECT_EQ(leaves_of(bob_user.device_id), 0);
+}
+
 }  // namespace
 }  // namespace wardline::test
