@@ -18,3 +18,7 @@ ALTER TABLE devices
     ADD COLUMN wiped_at timestamptz,
     ADD CONSTRAINT devices_wiped_after_request
         CHECK (wiped_at IS NULL OR wipe_requested_at IS NOT NULL);
+
+UPDATE permissions
+SET description = 'Revoke, quarantine, release and wipe other users'' devices, and revoke their sessions'
+WHERE name = 'devices.manage';
