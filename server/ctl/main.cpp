@@ -5,6 +5,7 @@
 #include "server/ctl/key_commands.hpp"
 #include "server/ctl/migrate_command.hpp"
 #include "server/ctl/oncall_commands.hpp"
+#include "server/ctl/device_commands.hpp"
 #include "server/ctl/org_user_commands.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/net/self_signed_cert.hpp"
@@ -28,6 +29,10 @@ void usage(std::ostream& out) {
            "CONNINFO\n"
            "  user unlock --org NAME --username U --database-url CONNINFO\n"
            "  user reset-mfa --org NAME --username U --database-url CONNINFO\n"
+           "  devices list --org NAME --user USERNAME --database-url CONNINFO\n"
+           "  devices quarantine|release|wipe|revoke DEVICE_ID --org NAME [--reason TEXT] "
+           "--database-url CONNINFO\n"
+           "                                   device control (docs/admin-guide.md)\n"
            "  oncall import --org NAME FILE.csv   add on-call shifts (docs/oncall.md), all or "
            "nothing\n"
            "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit "
@@ -96,6 +101,7 @@ int main(int argc, char** argv) {
     if (command == "db-bootstrap") return ctl::run_db_bootstrap(args, std::cout, std::cerr);
     if (command == "org") return ctl::run_org(args, std::cout, std::cerr);
     if (command == "user") return ctl::run_user(args, std::cout, std::cerr);
+    if (command == "devices") return ctl::run_devices(args, std::cout, std::cerr);
     if (command == "tls") return run_tls(args);
     if (command == "keys" || command == "keyring") return ctl::run_keys(args, std::cout, std::cerr);
     if (command == "audit") return ctl::run_audit(args, std::cout, std::cerr);

@@ -5,6 +5,7 @@
 
 #include "server/ctl/cli_args.hpp"
 #include "server/ctl/db_connect.hpp"
+#include "server/ctl/sync_tx.hpp"
 #include "server/storage/pg_sync.hpp"
 #include "server/storage/statements.hpp"
 
@@ -27,18 +28,6 @@ namespace {
 constexpr unsigned long long kArgonOps = 2;
 constexpr std::size_t kArgonMemory = 64u << 20;
 
-/// Runs a registry statement; on failure prints its SQLSTATE (never parameters).
-std::optional<storage::PgResult> run(storage::PgSyncConnection& conn, std::string_view name,
-                                     const storage::PgParams& params, std::ostream& err) {
-    try {
-        return conn.exec_params(storage::statement(name).sql, params);
-    } catch (const storage::PgSyncError& e) {
-        err << name << " failed (SQLSTATE " << (e.sqlstate().empty() ? "none" : e.sqlstate())
-            << ")\n";
-        return std::nullopt;
-    }
-}
-
 }  // namespace
 
 namespace {
@@ -48,27 +37,6 @@ constexpr const char* kUserUsage =
     "--database-url CONNINFO\n"
     "       wardlinectl user unlock --org NAME --username U --database-url CONNINFO\n"
     "       wardlinectl user reset-mfa --org NAME --username U --database-url CONNINFO\n";
-
-/// Runs `statements` and an audit record (actor: the operator at the shell) in one
-/// transaction. Prints the failing statement's name on error.
-bool in_transaction(storage::PgSyncConnection& conn, const std::function<bool()>& work, std::ostream& err) {
-    try {
-        conn.exec("BEGIN");
-        if (!work()) {
-            conn.exec("ROLLBACK");
-            return false;
-        }
-        conn.exec("COMMIT");
-        return true;
-    } catch (const storage::PgSyncError& e) {
-        err << "transaction failed (SQLSTATE " << (e.sqlstate().empty() ? "none" : e.sqlstate()) << ")\n";
-        try {
-            conn.exec("ROLLBACK");
-        } catch (const storage::PgSyncError&) {
-        }
-        return false;
-    }
-}
 
 identity::AuditNote operator_note(std::string action, const std::string& org_id, const std::string& user_id) {
     identity::AuditNote n;

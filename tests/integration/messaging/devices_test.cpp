@@ -300,5 +300,47 @@ TEST_F(DeviceControl, AnOfflineDeviceGetsTheWipeOrderRightAfterItsNextAuthentica
     EXPECT_EQ(device_of(*admin_ws, bob_user)["state"], "wiped");
 }
 
+TEST_F(DeviceControl, WardlinectlListsQuarantinesWipesAndRevokesAndTheDeviceIsToldLive) {
+    start_stream();
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    TestUser other = enroll("Other", "otto.nurse", "nurse");
+    auto bob = session(bob_user);
+    const std::string id = bob_user.device_id;
+
+    const auto listed = ctl("devices list --org General --user bob.nurse");
+    ASSERT_EQ(listed.status, 0) << listed.output;
+    EXPECT_NE(listed.output.find(id + "\tactive\t"), std::string::npos) << listed.output;
+
+    auto r = ctl("devices quarantine " + id + " --org General --reason 'Left on the ward'");
+    ASSERT_EQ(r.status, 0) << r.output;
+    next_event(*bob, "device.quarantined");
+    EXPECT_EQ(code(bob->request("messages.sync", json::object())), "device_quarantined");
+    r = ctl("devices release " + id + " --org General");
+    ASSERT_EQ(r.status, 0) << r.output;
+    next_event(*bob, "device.released");
+    EXPECT_EQ(bob->request("messages.sync", json::object()).value("status", ""), "ok");
+    r = ctl("devices wipe " + id + " --org General");
+    ASSERT_EQ(r.status, 0) << r.output;
+    next_event(*bob, "device.wipe");
+    EXPECT_EQ(audit_count("device.quarantine", "success") + audit_count("device.release", "success") +
+                  audit_count("device.wipe", "success"),
+              3);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE actor_id = 'wardlinectl' AND action LIKE 'device.%'"), 3);
+
+    // Refusals: another organization's device, a malformed id, out of order, missing arguments.
+    EXPECT_EQ(ctl("devices wipe " + other.device_id + " --org General").status, 3);
+    EXPECT_EQ(ctl("devices quarantine not-a-device --org General").status, 2);
+    EXPECT_EQ(ctl("devices wipe " + id + " --org General").status, 3);
+    EXPECT_EQ(ctl("devices release " + id + " --org General --reason why").status, 2);
+    EXPECT_EQ(ctl("devices revoke " + id).status, 2);
+    EXPECT_EQ(ctl("devices list --org General --user nobody.here").status, 3);
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE id = '" + other.device_id + "' AND wipe_requested_at IS NOT NULL"), 0);
+
+    r = ctl("devices revoke " + id + " --org General");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(next_event(*bob, "auth.session_ended")["body"]["reason"], "device_revoked");
+    EXPECT_NE(ctl("devices list --org General --user bob.nurse").output.find(id + "\trevoked\t"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wardline::test
