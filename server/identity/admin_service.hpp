@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The account administration API (issue #3): users.*, devices.revoke, sessions.revoke, and
-// the audit trail search (audit.query). The
+// the audit trail: its search (audit.query) and the check of its chain (audit.verify). The
 // dispatcher has already checked the permission (server/authz/request_policy.cpp); every
 // statement here is scoped to the caller's organization, so an id of another organization is
 // not_found. Every change is audited in its own transaction.
@@ -20,6 +20,10 @@ namespace wardline::server::storage {
 class PgPool;
 }
 
+namespace wardline::server::audit {
+class LiveChainCheck;
+}
+
 namespace wardline::server::identity {
 
 class Credentials;
@@ -28,7 +32,7 @@ class SessionRegistry;
 class AdminService {
 public:
     AdminService(storage::PgPool& pool, WorkerPool& workers, SessionRegistry& sessions,
-                 const Credentials& credentials);
+                 const Credentials& credentials, audit::LiveChainCheck& chain_check);
 
     boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body, ConnectionAuth& auth);
 
@@ -45,6 +49,7 @@ private:
     boost::asio::awaitable<Outcome> policy(std::string type, nlohmann::json body, BoundSession caller,
                                            std::string source);
     boost::asio::awaitable<Outcome> audit_query(nlohmann::json body, BoundSession caller, std::string source);
+    boost::asio::awaitable<Outcome> audit_verify(BoundSession caller, std::string source);
     /// The user as the protocol shows it, or not_found.
     boost::asio::awaitable<Outcome> user_json(std::string org_id, std::string user_id);
 
@@ -52,6 +57,7 @@ private:
     WorkerPool& workers_;
     SessionRegistry& sessions_;
     const Credentials& credentials_;
+    audit::LiveChainCheck& chain_check_;
 };
 
 /// True for the 8-4-4-4-12 hexadecimal form of a UUID.
