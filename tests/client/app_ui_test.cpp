@@ -4,7 +4,9 @@
 // Signing in with TOTP, the first sign-in (password change, MFA enrollment with a QR code),
 // a wrong password, the idle lock and unlocking, an administrator creating a user, a nurse
 // without the admin view, and an accessible name on every control that takes focus.
+#include "client-qt/app/audit_view.hpp"
 #include "client-qt/app/main_shell.hpp"
+#include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/main_window.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
 #include "client-qt/app/user_admin_view.hpp"
@@ -13,11 +15,14 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -391,6 +396,112 @@ TEST_F(ClientAppUi, ANurseSeesNoAdminViewAndTheServerRefusesUsersListAnyway) {
     ASSERT_TRUE(qt_wait_for([&] { return reply.has_value(); }));
     EXPECT_FALSE(reply->ok);
     EXPECT_EQ(reply->error_code, "forbidden");
+    EXPECT_EQ(w->shell()->audit_view(), nullptr);
+    EXPECT_EQ(w->shell()->org_policy(), nullptr);
+    for (const char* type : {"audit.query", "audit.verify", "org.get_policy"}) {
+        std::optional<client::ServerResponse> refused;
+        w->connection()->request(QString::fromLatin1(type), {},
+                                 [&](const client::ServerResponse& r) { refused = r; });
+        ASSERT_TRUE(qt_wait_for([&] { return refused.has_value(); }));
+        EXPECT_EQ(refused->error_code, "forbidden") << type;
+    }
+}
+
+TEST_F(ClientAppUi, AComplianceOfficerFiltersPagesAndVerifiesTheAuditTrail) {
+    start({{"audit.checkpoint_every_records", "5"}});
+    create_org("General");
+    TestUser officer = enroll("General", "olga.compliance", "compliance_officer");
+    enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    sign_in_with_recovery(*w, officer, 0);
+    EXPECT_EQ(w->shell()->org_policy(), nullptr) << "no organization settings without org.settings";
+    auto* audit = w->shell()->audit_view();
+    ASSERT_NE(audit, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(audit);
+    ASSERT_TRUE(qt_wait_for([&] { return audit->model().rowCount() > 0; }))
+        << audit->status().toStdString();
+
+    // Three logins so far (two enrollments and this sign-in): pages of two.
+    audit->model().set_page_size(2);
+    find<QComboBox>(audit, "auditActionField")->setEditText(QStringLiteral("auth.login"));
+    click(audit, "auditSearchButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !audit->model().busy() && audit->model().rowCount() == 2; }))
+        << audit->status().toStdString();
+    EXPECT_TRUE(audit->model().has_older());
+    auto* older = find<QPushButton>(audit, "auditOlderButton");
+    ASSERT_TRUE(older->isEnabled());
+    click(audit, "auditOlderButton");
+    ASSERT_TRUE(qt_wait_for([&] { return audit->model().rowCount() == 3; }));
+    ASSERT_TRUE(qt_wait_for([&] { return !audit->model().busy(); }));
+    EXPECT_FALSE(audit->model().has_older());
+    EXPECT_FALSE(older->isEnabled());
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(audit->model().row_at(i)->action, "auth.login");
+        if (i > 0) {
+            EXPECT_LT(audit->model().row_at(i)->seq, audit->model().row_at(i - 1)->seq);
+        }
+    }
+    auto* table = find<QTableView>(audit, "auditTable");
+    table->selectRow(0);
+    EXPECT_TRUE(find<QPlainTextEdit>(audit, "auditDetails")->toPlainText().contains("auth.login"));
+    // Only failures: none of the logins failed.
+    find<QComboBox>(audit, "auditOutcomeField")->setCurrentIndex(2);
+    click(audit, "auditSearchButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !audit->model().busy(); }));
+    EXPECT_EQ(audit->model().rowCount(), 0);
+    EXPECT_FALSE(audit->status().isEmpty());
+
+    // The chain check, intact and then after someone changed a record behind the server.
+    const auto verdict = [&] {
+        click(audit, "verifyChainButton");
+        EXPECT_TRUE(qt_wait_for([&] {
+            return find<QPushButton>(audit, "verifyChainButton")->isEnabled() &&
+                   !audit->chain_result().isEmpty();
+        }));
+        return audit->chain_result();
+    };
+    EXPECT_TRUE(verdict().startsWith("Intact")) << audit->chain_result().toStdString();
+    snapshot(w.get(), "audit-view");
+    {
+        auto c = owner();
+        c.exec("ALTER TABLE audit_records DISABLE TRIGGER USER");
+        c.exec("UPDATE audit_records SET details = '{}' WHERE seq = 3");
+        c.exec("ALTER TABLE audit_records ENABLE TRIGGER USER");
+    }
+    const QString broken = verdict();
+    EXPECT_TRUE(broken.startsWith("BROKEN")) << broken.toStdString();
+    EXPECT_TRUE(broken.contains("record 3")) << broken.toStdString();
+}
+
+TEST_F(ClientAppUi, AnAdministratorChangesTheOrganizationsPolicy) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* policy = w->shell()->org_policy();
+    ASSERT_NE(policy, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(policy);
+    ASSERT_TRUE(qt_wait_for([&] { return policy->loaded(); })) << policy->status().toStdString();
+    auto* idle = find<QSpinBox>(policy, "idleTimeoutField");
+    EXPECT_EQ(idle->value(), 15) << "the default idle timeout";
+    idle->setValue(7);
+    find<QSpinBox>(policy, "lockoutThresholdField")->setValue(5);
+    click(policy, "savePolicyButton");
+    ASSERT_TRUE(qt_wait_for([&] { return policy->status().startsWith("Saved"); }))
+        << policy->status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM organization_policies p JOIN organizations o ON "
+                    "o.id = p.org_id WHERE o.name = 'General' AND "
+                    "p.session_idle_timeout_seconds = 420 AND p.lockout_threshold = 5"),
+              1);
+    EXPECT_EQ(audit_count("org.policy_change", "success"), 1);
+    // An edit that is not saved is dropped by Discard.
+    idle->setValue(29);
+    click(policy, "reloadPolicyButton");
+    ASSERT_TRUE(qt_wait_for([&] { return policy->loaded() && idle->value() == 7; }));
+    // The spin box keeps the value inside the server's limits.
+    idle->setValue(90);
+    EXPECT_EQ(idle->value(), 30);
 }
 
 void expect_named(QWidget* window, const char* when) {
