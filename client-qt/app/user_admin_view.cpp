@@ -3,6 +3,7 @@
 
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/named_widgets.hpp"
+#include "client-qt/app/user_detail_panel.hpp"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -16,6 +17,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -49,7 +51,13 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     table_->setTabKeyNavigation(false);  // Tab leaves the table; arrows move inside it
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->hide();
-    layout->addWidget(table_, 1);
+    detail_ = new UserDetailPanel(connection, permissions, this);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(table_);
+    split->addWidget(detail_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
 
     auto* paging = new QHBoxLayout;
     previous_ = named_button(this, "previousPageButton", tr("&Previous page"));
@@ -96,6 +104,10 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     connect(model_, &UserTableModel::failed, this, &UserAdminView::show_status);
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &UserAdminView::update_buttons);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { detail_->show_user(selected()); });
+    connect(model_, &UserTableModel::modelReset, this, [this] { detail_->show_user(nullptr); });
+    connect(detail_, &UserDetailPanel::userChanged, model_, &UserTableModel::update_user);
     connect(suspend_, &QPushButton::clicked, this, [this] {
         run_action(QStringLiteral("users.suspend"), tr("%1 is suspended; their sessions ended."));
     });

@@ -9,6 +9,7 @@
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/main_window.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/user_detail_panel.hpp"
 #include "client-qt/app/user_admin_view.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
@@ -16,6 +17,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -24,6 +26,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -502,6 +505,109 @@ TEST_F(ClientAppUi, AnAdministratorChangesTheOrganizationsPolicy) {
     // The spin box keeps the value inside the server's limits.
     idle->setValue(90);
     EXPECT_EQ(idle->value(), 30);
+}
+
+TEST_F(ClientAppUi, AnAdministratorEditsAUsersProfileRolesSessionsAndDevices) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto nurse_ws = logged_in(nurse);  // a live session on her device
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* users = w->shell()->user_admin();
+    ASSERT_NE(users, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(users);
+    ASSERT_TRUE(qt_wait_for([&] { return users->model().rowCount() == 2; }));
+    int row = 0;
+    while (users->model().user_at(row)->username != "nina.nurse") ++row;
+    find<QTableView>(users, "userTable")->selectRow(row);
+    auto& detail = users->detail();
+    ASSERT_TRUE(qt_wait_for([&] { return detail.lists_loaded(); }));
+    ASSERT_EQ(detail.devices()->rowCount(), 1);
+    EXPECT_EQ(detail.devices()->item(0, 4)->text(), "Active");
+    ASSERT_GE(detail.sessions()->rowCount(), 1);
+    const auto live_before = count("SELECT count(*) FROM sessions WHERE user_id = '" + nurse.id +
+                                   "' AND ended_at IS NULL");
+    ASSERT_EQ(detail.sessions()->rowCount(), live_before);
+
+    // Profile.
+    type(&detail, "editDepartmentField", "Cardiology");
+    click(&detail, "saveProfileButton");
+    ASSERT_TRUE(qt_wait_for([&] { return detail.status().contains("saved"); }))
+        << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE id = '" + nurse.id +
+                    "' AND department = 'Cardiology'"),
+              1);
+    EXPECT_EQ(users->model().user_at(row)->department, "Cardiology") << "the list follows";
+
+    // Roles: no role at all is refused here, nurse and physician is saved.
+    find<QCheckBox>(&detail, "roleCheck_nurse")->setChecked(false);
+    click(&detail, "saveRolesButton");
+    EXPECT_TRUE(detail.status().contains("at least one role")) << detail.status().toStdString();
+    find<QCheckBox>(&detail, "roleCheck_nurse")->setChecked(true);
+    find<QCheckBox>(&detail, "roleCheck_physician")->setChecked(true);
+    click(&detail, "saveRolesButton");
+    ASSERT_TRUE(qt_wait_for([&] { return detail.status().contains("roles are now"); }))
+        << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE "
+                    "ur.user_id = '" + nurse.id + "' AND r.name IN ('nurse', 'physician')"),
+              2);
+
+    // End one session, then revoke the device.
+    detail.sessions()->selectRow(0);
+    click(&detail, "endSessionButton");
+    ASSERT_TRUE(qt_wait_for([&] { return detail.status().contains("ended") && detail.lists_loaded(); }))
+        << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE user_id = '" + nurse.id +
+                    "' AND ended_at IS NULL"),
+              live_before - 1);
+    EXPECT_EQ(detail.sessions()->rowCount(), live_before - 1);
+    detail.devices()->selectRow(0);
+    click(&detail, "revokeDeviceButton");
+    ASSERT_TRUE(qt_wait_for([&] {
+        return detail.status().contains("revoked") && detail.lists_loaded() &&
+               detail.devices()->rowCount() == 1 &&
+               detail.devices()->item(0, 4)->text() == "Revoked";
+    })) << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE id = '" + nurse.device_id +
+                    "' AND revoked_at IS NOT NULL"),
+              1);
+    EXPECT_GE(audit_count("device.revoke", "success"), 1);
+}
+
+TEST_F(ClientAppUi, AComplianceOfficerSeesUsersButCannotChangeThem) {
+    start();
+    create_org("General");
+    TestUser officer = enroll("General", "olga.compliance", "compliance_officer");
+    auto w = open_window();
+    sign_in_with_recovery(*w, officer, 0);
+    auto* users = w->shell()->user_admin();
+    ASSERT_NE(users, nullptr) << "users.read shows the list";
+    ASSERT_TRUE(qt_wait_for([&] { return users->model().rowCount() == 1; }));
+    find<QTableView>(users, "userTable")->selectRow(0);
+    auto& detail = users->detail();
+    ASSERT_TRUE(qt_wait_for([&] { return detail.lists_loaded(); }));
+    // The enrollment's device and this window's.
+    EXPECT_EQ(detail.devices()->rowCount(), 2) << "devices are visible with users.read";
+    EXPECT_TRUE(find<QLineEdit>(&detail, "editDepartmentField")->isReadOnly());
+    EXPECT_FALSE(find<QCheckBox>(&detail, "roleCheck_nurse")->isEnabled());
+    for (const char* hidden :
+         {"saveProfileButton", "saveRolesButton", "revokeDeviceButton", "endSessionButton"})
+        EXPECT_FALSE(find<QPushButton>(&detail, hidden)->isVisible()) << hidden;
+    // The server refuses the changes anyway.
+    const QString me = QString::fromStdString(officer.id);
+    const std::pair<const char*, QJsonObject> attempts[] = {
+        {"users.update", {{"user_id", me}, {"department", "Elsewhere"}}},
+        {"users.set_roles", {{"user_id", me}, {"roles", QJsonArray{"admin"}}}},
+        {"devices.revoke", {{"device_id", QString::fromStdString(officer.device_id)}}}};
+    for (const auto& [type, body] : attempts) {
+        std::optional<client::ServerResponse> refused;
+        w->connection()->request(QString::fromLatin1(type), body,
+                                 [&](const client::ServerResponse& r) { refused = r; });
+        ASSERT_TRUE(qt_wait_for([&] { return refused.has_value(); }));
+        EXPECT_EQ(refused->error_code, "forbidden") << type;
+    }
 }
 
 void expect_named(QWidget* window, const char* when) {
