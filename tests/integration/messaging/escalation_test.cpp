@@ -261,6 +261,13 @@ TEST_F(EscalationPlanner, AThreeLevelChainFiresLevelOneTwoAndThreeAtTheirTimesAn
     EXPECT_EQ(
         count("SELECT count(*) FROM escalations WHERE level = 1 AND escalated_at = " + at(t1)), 1);
     EXPECT_EQ(audit_count("messages.escalate", "success"), 3);
+    for (int level = 1; level <= 3; ++level)
+        EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'messages.escalate' "
+                        "AND (details::jsonb ->> 'level')::int = " +
+                        std::to_string(level) +
+                        " AND (details::jsonb ->> 'seq')::int = " + std::to_string(seq)),
+                  1)
+            << "level " << level << " is audited with its level";
 }
 
 TEST_F(EscalationPlanner, WhenEveryRecipientAcknowledgesAfterLevelOneNoFurtherLevelFires) {
