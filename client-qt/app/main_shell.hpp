@@ -18,6 +18,7 @@ namespace wardline::app {
 
 class AuditView;
 class OrgPolicyView;
+class TemplateAdminView;
 class UserAdminView;
 
 class MainShell : public QWidget {
@@ -33,6 +34,8 @@ public:
     AuditView* audit_view() const { return audit_view_; }
     /// The organization settings, or null without org.settings.
     OrgPolicyView* org_policy() const { return org_policy_; }
+    /// The message templates, or null without org.settings.
+    TemplateAdminView* template_admin() const { return template_admin_; }
 
 signals:
     void lockRequested();
@@ -48,6 +51,7 @@ private:
     UserAdminView* user_admin_ = nullptr;
     AuditView* audit_view_ = nullptr;
     OrgPolicyView* org_policy_ = nullptr;
+    TemplateAdminView* template_admin_ = nullptr;
 };
 
 }  // namespace wardline::app

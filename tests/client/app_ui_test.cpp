@@ -9,6 +9,7 @@
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/main_window.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_detail_panel.hpp"
 #include "client-qt/app/user_admin_view.hpp"
 #include "tests/client/qt_wait.hpp"
@@ -608,6 +609,61 @@ TEST_F(ClientAppUi, AComplianceOfficerSeesUsersButCannotChangeThem) {
         ASSERT_TRUE(qt_wait_for([&] { return refused.has_value(); }));
         EXPECT_EQ(refused->error_code, "forbidden") << type;
     }
+}
+
+TEST_F(ClientAppUi, AnAdministratorManagesTheMessageTemplates) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* view = w->shell()->template_admin();
+    ASSERT_NE(view, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(view);
+    ASSERT_TRUE(qt_wait_for([&] { return view->loaded(); })) << view->status().toStdString();
+    EXPECT_TRUE(view->templates().empty());
+    const auto create = [&](const QString& title, const QString& body) {
+        click(view, "newTemplateButton");
+        type(view, "templateTitleField", title);
+        find<QPlainTextEdit>(view, "templateBodyField")->setPlainText(body);
+        const QString before = view->status();
+        click(view, "saveTemplateButton");
+        EXPECT_TRUE(qt_wait_for([&] { return view->status() != before; }));
+    };
+    create("Sepsis screen", "Please screen bed %s for sepsis:\nlactate, cultures, fluids.");
+    create("Arrival", "Patient has arrived on the ward.");
+    ASSERT_EQ(view->templates().size(), 2u);
+    EXPECT_EQ(view->templates()[0].title, "Arrival") << "by title";
+    EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 2);
+    EXPECT_EQ(audit_count("template.create", "success"), 2);
+
+    // Edit the second one's text.
+    view->select(1);
+    EXPECT_EQ(find<QLineEdit>(view, "templateTitleField")->text(), "Sepsis screen");
+    find<QPlainTextEdit>(view, "templateBodyField")->setPlainText("Screen for sepsis now.");
+    click(view, "saveTemplateButton");
+    ASSERT_TRUE(qt_wait_for([&] { return view->templates()[1].body == "Screen for sepsis now."; }));
+    EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 2) << "changed, not added";
+
+    // Refusals: an empty text here, a control character by the server, both in words.
+    click(view, "newTemplateButton");
+    type(view, "templateTitleField", "Empty");
+    click(view, "saveTemplateButton");
+    EXPECT_TRUE(view->status().contains("needs a title and a text")) << view->status().toStdString();
+    find<QLineEdit>(view, "templateTitleField")->setText(QStringLiteral("Bell\x07"));
+    find<QPlainTextEdit>(view, "templateBodyField")->setPlainText("Ring");
+    const QString before = view->status();
+    click(view, "saveTemplateButton");
+    ASSERT_TRUE(qt_wait_for([&] { return view->status() != before; }));
+    EXPECT_FALSE(view->status().contains("saved")) << view->status().toStdString();
+    EXPECT_EQ(view->templates().size(), 2u);
+
+    // Delete the first.
+    view->select(0);
+    click(view, "deleteTemplateButton");
+    ASSERT_TRUE(qt_wait_for([&] { return view->templates().size() == 1u; }));
+    EXPECT_EQ(view->templates()[0].title, "Sepsis screen");
+    EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 1);
 }
 
 void expect_named(QWidget* window, const char* when) {
