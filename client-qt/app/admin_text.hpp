@@ -19,5 +19,9 @@ QStringList default_roles();
 inline const QString kUsersRead = QStringLiteral("users.read");
 inline const QString kUsersManage = QStringLiteral("users.manage");
 inline const QString kUsersCredentials = QStringLiteral("users.credentials");
+inline const QString kRolesAssign = QStringLiteral("roles.assign");
+inline const QString kDevicesManage = QStringLiteral("devices.manage");
+inline const QString kAuditRead = QStringLiteral("audit.read");
+inline const QString kOrgSettings = QStringLiteral("org.settings");
 
 }  // namespace wardline::app

@@ -2,6 +2,9 @@
 #include "client-qt/app/main_shell.hpp"
 
 #include "client-qt/app/admin_text.hpp"
+#include "client-qt/app/audit_view.hpp"
+#include "client-qt/app/org_policy_view.hpp"
+#include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_admin_view.hpp"
 
 #include <QHBoxLayout>
@@ -55,6 +58,16 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     if (info.permissions.contains(kUsersRead)) {
         user_admin_ = new UserAdminView(connection_, info.permissions, tabs_);
         tabs_->addTab(user_admin_, tr("&Users"));
+    }
+    if (info.permissions.contains(kOrgSettings)) {
+        org_policy_ = new OrgPolicyView(connection_, tabs_);
+        tabs_->addTab(org_policy_, tr("O&rganization"));
+        template_admin_ = new TemplateAdminView(connection_, tabs_);
+        tabs_->addTab(template_admin_, tr("&Templates"));
+    }
+    if (info.permissions.contains(kAuditRead)) {
+        audit_view_ = new AuditView(connection_, tabs_);
+        tabs_->addTab(audit_view_, tr("&Audit"));
     }
     layout->addWidget(tabs_, 1);
 

@@ -16,6 +16,9 @@ class QTabWidget;
 
 namespace wardline::app {
 
+class AuditView;
+class OrgPolicyView;
+class TemplateAdminView;
 class UserAdminView;
 
 class MainShell : public QWidget {
@@ -27,6 +30,12 @@ public:
     /// The users view, or null when the user's roles do not grant users.read.
     UserAdminView* user_admin() const { return user_admin_; }
     QListWidget* conversations() const { return conversations_; }
+    /// The compliance view, or null without audit.read.
+    AuditView* audit_view() const { return audit_view_; }
+    /// The organization settings, or null without org.settings.
+    OrgPolicyView* org_policy() const { return org_policy_; }
+    /// The message templates, or null without org.settings.
+    TemplateAdminView* template_admin() const { return template_admin_; }
 
 signals:
     void lockRequested();
@@ -40,6 +49,9 @@ private:
     QListWidget* conversations_ = nullptr;
     QLabel* conversations_status_ = nullptr;
     UserAdminView* user_admin_ = nullptr;
+    AuditView* audit_view_ = nullptr;
+    OrgPolicyView* org_policy_ = nullptr;
+    TemplateAdminView* template_admin_ = nullptr;
 };
 
 }  // namespace wardline::app

@@ -2,6 +2,8 @@
 #include "client-qt/app/user_admin_view.hpp"
 
 #include "client-qt/app/admin_text.hpp"
+#include "client-qt/app/named_widgets.hpp"
+#include "client-qt/app/user_detail_panel.hpp"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -15,27 +17,11 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace wardline::app {
-namespace {
-
-QPushButton* button(QWidget* parent, const char* object_name, const QString& text) {
-    auto* b = new QPushButton(text, parent);
-    b->setObjectName(QLatin1String(object_name));
-    b->setAccessibleName(QString(text).remove(QLatin1Char('&')));
-    return b;
-}
-
-QLineEdit* field(QWidget* parent, const char* object_name, const QString& accessible_name) {
-    auto* e = new QLineEdit(parent);
-    e->setObjectName(QLatin1String(object_name));
-    e->setAccessibleName(accessible_name);
-    return e;
-}
-
-}  // namespace
 
 UserAdminView::UserAdminView(client::ServerConnection& connection, const QStringList& permissions,
                              QWidget* parent)
@@ -48,9 +34,9 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     auto* layout = new QVBoxLayout(this);
 
     auto* search_row = new QHBoxLayout;
-    search_ = field(this, "userSearchField", tr("Search users by username or name"));
+    search_ = named_field(this, "userSearchField", tr("Search users by username or name"));
     search_->setPlaceholderText(tr("Search by username or name"));
-    auto* search_button = button(this, "userSearchButton", tr("Searc&h"));
+    auto* search_button = named_button(this, "userSearchButton", tr("Searc&h"));
     search_row->addWidget(search_);
     search_row->addWidget(search_button);
     layout->addLayout(search_row);
@@ -65,11 +51,17 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     table_->setTabKeyNavigation(false);  // Tab leaves the table; arrows move inside it
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->hide();
-    layout->addWidget(table_, 1);
+    detail_ = new UserDetailPanel(connection, permissions, this);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(table_);
+    split->addWidget(detail_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
 
     auto* paging = new QHBoxLayout;
-    previous_ = button(this, "previousPageButton", tr("&Previous page"));
-    next_ = button(this, "nextPageButton", tr("Ne&xt page"));
+    previous_ = named_button(this, "previousPageButton", tr("&Previous page"));
+    next_ = named_button(this, "nextPageButton", tr("Ne&xt page"));
     page_ = new QLabel(this);
     page_->setObjectName(QStringLiteral("pageLabel"));
     paging->addWidget(previous_);
@@ -79,11 +71,11 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     layout->addLayout(paging);
 
     auto* actions = new QHBoxLayout;
-    suspend_ = button(this, "suspendButton", tr("Suspe&nd"));
-    reactivate_ = button(this, "reactivateButton", tr("Reac&tivate"));
-    reset_password_ = button(this, "resetPasswordButton", tr("Reset pass&word"));
-    reset_mfa_ = button(this, "resetMfaButton", tr("Reset &authenticator"));
-    unlock_ = button(this, "unlockButton", tr("Unloc&k account"));
+    suspend_ = named_button(this, "suspendButton", tr("Suspe&nd"));
+    reactivate_ = named_button(this, "reactivateButton", tr("Reac&tivate"));
+    reset_password_ = named_button(this, "resetPasswordButton", tr("Reset pass&word"));
+    reset_mfa_ = named_button(this, "resetMfaButton", tr("Reset &authenticator"));
+    unlock_ = named_button(this, "unlockButton", tr("Unloc&k account"));
     for (auto* b : {suspend_, reactivate_, reset_password_, reset_mfa_, unlock_})
         actions->addWidget(b);
     actions->addStretch();
@@ -112,6 +104,10 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     connect(model_, &UserTableModel::failed, this, &UserAdminView::show_status);
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &UserAdminView::update_buttons);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { detail_->show_user(selected()); });
+    connect(model_, &UserTableModel::modelReset, this, [this] { detail_->show_user(nullptr); });
+    connect(detail_, &UserDetailPanel::userChanged, model_, &UserTableModel::update_user);
     connect(suspend_, &QPushButton::clicked, this, [this] {
         run_action(QStringLiteral("users.suspend"), tr("%1 is suspended; their sessions ended."));
     });
@@ -138,15 +134,15 @@ QWidget* UserAdminView::make_create_form() {
     create_form_ = new QGroupBox(tr("New user"), this);
     create_form_->setObjectName(QStringLiteral("createUserForm"));
     auto* form = new QFormLayout(create_form_);
-    new_username_ = field(create_form_, "newUsernameField", tr("New user's username"));
-    new_display_name_ = field(create_form_, "newDisplayNameField", tr("New user's name"));
-    new_department_ = field(create_form_, "newDepartmentField", tr("New user's department"));
-    new_job_title_ = field(create_form_, "newJobTitleField", tr("New user's job title"));
+    new_username_ = named_field(create_form_, "newUsernameField", tr("New user's username"));
+    new_display_name_ = named_field(create_form_, "newDisplayNameField", tr("New user's name"));
+    new_department_ = named_field(create_form_, "newDepartmentField", tr("New user's department"));
+    new_job_title_ = named_field(create_form_, "newJobTitleField", tr("New user's job title"));
     new_role_ = new QComboBox(create_form_);
     new_role_->setObjectName(QStringLiteral("newRoleBox"));
     new_role_->setAccessibleName(tr("New user's role"));
     new_role_->addItems(default_roles());
-    create_ = button(create_form_, "createUserButton", tr("C&reate user"));
+    create_ = named_button(create_form_, "createUserButton", tr("C&reate user"));
     form->addRow(tr("Username"), new_username_);
     form->addRow(tr("Name"), new_display_name_);
     form->addRow(tr("Department"), new_department_);
@@ -164,9 +160,9 @@ QWidget* UserAdminView::make_one_time_password_panel() {
     auto* layout = new QVBoxLayout(otp_panel_);
     otp_for_ = new QLabel(otp_panel_);
     otp_for_->setWordWrap(true);
-    otp_ = field(otp_panel_, "oneTimePasswordField", tr("One-time password"));
+    otp_ = named_field(otp_panel_, "oneTimePasswordField", tr("One-time password"));
     otp_->setReadOnly(true);
-    auto* done = button(otp_panel_, "oneTimePasswordDoneButton", tr("I gave it to them, hi&de it"));
+    auto* done = named_button(otp_panel_, "oneTimePasswordDoneButton", tr("I gave it to them, hi&de it"));
     layout->addWidget(otp_for_);
     layout->addWidget(otp_);
     layout->addWidget(done);

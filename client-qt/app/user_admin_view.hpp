@@ -18,6 +18,8 @@ class QTableView;
 
 namespace wardline::app {
 
+class UserDetailPanel;
+
 class UserAdminView : public QWidget {
     Q_OBJECT
 public:
@@ -25,6 +27,7 @@ public:
                   QWidget* parent = nullptr);
 
     UserTableModel& model() { return *model_; }
+    UserDetailPanel& detail() { return *detail_; }
     /// The last result or refusal, in words.
     QString status() const;
     /// Starts the create form (Ctrl+N).
@@ -43,6 +46,7 @@ private:
 
     client::ServerConnection& connection_;
     UserTableModel* model_ = nullptr;
+    UserDetailPanel* detail_ = nullptr;
     bool can_manage_ = false;
     bool can_reset_ = false;
     QLineEdit* search_ = nullptr;

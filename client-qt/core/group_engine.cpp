@@ -357,8 +357,8 @@ void GroupEngine::process_application(const QString& conversation_id, Conversati
     const auto* pm = std::get_if<mls::PrivateMessage>(&message.body);
     if (pm == nullptr || pm->content_type != mls::ContentType::application)
         return refuse(conversation_id, item.seq, RefusalReason::malformed, "not a PrivateMessage");
-    if (pm->epoch < c.group->epoch())
-        return refuse(conversation_id, item.seq, RefusalReason::old_epoch);
+    // An older epoch's message is read while the group still keeps that epoch's keys
+    // (mls::GroupConfig::past_epochs_kept), and refused as old_epoch after.
     if (pm->epoch > c.group->epoch())
         return refuse(conversation_id, item.seq, RefusalReason::future_epoch);
     auto processed = c.group->process(message);
@@ -368,8 +368,8 @@ void GroupEngine::process_application(const QString& conversation_id, Conversati
     const auto* app = std::get_if<mls::ApplicationMessage>(&*processed);
     if (app == nullptr)
         return refuse(conversation_id, item.seq, RefusalReason::malformed, "not application data");
-    const mls::LeafNode* leaf = c.group->tree().leaf(app->sender);
-    const auto ids = leaf ? leaf_ids(leaf->credential) : std::nullopt;
+    // The credential of the sender's leaf in the message's epoch: it may have left since.
+    const auto ids = leaf_ids(app->credential);
     if (!ids) return refuse(conversation_id, item.seq, RefusalReason::unknown_sender);
     // The server names the sending session's user and device; the MLS signature names the
     // leaf. Both must agree, or one of them is lying.

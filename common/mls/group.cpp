@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace wardline::mls {
@@ -223,6 +224,11 @@ Result<Processed> Group::process(const MLSMessage& message) {
         if (!opened) return opened.error();
         content = std::move(*opened);
     } else if (const auto* priv = std::get_if<PrivateMessage>(&message.body)) {
+        if (priv->epoch < context_.epoch && priv->group_id == context_.group_id) {
+            auto late = process_past_application(*priv);
+            if (!late) return late.error();
+            return std::move(*late);
+        }
         const SignatureKeyLookup lookup = [this](tm::LeafIndex i) -> std::optional<Bytes> {
             const LeafNode* leaf = tree_.leaf(i);
             if (leaf == nullptr) return std::nullopt;
@@ -232,8 +238,10 @@ Result<Processed> Group::process(const MLSMessage& message) {
                                         *secret_tree_, lookup);
         if (!opened) return opened.error();
         if (auto* app = std::get_if<ApplicationData>(&opened->content.content.content)) {
+            // unprotect_private found the sender's leaf for its signature key.
             return ApplicationMessage{opened->sender, std::move(app->data),
-                                      std::move(opened->content.content.authenticated_data)};
+                                      std::move(opened->content.content.authenticated_data),
+                                      tree_.leaf(opened->sender)->credential};
         }
         content = std::move(opened->content);
     } else {
@@ -257,6 +265,41 @@ Result<Processed> Group::process(const MLSMessage& message) {
         return ProposalStored{std::move(*ref)};
     }
     return process_commit(*content);
+}
+
+Result<ApplicationMessage> Group::process_past_application(const PrivateMessage& message) {
+    const auto past =
+        std::find_if(past_epochs_.begin(), past_epochs_.end(),
+                     [&](const PastEpoch& p) { return p.context.epoch == message.epoch; });
+    if (past == past_epochs_.end()) return Error::wrong_epoch;
+    const SignatureKeyLookup lookup = [&past](tm::LeafIndex i) -> std::optional<Bytes> {
+        const auto sender = past->senders.find(i.value);
+        if (sender == past->senders.end()) return std::nullopt;
+        return sender->second.signature_key;
+    };
+    auto opened = unprotect_private(*cs_, message, past->context, past->sender_data_secret,
+                                    past->secret_tree, lookup);
+    if (!opened) return opened.error();
+    // A proposal or commit of an ended epoch can change nothing any more.
+    auto* app = std::get_if<ApplicationData>(&opened->content.content.content);
+    if (app == nullptr) return Error::wrong_epoch;
+    return ApplicationMessage{opened->sender, std::move(app->data),
+                              std::move(opened->content.content.authenticated_data),
+                              past->senders.at(opened->sender.value).credential};
+}
+
+void Group::retire_epoch() {
+    if (config_.past_epochs_kept == 0 || !secret_tree_) {
+        past_epochs_.clear();
+        return;
+    }
+    PastEpoch past{context_, secrets_.sender_data_secret, *secret_tree_, {}};
+    for (const tm::LeafIndex leaf : members()) {
+        const LeafNode* node = tree_.leaf(leaf);
+        past.senders.emplace(leaf.value, PastEpoch::Sender{node->signature_key, node->credential});
+    }
+    past_epochs_.push_back(std::move(past));
+    while (past_epochs_.size() > config_.past_epochs_kept) past_epochs_.pop_front();
 }
 
 Result<Bytes> Group::signature_key_of(const FramedContent& content) const {

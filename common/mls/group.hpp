@@ -15,6 +15,7 @@
 #include "common/mls/secret_tree.hpp"
 #include "common/mls/treekem.hpp"
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -63,6 +64,12 @@ struct GroupConfig {
     PrivateMessageOptions private_messages;
     /// How many past epochs' resumption PSKs are kept for PSK proposals (§8.6).
     std::size_t resumption_psks_kept = 8;
+    /// How many past epochs can still decrypt application messages (§15.2: a message sent
+    /// just before a commit may arrive after it). Each keeps only what decryption needs: the
+    /// epoch's GroupContext, sender data secret, what is left of its secret tree (keys are
+    /// deleted once used) and its members' signature keys. Handshake messages of a past epoch
+    /// are refused (wrong_epoch). Fewer means stronger forward secrecy; 0 keeps none.
+    std::size_t past_epochs_kept = 2;
 };
 
 /// A commit's effect as the receiver (or the committer) sees it.
@@ -81,6 +88,9 @@ struct ApplicationMessage {
     tree_math::LeafIndex sender;
     Bytes data;
     Bytes authenticated_data;
+    /// The sender's credential as its leaf held it in the message's epoch (a late message's
+    /// sender may have left the leaf since).
+    Credential credential;
 };
 
 /// A proposal kept for a later commit of this epoch (§12.2).
@@ -231,6 +241,24 @@ private:
     Result<MLSMessage> publish_proposal(Proposal proposal, ByteView authenticated_data);
     Result<Processed> process_commit(const AuthenticatedContent& content);
     Result<Bytes> external_init_secret(ByteView kem_output) const;
+    /// What an ended epoch keeps for late application messages (GroupConfig::past_epochs_kept).
+    struct PastEpoch {
+        GroupContext context;
+        Bytes sender_data_secret;
+        SecretTree secret_tree;
+        struct Sender {
+            Bytes signature_key;
+            Credential credential;
+        };
+        std::map<std::uint32_t, Sender> senders;  // the epoch's members, by leaf index
+    };
+    /// Keeps the current epoch's decryption state among the past ones; called on the copy that
+    /// becomes the next epoch, before its tree changes.
+    void retire_epoch();
+    static Result<std::deque<PastEpoch>> decode_past_epochs(const CipherSuite& cs, Reader& r,
+                                                            const GroupConfig& config,
+                                                            const GroupContext& current);
+    Result<ApplicationMessage> process_past_application(const PrivateMessage& message);
     Result<GroupTree> verified_tree(const GroupInfo& info, std::optional<RatchetTree> tree) const;
     Result<Applied> apply_proposals(const std::vector<std::pair<Proposal, Sender>>& proposals,
                                     tree_math::LeafIndex committer) const;
@@ -253,6 +281,7 @@ private:
     std::map<std::uint64_t, Bytes> resumption_psks_;  // by epoch
     std::map<Bytes, Bytes> pending_leaf_keys_;        // own Updates: public -> private key
     std::optional<ReInit> reinit_;
+    std::deque<PastEpoch> past_epochs_;  // oldest first
 };
 
 struct CommitOutput {

@@ -182,6 +182,7 @@ Result<CommitOutput> Group::commit(std::span<const Proposal> proposals,
     }
 
     Group next = *this;
+    next.retire_epoch();
     next.tree_ = std::move(applied->tree);
     std::vector<tm::LeafIndex> excluded;
     for (const auto& added : applied->added) excluded.push_back(added.first);
@@ -321,6 +322,7 @@ Result<Processed> Group::process_commit(const AuthenticatedContent& auth) {
     }
 
     Group next = *this;
+    next.retire_epoch();
     next.tree_ = std::move(applied->tree);
     forget_blank_keys(next.tree_, next.keys_);
     // Our own Update proposal, applied by another member: our leaf has the key we kept.

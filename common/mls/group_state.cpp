@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A member's stored group state: everything a Group holds, in the TLS presentation language.
 //
-//   uint16 format = 1; uint16 cipher_suite; GroupContext context;
+//   uint16 format = 2; uint16 cipher_suite; GroupContext context;
 //   optional<Node> ratchet_tree<V>; uint32 own_leaf; opaque signature_private_key<V>;
 //   {uint32 node; opaque private_key<V>} tree_private_keys<V>;
 //   opaque epoch_secrets[11]<V> (in EpochSecrets order); opaque interim_transcript_hash<V>;
@@ -10,6 +10,10 @@
 //   {uint64 epoch; opaque psk<V>} resumption_psks<V>;
 //   {opaque public_key<V>; opaque private_key<V>} pending_leaf_keys<V>;  (own Update proposals)
 //   optional<ReInit> reinit;  (set once a ReInit commit ended the group)
+//   {GroupContext context; opaque sender_data_secret<V>; uint32 leaf_count;
+//    SecretTree secret_tree;
+//    {uint32 leaf; opaque signature_key<V>; Credential credential} senders<V>}
+//       past_epochs<V>;  (oldest first; format 2 only: format 1 has none)
 #include "common/mls/group.hpp"
 #include "common/mls/struct_codec.hpp"
 
@@ -21,7 +25,8 @@ namespace tm = tree_math;
 
 namespace {
 
-constexpr std::uint16_t kStateFormat = 1;
+constexpr std::uint16_t kStateFormat = 2;
+constexpr std::uint16_t kStateFormatWithoutPastEpochs = 1;  // still read
 
 // EpochSecrets' fields in their stored order (const or not, as `s` is).
 template <class Secrets>
@@ -33,6 +38,57 @@ auto fields_of(Secrets& s) {
 }
 
 }  // namespace
+
+Result<std::deque<Group::PastEpoch>> Group::decode_past_epochs(const CipherSuite& cs, Reader& r,
+                                                               const GroupConfig& config,
+                                                               const GroupContext& current) {
+    auto list = r.vector_reader();
+    if (!list) return list.error();
+    std::deque<PastEpoch> past;
+    while (!list->at_end()) {
+        auto context = decode_group_context(*list);
+        if (!context) return context.error();
+        // The same group, oldest first, each older than the current epoch.
+        if (context->cipher_suite != cs.id() || context->group_id != current.group_id ||
+            context->epoch >= current.epoch ||
+            (!past.empty() && context->epoch <= past.back().context.epoch)) {
+            return Error::invalid_value;
+        }
+        auto sender_data_secret = decode_opaque(*list);
+        if (!sender_data_secret) return sender_data_secret.error();
+        if (sender_data_secret->size() != cs.hash_length()) return Error::invalid_value;
+        auto leaves = list->u32();
+        if (!leaves) return leaves.error();
+        const auto leaf_count = tm::LeafCount::make(*leaves);
+        if (!leaf_count) return Error::invalid_value;
+        auto secret_tree = SecretTree::decode_state(cs, *list, config.ratchet_limits, *leaf_count);
+        if (!secret_tree) return secret_tree.error();
+        PastEpoch epoch{
+            std::move(*context), std::move(*sender_data_secret), std::move(*secret_tree), {}};
+        auto senders = list->vector_reader();
+        if (!senders) return senders.error();
+        while (!senders->at_end()) {
+            auto leaf = senders->u32();
+            if (!leaf) return leaf.error();
+            auto key = decode_opaque(*senders);
+            if (!key) return key.error();
+            auto credential = decode_credential(*senders);
+            if (!credential) return credential.error();
+            if (*leaf >= *leaves ||
+                !epoch.senders
+                     .emplace(*leaf, PastEpoch::Sender{std::move(*key), std::move(*credential)})
+                     .second) {
+                return Error::invalid_value;
+            }
+        }
+        past.push_back(std::move(epoch));
+    }
+    if (past.size() > config.past_epochs_kept) {
+        past.erase(past.begin(), past.begin() + static_cast<std::ptrdiff_t>(
+                                                    past.size() - config.past_epochs_kept));
+    }
+    return past;
+}
 
 Result<Bytes> Group::serialize_state() const {
     Writer w;
@@ -83,6 +139,25 @@ Result<Bytes> Group::serialize_state() const {
     auto reinit =
         encode_optional(w, reinit_, [](Writer& out, const ReInit& v) { return encode(out, v); });
     if (!reinit) return reinit.error();
+    auto past = w.vector_of([&](Writer& out) -> Result<void> {
+        for (const PastEpoch& epoch : past_epochs_) {
+            if (auto r = encode(out, epoch.context); !r) return r;
+            if (auto r = out.vector(epoch.sender_data_secret); !r) return r;
+            out.u32(epoch.secret_tree.leaf_count().value());
+            if (auto r = epoch.secret_tree.encode_state(out); !r) return r;
+            auto senders = out.vector_of([&](Writer& sender_out) -> Result<void> {
+                for (const auto& [leaf, sender] : epoch.senders) {
+                    sender_out.u32(leaf);
+                    if (auto r = sender_out.vector(sender.signature_key); !r) return r;
+                    if (auto r = encode(sender_out, sender.credential); !r) return r;
+                }
+                return {};
+            });
+            if (!senders) return senders;
+        }
+        return {};
+    });
+    if (!past) return past.error();
     return w.take();
 }
 
@@ -93,7 +168,9 @@ Result<Group> Group::restore(ByteView state, GroupConfig config) {
     auto suite_id = r.u16();
     if (!suite_id) return suite_id.error();
     const CipherSuite* cs = suite_for(*suite_id);
-    if (*format != kStateFormat || cs == nullptr) return Error::invalid_value;
+    if ((*format != kStateFormat && *format != kStateFormatWithoutPastEpochs) || cs == nullptr) {
+        return Error::invalid_value;
+    }
     auto context = decode_group_context(r);
     if (!context) return context.error();
     if (context->cipher_suite != cs->id()) return Error::invalid_value;
@@ -174,6 +251,11 @@ Result<Group> Group::restore(ByteView state, GroupConfig config) {
     auto reinit = decode_optional(r, decode_re_init);
     if (!reinit) return reinit.error();
     g.reinit_ = std::move(*reinit);
+    if (*format == kStateFormat) {
+        auto past = decode_past_epochs(*cs, r, g.config_, *context);
+        if (!past) return past.error();
+        g.past_epochs_ = std::move(*past);
+    }
     if (auto end = r.expect_end(); !end) return end.error();
     g.context_ = std::move(*context);
     g.tree_ = std::move(*tree);

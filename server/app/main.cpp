@@ -5,6 +5,7 @@
 #include "common/core/log.hpp"
 #include "common/proto/protocol.hpp"
 #include "server/audit/checkpointer.hpp"
+#include "server/audit/live_chain_check.hpp"
 #include "server/clinical/clinical_services.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/config/config.hpp"
@@ -129,7 +130,10 @@ int main(int argc, char** argv) {
         server::identity::AuthService auth(
             pool, workers, sessions, credentials,
             {config.identity.login_burst, config.identity.login_per_minute});
-        server::identity::AdminService admin(pool, workers, sessions, credentials);
+        auto audit_signing_key =
+            server::audit::SigningKey::load(config.audit.signing_key_file, "audit.signing_key_file");
+        server::audit::LiveChainCheck chain_check(pool, audit_signing_key.public_key());
+        server::identity::AdminService admin(pool, workers, sessions, credentials, chain_check);
         server::delivery::KeyPackageService key_packages(pool, workers, sessions);
         const auto external_sender = server::delivery::ExternalSenderKey::load_or_create(
             config.delivery.external_sender_key_file);
@@ -244,8 +248,7 @@ int main(int argc, char** argv) {
             });
         keyring_guard.start();
         server::audit::Checkpointer checkpointer(
-            ioc.get_executor(), pool,
-            server::audit::SigningKey::load(config.audit.signing_key_file, "audit.signing_key_file"),
+            ioc.get_executor(), pool, std::move(audit_signing_key),
             config.audit.checkpoint_every_records, config.audit.checkpoint_interval);
         checkpointer.start();
         log::app().info("wardline-server {} starting (protocol {}, schema {})", WARDLINE_VERSION,

@@ -33,6 +33,8 @@ bool from_hex(const std::string& hex, std::array<std::uint8_t, N>& out) {
            sodium_hex2bin(out.data(), N, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 && len == N;
 }
 
+}  // namespace
+
 StoredRecord row_to_record(const storage::PgResult& r, int i) {
     StoredRecord s;
     auto& a = s.record;
@@ -53,13 +55,18 @@ StoredRecord row_to_record(const storage::PgResult& r, int i) {
     return s;
 }
 
-std::vector<Checkpoint> load_checkpoints(storage::PgSyncConnection& conn) {
-    const auto r = conn.exec(storage::statement("audit_checkpoints_all").sql);
+std::vector<Checkpoint> checkpoints_from(const storage::PgResult& r) {
     std::vector<Checkpoint> out;
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.int64(i, 0), fixed<32>(r.bytea(i, 1)), r.int64(i, 2),
                        std::string(r.text_or_throw(i, 3)), fixed<64>(r.bytea(i, 4))});
     return out;
+}
+
+namespace {
+
+std::vector<Checkpoint> load_checkpoints(storage::PgSyncConnection& conn) {
+    return checkpoints_from(conn.exec(storage::statement("audit_checkpoints_all").sql));
 }
 
 json record_json(const StoredRecord& s) {

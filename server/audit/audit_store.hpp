@@ -8,10 +8,16 @@
 #include <string>
 
 namespace wardline::server::storage {
+class PgResult;
 class PgSyncConnection;
 }
 
 namespace wardline::server::audit {
+
+/// A row of the statement audit_records_range (or _between) as the verifier takes it.
+StoredRecord row_to_record(const storage::PgResult& r, int row);
+/// The rows of the statement audit_checkpoints_all.
+std::vector<Checkpoint> checkpoints_from(const storage::PgResult& r);
 
 /// Walks every record and checkpoint. Throws storage::PgSyncError on database errors.
 VerifyResult verify_database(storage::PgSyncConnection& conn, const PublicKey& key);

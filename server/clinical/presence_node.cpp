@@ -51,6 +51,7 @@ struct PresenceNode::State {
           heartbeat_interval(std::chrono::duration_cast<std::chrono::milliseconds>(t) / 3),
           told(std::move(fn)),
           wake(strand),
+          coalesce(strand),
           heartbeat_timer(strand) {}
 
     asio::strand<asio::any_io_executor> strand;
@@ -67,6 +68,7 @@ struct PresenceNode::State {
     int loops_running = 0;
     bool warned_unreachable = false;
     asio::steady_timer wake;             ///< the writer waits on it; cancel() wakes it
+    asio::steady_timer coalesce;         ///< the writer's short wait for a burst to gather
     asio::steady_timer heartbeat_timer;  ///< cancel() makes the heartbeat run now
 
     void answer_sets(bool ok) {
@@ -153,18 +155,27 @@ struct PresenceNode::State {
         --s->loops_running;
     }
 
-    /// Writes one user's count here; false if it failed (the user is then dirty again).
-    static asio::awaitable<bool> write_count(std::shared_ptr<State> s, std::string user) {
-        const std::size_t count = s->sessions.connections_of(user);
-        auto storing = s->store.set_connections(user, count);
+    /// Writes the counts here of the users in `writing`, in one transaction; false if it
+    /// failed (the users are then dirty again).
+    static asio::awaitable<bool> write_counts(std::shared_ptr<State> s) {
+        std::vector<PresenceStore::ConnectionCount> counts;
+        for (const auto& user : s->writing)
+            counts.push_back({user, s->sessions.connections_of(user)});
+        auto storing = s->store.set_connections(counts);
         auto written = co_await std::move(storing);
         if (written) {
             s->warned_unreachable = false;
-            if (*written == PresenceTransition::came_online) s->told(user, "available");
-            if (*written == PresenceTransition::went_offline) s->told(user, "offline");
+            s->writing.clear();
+            for (std::size_t i = 0; i < counts.size(); ++i) {
+                if ((*written)[i] == PresenceTransition::came_online)
+                    s->told(counts[i].user_id, "available");
+                if ((*written)[i] == PresenceTransition::went_offline)
+                    s->told(counts[i].user_id, "offline");
+            }
             co_return true;
         }
-        s->dirty.insert(std::move(user));
+        s->dirty.merge(s->writing);
+        s->writing.clear();
         if (written.error() == make_error_code(Errc::not_found)) {
             // Removed as dead meanwhile: register now; everything is written anew then.
             s->registered = false;
@@ -173,6 +184,12 @@ struct PresenceNode::State {
             s->unreachable("writing connections", written.error());
         }
         co_return false;
+    }
+
+    /// Moves up to PresenceStore::kMaxBatch users from dirty to writing.
+    void take_batch() {
+        while (!dirty.empty() && writing.size() < PresenceStore::kMaxBatch)
+            writing.insert(dirty.extract(dirty.begin()));
     }
 
     /// Stores the waiting presence.set requests whose user has no count write pending (those
@@ -211,13 +228,18 @@ struct PresenceNode::State {
             }
             bool ok = true;
             try {
-                // The counts one user at a time; between them the presence.set requests of
-                // users with nothing pending, so a burst of reconnects does not hold them up.
-                s->writing = std::exchange(s->dirty, {});
-                while (ok && !s->writing.empty() && !s->stopping) {
-                    std::string user = std::move(s->writing.extract(s->writing.begin()).value());
-                    auto one = write_count(s, std::move(user));
-                    ok = co_await std::move(one);
+                // A short window lets a burst of connection changes gather, then the counts go
+                // in batches of many users, one transaction each; between batches the
+                // presence.set requests of users with nothing pending, so a reconnect storm
+                // does not hold them up.
+                if (s->dirty.size() < PresenceStore::kMaxBatch) {
+                    s->coalesce.expires_after(kCoalesceWindow);
+                    std::ignore = co_await s->coalesce.async_wait(use_nothrow);
+                }
+                while (ok && !s->dirty.empty() && !s->stopping) {
+                    s->take_batch();
+                    auto batch = write_counts(s);
+                    ok = co_await std::move(batch);
                     auto serving = serve_sets(s);
                     co_await std::move(serving);
                 }
@@ -248,6 +270,7 @@ struct PresenceNode::State {
     static asio::awaitable<void> stop_node(std::shared_ptr<State> s, std::function<void()> done) {
         s->stopping = true;
         s->wake.cancel();
+        s->coalesce.cancel();
         s->heartbeat_timer.cancel();
         asio::steady_timer pause(s->strand);
         const auto deadline = std::chrono::steady_clock::now() + kStopWait;

@@ -4,8 +4,10 @@
 // registers at start, heartbeats every TTL/3, writes each user's count of connections here as it
 // changes, removes the nodes whose heartbeat is older than their TTL, and removes itself on a
 // graceful stop. One writer coroutine does every write in order, off the request path: counts
-// that change in a burst are coalesced into one write of the latest, and a presence.set waits
-// only for the writes of its own user queued before it. When the database says a user came
+// that change in a burst are coalesced (kCoalesceWindow) into one write of the latest per user,
+// and the users' counts go to the database in batches, one transaction for many users
+// (PresenceStore::set_connections); a presence.set waits only for the writes of its own user
+// queued before it. When the database says a user came
 // online or went offline everywhere (presence_store.hpp), the owner is told, once across all
 // processes, and pushes it.
 #include "common/core/errc.hpp"
@@ -32,6 +34,9 @@ public:
     /// Called on the node's strand; must not block.
     using TransitionFn = std::function<void(const std::string& user_id, const std::string& status)>;
 
+    /// How long the writer lets connection changes gather before it writes a batch that is not
+    /// full: a reconnect storm becomes a few transactions of many users each.
+    static constexpr std::chrono::milliseconds kCoalesceWindow{20};
     /// After a failed write, how long the writer waits before it tries again.
     static constexpr std::chrono::milliseconds kRetryDelay{1000};
     /// How long stop() waits for the writer and the heartbeat to finish what they are doing.

@@ -16,9 +16,9 @@ namespace asio = boost::asio;
 using storage::PgLease;
 using storage::PgParams;
 
-/// A uuid[] literal of user ids. The ids come from the sessions and the database (UUIDs), never
-/// from a request, and travel as a parameter.
-std::string uuid_array(std::span<const std::string> ids) {
+/// A uuid[] or integer[] literal of user ids or counts. The ids come from the sessions and
+/// the database (UUIDs), never from a request, and travel as a parameter.
+std::string array_literal(std::span<const std::string> ids) {
     std::string out = "{";
     for (const auto& id : ids) {
         if (out.size() > 1) out += ',';
@@ -31,7 +31,7 @@ std::string uuid_array(std::span<const std::string> ids) {
 asio::awaitable<Result<void>> lock_users(PgLease& l, std::vector<std::string> users) {
     if (users.empty()) co_return Result<void>{};
     PgParams params;
-    params.text(uuid_array(users));
+    params.text(array_literal(users));
     auto locking = l.query(sql::presence_lock_users(), std::move(params));
     auto locked = co_await std::move(locking);
     if (!locked) co_return locked.error();
@@ -45,7 +45,7 @@ asio::awaitable<Result<std::vector<std::string>>> online_elsewhere(PgLease& l,
     std::vector<std::string> out;
     if (users.empty()) co_return out;
     PgParams params;
-    params.text(uuid_array(users)).text(node);
+    params.text(array_literal(users)).text(node);
     auto reading = l.query(sql::presence_online_elsewhere(), std::move(params));
     auto r = co_await std::move(reading);
     if (!r) co_return r.error();
@@ -76,58 +76,82 @@ asio::awaitable<Result<bool>> PresenceStore::heartbeat() {
     co_return Result<bool>(boost::system::in_place_value, done->rows() == 1);
 }
 
-asio::awaitable<Result<PresenceTransition>> PresenceStore::set_connections(std::string user_id,
-                                                                           std::size_t count) {
+asio::awaitable<Result<std::vector<PresenceTransition>>> PresenceStore::set_connections(
+    std::vector<ConnectionCount> counts) {
+    std::vector<PresenceTransition> transitions;
+    if (counts.empty()) co_return transitions;
     auto lease = co_await pool_.acquire();
     if (!lease) co_return lease.error();
-    PresenceTransition transition = PresenceTransition::none;
+    std::vector<std::string> users;
+    for (const auto& c : counts) users.push_back(c.user_id);
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
-        transition = PresenceTransition::none;
-        // The node first, then the user: the order remove_node() takes them in.
+        transitions.assign(counts.size(), PresenceTransition::none);
+        // The node first, then the users: the order remove_node() takes them in.
         PgParams node_params{node_};
         auto checking = l.query(sql::presence_node_check(), std::move(node_params));
         auto checked = co_await std::move(checking);
         if (!checked) co_return checked.error();
         if (checked->rows() == 0) co_return Errc::not_found;
-        std::vector<std::string> just_the_user{user_id};
-        auto locking = lock_users(l, just_the_user);
+        auto locking = lock_users(l, users);
         if (auto locked = co_await std::move(locking); !locked) co_return locked.error();
 
-        PgParams row{node_, user_id};
-        auto getting = l.query(sql::presence_connection_get(), std::move(row));
-        auto stored = co_await std::move(getting);
-        if (!stored) co_return stored.error();
-        const bool was_here = stored->rows() == 1;
-        auto asking = online_elsewhere(l, just_the_user, node_);
+        // Under the locks: who has a row here, and who is online on another live node.
+        PgParams here_params;
+        here_params.text(node_).text(array_literal(users));
+        auto getting = l.query(sql::presence_connections_here(), std::move(here_params));
+        auto here_rows = co_await std::move(getting);
+        if (!here_rows) co_return here_rows.error();
+        std::vector<std::string> here;
+        for (int i = 0; i < here_rows->rows(); ++i)
+            here.emplace_back(here_rows->text_or_throw(i, 0));
+        std::sort(here.begin(), here.end());
+        auto asking = online_elsewhere(l, users, node_);
         auto elsewhere = co_await std::move(asking);
         if (!elsewhere) co_return elsewhere.error();
-        const bool online_elsewhere_now = !elsewhere->empty();
+        std::sort(elsewhere->begin(), elsewhere->end());
 
-        if (count > 0) {
-            PgParams put{node_, user_id};
-            put.integer(static_cast<std::int64_t>(count));
-            auto putting = l.query(sql::presence_connection_put(), std::move(put));
-            auto written = co_await std::move(putting);
-            if (!written) co_return written.error();
-            if (!was_here && !online_elsewhere_now) {
-                PgParams clear{user_id};
-                auto clearing = l.query(sql::presence_status_clear(), std::move(clear));
-                if (auto cleared = co_await std::move(clearing); !cleared)
-                    co_return cleared.error();
-                transition = PresenceTransition::came_online;
+        std::vector<std::string> put_ids, put_counts, drop_ids, came_online;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            const auto& user = counts[i].user_id;
+            const bool was_here = std::binary_search(here.begin(), here.end(), user);
+            const bool online_elsewhere_now =
+                std::binary_search(elsewhere->begin(), elsewhere->end(), user);
+            if (counts[i].count > 0) {
+                put_ids.push_back(user);
+                put_counts.push_back(std::to_string(counts[i].count));
+                if (!was_here && !online_elsewhere_now) {
+                    came_online.push_back(user);
+                    transitions[i] = PresenceTransition::came_online;
+                }
+            } else if (was_here) {
+                drop_ids.push_back(user);
+                if (!online_elsewhere_now) transitions[i] = PresenceTransition::went_offline;
             }
-        } else if (was_here) {
-            PgParams drop{node_, user_id};
-            auto dropping = l.query(sql::presence_connection_drop(), std::move(drop));
+        }
+        if (!put_ids.empty()) {
+            PgParams put;
+            put.text(node_).text(array_literal(put_ids)).text(array_literal(put_counts));
+            auto putting = l.query(sql::presence_connections_put_many(), std::move(put));
+            if (auto written = co_await std::move(putting); !written) co_return written.error();
+        }
+        if (!drop_ids.empty()) {
+            PgParams drop;
+            drop.text(node_).text(array_literal(drop_ids));
+            auto dropping = l.query(sql::presence_connections_drop_many(), std::move(drop));
             if (auto dropped = co_await std::move(dropping); !dropped) co_return dropped.error();
-            if (!online_elsewhere_now) transition = PresenceTransition::went_offline;
+        }
+        if (!came_online.empty()) {
+            PgParams clear;
+            clear.text(array_literal(came_online));
+            auto clearing = l.query(sql::presence_statuses_clear_many(), std::move(clear));
+            if (auto cleared = co_await std::move(clearing); !cleared) co_return cleared.error();
         }
         co_return Result<void>{};
     };
     auto transacting = storage::with_transaction(*lease, work);
     auto done = co_await std::move(transacting);
     if (!done) co_return done.error();
-    co_return transition;
+    co_return transitions;
 }
 
 asio::awaitable<Result<void>> PresenceStore::set_status(std::string user_id, std::string org_id,

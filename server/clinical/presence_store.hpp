@@ -2,11 +2,12 @@
 #pragma once
 // The presence state every server process shares, in PostgreSQL (migration 0012; docs/oncall.md
 // "Presence"): the live nodes and their heartbeats, each node's count of each user's
-// connections, and the status each user set. Each call is one transaction. Whether a user is
-// online anywhere changes only under the user's advisory lock (presence_lock_users.sql), so of
-// all the processes exactly one sees a user's first connection anywhere and exactly one their
-// last connection anywhere going (or the removal of the dead node that held it): that process
-// pushes presence.changed, once.
+// connections, and the status each user set. Each call is one transaction; the counts of many
+// users are written in one (set_connections). Whether a user is online anywhere changes only
+// under the user's advisory lock (presence_lock_users.sql, every user of a batch locked in key
+// order for the whole transaction), so of all the processes exactly one sees a user's first
+// connection anywhere and exactly one their last connection anywhere going (or the removal of
+// the dead node that held it): that process pushes presence.changed, once.
 #include "common/core/errc.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -43,12 +44,21 @@ public:
     /// must register again and write its connections anew.
     boost::asio::awaitable<Result<bool>> heartbeat();
 
-    /// Stores `count` as the user's connections on this node (none: the row is deleted) and
-    /// tells what that did to their presence everywhere; a user who came online has their
-    /// status cleared (they start available). Errc::not_found: this node is not registered (it
-    /// was removed as dead): register again, then write the count again.
-    boost::asio::awaitable<Result<PresenceTransition>> set_connections(std::string user_id,
-                                                                       std::size_t count);
+    /// One user's count of connections on this node.
+    struct ConnectionCount {
+        std::string user_id;
+        std::size_t count = 0;
+    };
+    /// Most users set_connections() takes at once (each holds an advisory lock until COMMIT).
+    static constexpr std::size_t kMaxBatch = 250;
+
+    /// Stores each `count` as the user's connections on this node (none: the row is deleted),
+    /// all in one transaction, and tells what that did to each user's presence everywhere (in
+    /// the order given); a user who came online has their status cleared (they start
+    /// available). Each user once, at most kMaxBatch. Errc::not_found: this node is not
+    /// registered (it was removed as dead): register again, then write the counts again.
+    boost::asio::awaitable<Result<std::vector<PresenceTransition>>> set_connections(
+        std::vector<ConnectionCount> counts);
 
     /// Stores what the user set: available, busy or away.
     boost::asio::awaitable<Result<void>> set_status(std::string user_id, std::string org_id,

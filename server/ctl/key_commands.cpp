@@ -49,8 +49,9 @@ constexpr long kDefaultBatch = 500;
 constexpr long kMaxBatch = 10000;
 /// A pass re-seals what it can lock; rows the server held are taken by the next pass.
 constexpr int kMaxPasses = 5;
-/// keys reseal: a pass that could take nothing new while rows remain (the server held them:
-/// a conversation's row is locked by every message sent to it) waits a little longer each
+/// keys reseal and keys reindex: a pass that could take nothing new while rows remain (the
+/// server held them: a conversation's row is locked by every message sent to it) waits a little
+/// longer each
 /// time, so that the row is taken between two of the server's transactions; after this many
 /// such passes it gives up and says what remains.
 constexpr int kMaxIdlePasses = 10;
@@ -486,7 +487,10 @@ int keys_rotate_blind_index(const std::string& path, std::ostream& out, std::ost
 
 /// keys reindex: recomputes every patient thread's MRN index under the newest blind index key,
 /// from the sealed identifiers, in batches (each its own transaction, rows locked with SKIP
-/// LOCKED). Lookups search under every key meanwhile, so nothing goes missing.
+/// LOCKED). Lookups search under every key meanwhile, so nothing goes missing. A row the server
+/// holds (a patient thread's row is locked by every message sent to it) is skipped by a pass;
+/// after each pass the rows still under another key are counted, so that the command ends only
+/// when none is left but unreadable ones, and passes that take nothing wait as keys reseal's do.
 int keys_reindex(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
     const auto batch = batch_size(a, err);
     if (!batch) return 2;
@@ -507,11 +511,12 @@ int keys_reindex(const CliArgs& a, const std::string& file, std::ostream& out, s
     auto conn = connect_owner(a, err);
     if (!conn) return 1;
     const auto key_id = blind->key_id();
-    std::int64_t done = 0, unreadable = 0, batches = 0;
+    std::int64_t done = 0, unreadable = 0, batches = 0, remaining = -1;
     bool failed = false;
     try {
-        for (int pass = 0; pass < kMaxPasses; ++pass) {
+        for (int pass = 0, idle = 0; pass < kMaxPasses + idle; ++pass) {
             const auto before = done;
+            unreadable = 0;  // counted again by every pass
             std::string cursor = kNilUuid;
             for (;;) {
                 storage::PgParams select;
@@ -567,7 +572,14 @@ int keys_reindex(const CliArgs& a, const std::string& file, std::ostream& out, s
                     throw;
                 }
             }
-            if (done == before) break;
+            remaining =
+                exec(*conn, "keys_reindex_remaining", storage::PgParams{std::to_string(key_id)})
+                    .int64(0, 0);
+            // Done when only unreadable rows are left.
+            if (remaining <= unreadable) break;
+            if (done != before) continue;
+            if (++idle > kMaxIdlePasses) break;
+            std::this_thread::sleep_for(kIdlePassWait * idle);
         }
     } catch (const storage::PgSyncError& e) {
         report_sql_error(e, err);
@@ -579,13 +591,23 @@ int keys_reindex(const CliArgs& a, const std::string& file, std::ostream& out, s
     note.details["unreadable"] = unreadable;
     note.details["batches"] = batches;
     note.details["batch_size"] = *batch;
+    note.details["remaining"] = remaining;
+    // Rows that are neither done nor unreadable: the server held them through every pass.
+    const bool skipped = !failed && remaining > unreadable;
+    if (skipped) note.outcome = "failure";
     const bool audited = audit(*conn, std::move(note), err);
     out << "re-indexed " << done << " patient thread(s) under blind index key " << key_id << " in "
         << batches << " batch(es)\n";
+    if (remaining >= 0)
+        out << "patient threads under older blind index keys: " << remaining << "\n";
     if (unreadable > 0)
         err << "keys reindex: " << unreadable
             << " patient thread(s) did not open; their index was left as it is\n";
-    return failed || !audited || unreadable > 0 ? 1 : 0;
+    if (skipped)
+        err << "keys reindex: patient threads under older blind index keys remain (the server "
+               "kept them locked, or a server still indexes with an older key: send it SIGHUP); "
+               "run keys reindex again\n";
+    return failed || !audited || unreadable > 0 || skipped ? 1 : 0;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/identity/admin_service.hpp"
 
+#include "server/audit/live_chain_check.hpp"
 #include "server/concurrency/worker_pool.hpp"
 #include "server/identity/admin_sql.hpp"
 #include "server/identity/audit_bridge.hpp"
@@ -123,9 +124,9 @@ bool is_uuid(std::string_view t) noexcept {
 }
 
 AdminService::AdminService(storage::PgPool& pool, WorkerPool& workers, SessionRegistry& sessions,
-                           const Credentials& credentials)
+                           const Credentials& credentials, audit::LiveChainCheck& chain_check)
     : pool_(pool), workers_(workers), sessions_(sessions), credentials_(credentials),
-      device_control_(pool, sessions) {}
+      chain_check_(chain_check), device_control_(pool, sessions) {}
 
 boost::asio::awaitable<Outcome> AdminService::handle(std::string type, json body, ConnectionAuth& auth) {
     // authorize() guaranteed a session; copy what the handlers need, since the session may end
@@ -157,6 +158,8 @@ boost::asio::awaitable<Outcome> AdminService::handle(std::string type, json body
         work = policy(std::move(type), std::move(body), caller, source);
     else if (type == "audit.query")
         work = audit_query(std::move(body), caller, source);
+    else if (type == "audit.verify")
+        work = audit_verify(caller, source);
     else if (type == "devices.revoke" || type == "sessions.revoke")
         work = revoke(std::move(type), std::move(body), caller, source);
     else if (type.starts_with("users."))
@@ -584,6 +587,39 @@ boost::asio::awaitable<Outcome> AdminService::audit_query(json body, BoundSessio
     if (!done) co_return kUnavailable;
     json out{{"records", std::move(records)}};
     if (next) out["next_before_seq"] = *next;
+    co_return out;
+}
+
+boost::asio::awaitable<Outcome> AdminService::audit_verify(BoundSession caller, std::string source) {
+    auto checking = chain_check_.run();
+    auto verdict = co_await std::move(checking);
+    if (!verdict && verdict.error() == Errc::conflict)
+        co_return Failure{Errc::conflict, "a check of the audit chain is running; ask again when it ends"};
+    if (!verdict) co_return kUnavailable;
+    // The verdict is itself audited: high severity when the chain is broken.
+    AuditNote n = admin_note(caller, "audit.verify", "", "", source);
+    n.outcome = verdict->ok ? "success" : "failure";
+    n.high_severity = !verdict->ok;
+    n.details["records"] = verdict->records;
+    n.details["checkpoint"] = verdict->checkpoint;
+    if (!verdict->ok) n.details["bad_seq"] = verdict->bad_seq;
+    auto lease = co_await pool_.acquire();
+    if (!lease) co_return kUnavailable;
+    auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
+        auto writing = write_audit(l, n);
+        co_return co_await std::move(writing);
+    };
+    auto written = co_await storage::with_transaction(*lease, work);
+    lease->release();
+    if (!written) co_return kUnavailable;
+    json out{{"ok", verdict->ok},
+             {"records", verdict->records},
+             {"checkpoint", verdict->checkpoint},
+             {"summary", verdict->summary()}};
+    if (!verdict->ok) {
+        out["bad_seq"] = verdict->bad_seq;
+        out["problem"] = verdict->problem;
+    }
     co_return out;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The account administration API (issue #3): users.*, devices.revoke, sessions.revoke, the
-// device control of issue #7 (devices.quarantine, .release, .wipe, .confirm_wipe: DeviceControl), and
-// the audit trail search (audit.query). The
+// device control of issue #7 (devices.quarantine, .release, .wipe, .confirm_wipe: DeviceControl),
+// and the audit trail: its search (audit.query) and the check of its chain (audit.verify). The
 // dispatcher has already checked the permission (server/authz/request_policy.cpp); every
 // statement here is scoped to the caller's organization, so an id of another organization is
 // not_found. Every change is audited in its own transaction.
@@ -22,6 +22,10 @@ namespace wardline::server::storage {
 class PgPool;
 }
 
+namespace wardline::server::audit {
+class LiveChainCheck;
+}
+
 namespace wardline::server::identity {
 
 class Credentials;
@@ -30,7 +34,7 @@ class SessionRegistry;
 class AdminService {
 public:
     AdminService(storage::PgPool& pool, WorkerPool& workers, SessionRegistry& sessions,
-                 const Credentials& credentials);
+                 const Credentials& credentials, audit::LiveChainCheck& chain_check);
 
     boost::asio::awaitable<Outcome> handle(std::string type, nlohmann::json body, ConnectionAuth& auth);
 
@@ -47,6 +51,7 @@ private:
     boost::asio::awaitable<Outcome> policy(std::string type, nlohmann::json body, BoundSession caller,
                                            std::string source);
     boost::asio::awaitable<Outcome> audit_query(nlohmann::json body, BoundSession caller, std::string source);
+    boost::asio::awaitable<Outcome> audit_verify(BoundSession caller, std::string source);
     /// The user as the protocol shows it, or not_found.
     boost::asio::awaitable<Outcome> user_json(std::string org_id, std::string user_id);
 
@@ -54,6 +59,7 @@ private:
     WorkerPool& workers_;
     SessionRegistry& sessions_;
     const Credentials& credentials_;
+    audit::LiveChainCheck& chain_check_;
     DeviceControl device_control_;
 };
 

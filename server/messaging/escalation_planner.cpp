@@ -49,6 +49,7 @@ asio::awaitable<Result<std::vector<Escalation>>> plan_escalations(storage::PgPoo
             e.targets = split_ids(planned->text_or_throw(r, 5));
             e.pending_users = split_ids(planned->text_or_throw(r, 6));
             e.escalated_at_ms = planned->int64(r, 7);
+            e.level = static_cast<int>(planned->int64(r, 8));
             identity::AuditNote n;
             n.action = "messages.escalate";
             n.outcome = e.status == "escalated" ? "success" : "failure";
@@ -58,6 +59,7 @@ asio::awaitable<Result<std::vector<Escalation>>> plan_escalations(storage::PgPoo
             n.target_kind = "conversation";
             n.target_id = e.conversation_id;
             n.details = nlohmann::json{{"seq", e.seq},
+                                       {"level", e.level},
                                        {"status", e.status},
                                        {"targets", e.targets},
                                        {"pending_users", e.pending_users}};
@@ -76,6 +78,7 @@ asio::awaitable<Result<std::vector<Escalation>>> plan_escalations(storage::PgPoo
 nlohmann::json escalation_json(const Escalation& e) {
     nlohmann::json j{{"conversation_id", e.conversation_id},
                      {"seq", e.seq},
+                     {"level", e.level},
                      {"status", e.status},
                      {"targets", e.targets},
                      {"pending_users", e.pending_users},

@@ -2,9 +2,9 @@
 #pragma once
 // The escalation planner (docs/architecture.md, "Clinical workflow"): one SQL statement
 // (escalation_plan.sql) that takes `now` as a parameter finds every critical message whose
-// rule ran out without all recipients acknowledging and records its escalation once; the same
-// transaction audits each. The Escalator (escalator.hpp) calls it with the wall clock, tests
-// with their own.
+// next escalation level is due without all recipients acknowledging and records that level
+// once; the same transaction audits each. The Escalator (escalator.hpp) calls it with the wall
+// clock, tests with their own.
 #include "common/core/errc.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -20,10 +20,11 @@ class PgPool;
 
 namespace wardline::server::messaging {
 
-/// One recorded escalation of a critical message.
+/// One recorded escalation of a critical message: one level of its rule's chain.
 struct Escalation {
     std::string conversation_id;
     std::int64_t seq = 0;
+    int level = 1;  ///< 1..5, in the order the chain fires
     std::string org_id;
     std::string sender_user_id;
     std::string status;  ///< escalated | target_missing
@@ -32,9 +33,10 @@ struct Escalation {
     std::int64_t escalated_at_ms = 0;
 };
 
-/// Escalates what is due at `now_ms` (ms since the Unix epoch), at most `limit` messages, in
-/// one transaction with its audit records (messages.escalate). Returns only the escalations
-/// this call recorded: one another process (or an earlier call) recorded is never returned.
+/// Escalates what is due at `now_ms` (ms since the Unix epoch), at most `limit` messages and
+/// one level per message, in one transaction with its audit records (messages.escalate).
+/// Returns only the levels this call recorded: one another process (or an earlier call)
+/// recorded is never returned.
 boost::asio::awaitable<Result<std::vector<Escalation>>> plan_escalations(storage::PgPool* pool,
                                                                          std::int64_t now_ms,
                                                                          int limit);

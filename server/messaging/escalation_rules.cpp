@@ -3,10 +3,10 @@
 
 #include "common/core/device_credential.hpp"
 #include "server/identity/audit_bridge.hpp"
+#include "server/messaging/escalation_levels.hpp"
 #include "server/storage/pg_pool.hpp"
 #include "server/storage/transaction.hpp"
 
-#include <cmath>
 #include <optional>
 
 namespace wardline::server::messaging {
@@ -62,32 +62,30 @@ asio::awaitable<Outcome> EscalationRuleService::handle(std::string type, json bo
 asio::awaitable<Outcome> EscalationRuleService::set(json body, BoundSession caller,
                                                     std::string source) {
     const auto conversation_id = optional_string(body, "conversation_id");
-    const auto team_id = optional_string(body, "team_id");
-    const auto role = optional_string(body, "role");
-    const std::string target = body.at("target").get<std::string>();
-    const double minutes = body.at("after_minutes").get<double>();
-    const double seconds = std::round(minutes * 60.0 * 1000.0) / 1000.0;
-    if (!std::isfinite(seconds) || seconds < 1 || seconds > 86400)
-        co_return Failure{Errc::bad_request, "after_minutes must be between 1/60 and 1440"};
     if (conversation_id && !is_canonical_uuid(*conversation_id))
         co_return Failure{Errc::bad_request, "conversation_id is not a lower-case UUID"};
-    if (target == "oncall_backup") {
-        if (!team_id || role)
-            co_return Failure{Errc::bad_request, "target oncall_backup takes team_id and no role"};
-        if (!is_canonical_uuid(*team_id))
-            co_return Failure{Errc::bad_request, "team_id is not a lower-case UUID"};
-    } else if (!role || team_id) {
-        co_return Failure{Errc::bad_request, "target role takes role and no team_id"};
-    }
+    auto parsed = parse_levels(body.at("levels"));
+    if (auto* failure = std::get_if<Failure>(&parsed)) co_return *failure;
+    const auto levels = std::get<std::vector<EscalationLevel>>(std::move(parsed));
 
-    PgParams check{caller.org_id};
-    check.optional_text(conversation_id).optional_text(team_id).optional_text(role);
-    auto checking = pool_.query(storage::statement("escalation_scope_check"), std::move(check));
-    auto checked = co_await std::move(checking);
-    if (!checked || checked->rows() != 1) co_return kUnavailable;
-    if (!checked->boolean(0, 0)) co_return Failure{Errc::not_found, "no such conversation"};
-    if (!checked->boolean(0, 1)) co_return Failure{Errc::not_found, "no such on-call team"};
-    if (!checked->boolean(0, 2)) co_return Failure{Errc::not_found, "no such role"};
+    // Everything named must be this organization's: the conversation once, then each level's
+    // team or role. Another organization's team is not_found, like an unknown one.
+    for (std::size_t i = 0; i <= levels.size(); ++i) {
+        PgParams check{caller.org_id};
+        if (i == 0) {
+            check.optional_text(conversation_id).null().null();
+        } else {
+            check.null().optional_text(levels[i - 1].team_id).optional_text(levels[i - 1].role);
+        }
+        auto checking = pool_.query(storage::statement("escalation_scope_check"), std::move(check));
+        auto checked = co_await std::move(checking);
+        if (!checked || checked->rows() != 1) co_return kUnavailable;
+        if (!checked->boolean(0, 0)) co_return Failure{Errc::not_found, "no such conversation"};
+        const std::string at = " (level " + std::to_string(i) + ")";
+        if (!checked->boolean(0, 1))
+            co_return Failure{Errc::not_found, "no such on-call team" + at};
+        if (!checked->boolean(0, 2)) co_return Failure{Errc::not_found, "no such role" + at};
+    }
 
     auto acquiring = pool_.acquire();
     auto lease = co_await std::move(acquiring);
@@ -95,29 +93,34 @@ asio::awaitable<Outcome> EscalationRuleService::set(json body, BoundSession call
     std::string rule_id;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         PgParams params{caller.org_id};
-        params.optional_text(conversation_id)
-            .text(std::to_string(seconds))
-            .text(target)
-            .optional_text(team_id)
-            .optional_text(role)
-            .text(caller.user_id);
+        params.optional_text(conversation_id).text(caller.user_id);
         auto storing = l.query(storage::statement("escalation_rule_set"), std::move(params));
         auto stored = co_await std::move(storing);
         if (!stored) co_return stored.error();
         rule_id = std::string(stored->text_or_throw(0, 0));
+        auto clearing = l.query(storage::statement("escalation_levels_clear"), PgParams{rule_id});
+        if (auto cleared = co_await std::move(clearing); !cleared) co_return cleared.error();
+        for (std::size_t i = 0; i < levels.size(); ++i) {
+            const auto& level = levels[i];
+            PgParams add{rule_id, caller.org_id};
+            add.integer(static_cast<std::int64_t>(i + 1))
+                .text(std::to_string(level.after_seconds))
+                .text(level.target)
+                .optional_text(level.team_id)
+                .optional_text(level.role);
+            auto adding = l.query(storage::statement("escalation_level_add"), std::move(add));
+            if (auto added = co_await std::move(adding); !added) co_return added.error();
+        }
         auto n = note(caller, "escalation_rules.set", rule_id, source);
-        n.details["after_seconds"] = seconds;
-        n.details["target"] = target;
+        n.details["levels"] = levels_json(levels);
         if (conversation_id) n.details["conversation_id"] = *conversation_id;
         auto writing = identity::write_audit(l, std::move(n));
         co_return co_await std::move(writing);
     };
     auto transacting = storage::with_transaction(*lease, work);
     if (auto done = co_await std::move(transacting); !done) co_return kUnavailable;
-    json rule{{"id", rule_id}, {"after_minutes", seconds / 60.0}, {"target", target}};
+    json rule{{"id", rule_id}, {"levels", levels_json(levels)}};
     if (conversation_id) rule["conversation_id"] = *conversation_id;
-    if (team_id) rule["team_id"] = *team_id;
-    if (role) rule["role"] = *role;
     co_return json{{"rule", std::move(rule)}};
 }
 
@@ -126,15 +129,24 @@ asio::awaitable<Outcome> EscalationRuleService::list(BoundSession caller) {
     auto reading = pool_.query(storage::statement("escalation_rule_list"), std::move(params));
     auto got = co_await std::move(reading);
     if (!got) co_return kUnavailable;
+    // One row per level, the rule's levels together and in order.
     json rules = json::array();
+    std::string current;
     for (int r = 0; r < got->rows(); ++r) {
-        json rule{{"id", std::string(got->text_or_throw(r, 0))},
-                  {"after_minutes", std::stod(std::string(got->text_or_throw(r, 2))) / 60.0},
-                  {"target", std::string(got->text_or_throw(r, 3))}};
-        if (!got->is_null(r, 1)) rule["conversation_id"] = std::string(got->text_or_throw(r, 1));
-        if (!got->is_null(r, 4)) rule["team_id"] = std::string(got->text_or_throw(r, 4));
-        if (!got->is_null(r, 5)) rule["role"] = std::string(got->text_or_throw(r, 5));
-        rules.push_back(std::move(rule));
+        const std::string id(got->text_or_throw(r, 0));
+        if (id != current) {
+            json rule{{"id", id}, {"levels", json::array()}};
+            if (!got->is_null(r, 1))
+                rule["conversation_id"] = std::string(got->text_or_throw(r, 1));
+            rules.push_back(std::move(rule));
+            current = id;
+        }
+        EscalationLevel level;
+        level.after_seconds = std::stod(std::string(got->text_or_throw(r, 3)));
+        level.target = std::string(got->text_or_throw(r, 4));
+        if (!got->is_null(r, 5)) level.team_id = std::string(got->text_or_throw(r, 5));
+        if (!got->is_null(r, 6)) level.role = std::string(got->text_or_throw(r, 6));
+        rules.back()["levels"].push_back(level_json(level));
     }
     co_return json{{"rules", std::move(rules)}};
 }

@@ -2,7 +2,8 @@
 #pragma once
 // Escalation rules, managed by admins (org.settings): escalation_rules.set, .list and .delete
 // (docs/architecture.md, "Clinical workflow"). One rule per organization and one per
-// conversation; the conversation's wins. Stored in seconds, given in minutes.
+// conversation; the conversation's wins. A rule is a chain of 1 to 5 levels
+// (escalation_levels.hpp), stored in seconds, given in minutes.
 #include "server/identity/connection_auth.hpp"
 #include "server/protocol/outcome.hpp"
 

@@ -137,11 +137,15 @@ asio::awaitable<Outcome> WorkflowService::receipts(json body, BoundSession calle
     auto escalating = pool_.query(sql::wf_escalation_of(), std::move(esc_params));
     auto esc = co_await std::move(escalating);
     if (!esc) co_return kUnavailable;
-    if (esc->rows() == 1)
-        out["escalation"] = json{{"status", std::string(esc->text_or_throw(0, 0))},
-                                 {"targets", split_ids(esc->text_or_throw(0, 1))},
-                                 {"pending_users", split_ids(esc->text_or_throw(0, 2))},
-                                 {"escalated_at", esc->int64(0, 3)}};
+    // Every level of the escalation chain that fired, in order.
+    json escalations = json::array();
+    for (int r = 0; r < esc->rows(); ++r)
+        escalations.push_back(json{{"level", esc->int64(r, 0)},
+                                   {"status", std::string(esc->text_or_throw(r, 1))},
+                                   {"targets", split_ids(esc->text_or_throw(r, 2))},
+                                   {"pending_users", split_ids(esc->text_or_throw(r, 3))},
+                                   {"escalated_at", esc->int64(r, 4)}});
+    if (!escalations.empty()) out["escalations"] = std::move(escalations);
     co_return out;
 }
 

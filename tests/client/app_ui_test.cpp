@@ -4,21 +4,30 @@
 // Signing in with TOTP, the first sign-in (password change, MFA enrollment with a QR code),
 // a wrong password, the idle lock and unlocking, an administrator creating a user, a nurse
 // without the admin view, and an accessible name on every control that takes focus.
+#include "client-qt/app/audit_view.hpp"
 #include "client-qt/app/main_shell.hpp"
+#include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/main_window.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/template_admin_view.hpp"
+#include "client-qt/app/user_detail_panel.hpp"
 #include "client-qt/app/user_admin_view.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -391,6 +400,270 @@ TEST_F(ClientAppUi, ANurseSeesNoAdminViewAndTheServerRefusesUsersListAnyway) {
     ASSERT_TRUE(qt_wait_for([&] { return reply.has_value(); }));
     EXPECT_FALSE(reply->ok);
     EXPECT_EQ(reply->error_code, "forbidden");
+    EXPECT_EQ(w->shell()->audit_view(), nullptr);
+    EXPECT_EQ(w->shell()->org_policy(), nullptr);
+    for (const char* type : {"audit.query", "audit.verify", "org.get_policy"}) {
+        std::optional<client::ServerResponse> refused;
+        w->connection()->request(QString::fromLatin1(type), {},
+                                 [&](const client::ServerResponse& r) { refused = r; });
+        ASSERT_TRUE(qt_wait_for([&] { return refused.has_value(); }));
+        EXPECT_EQ(refused->error_code, "forbidden") << type;
+    }
+}
+
+TEST_F(ClientAppUi, AComplianceOfficerFiltersPagesAndVerifiesTheAuditTrail) {
+    start({{"audit.checkpoint_every_records", "5"}});
+    create_org("General");
+    TestUser officer = enroll("General", "olga.compliance", "compliance_officer");
+    enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    sign_in_with_recovery(*w, officer, 0);
+    EXPECT_EQ(w->shell()->org_policy(), nullptr) << "no organization settings without org.settings";
+    auto* audit = w->shell()->audit_view();
+    ASSERT_NE(audit, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(audit);
+    ASSERT_TRUE(qt_wait_for([&] { return audit->model().rowCount() > 0; }))
+        << audit->status().toStdString();
+
+    // Three logins so far (two enrollments and this sign-in): pages of two.
+    audit->model().set_page_size(2);
+    find<QComboBox>(audit, "auditActionField")->setEditText(QStringLiteral("auth.login"));
+    click(audit, "auditSearchButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !audit->model().busy() && audit->model().rowCount() == 2; }))
+        << audit->status().toStdString();
+    EXPECT_TRUE(audit->model().has_older());
+    auto* older = find<QPushButton>(audit, "auditOlderButton");
+    ASSERT_TRUE(older->isEnabled());
+    click(audit, "auditOlderButton");
+    ASSERT_TRUE(qt_wait_for([&] { return audit->model().rowCount() == 3; }));
+    ASSERT_TRUE(qt_wait_for([&] { return !audit->model().busy(); }));
+    EXPECT_FALSE(audit->model().has_older());
+    EXPECT_FALSE(older->isEnabled());
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(audit->model().row_at(i)->action, "auth.login");
+        if (i > 0) {
+            EXPECT_LT(audit->model().row_at(i)->seq, audit->model().row_at(i - 1)->seq);
+        }
+    }
+    auto* table = find<QTableView>(audit, "auditTable");
+    table->selectRow(0);
+    EXPECT_TRUE(find<QPlainTextEdit>(audit, "auditDetails")->toPlainText().contains("auth.login"));
+    // Only failures: none of the logins failed.
+    find<QComboBox>(audit, "auditOutcomeField")->setCurrentIndex(2);
+    click(audit, "auditSearchButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !audit->model().busy(); }));
+    EXPECT_EQ(audit->model().rowCount(), 0);
+    EXPECT_FALSE(audit->status().isEmpty());
+
+    // The chain check, intact and then after someone changed a record behind the server.
+    const auto verdict = [&] {
+        click(audit, "verifyChainButton");
+        EXPECT_TRUE(qt_wait_for([&] {
+            return find<QPushButton>(audit, "verifyChainButton")->isEnabled() &&
+                   !audit->chain_result().isEmpty();
+        }));
+        return audit->chain_result();
+    };
+    EXPECT_TRUE(verdict().startsWith("Intact")) << audit->chain_result().toStdString();
+    snapshot(w.get(), "audit-view");
+    {
+        auto c = owner();
+        c.exec("ALTER TABLE audit_records DISABLE TRIGGER USER");
+        c.exec("UPDATE audit_records SET details = '{}' WHERE seq = 3");
+        c.exec("ALTER TABLE audit_records ENABLE TRIGGER USER");
+    }
+    const QString broken = verdict();
+    EXPECT_TRUE(broken.startsWith("BROKEN")) << broken.toStdString();
+    EXPECT_TRUE(broken.contains("record 3")) << broken.toStdString();
+}
+
+TEST_F(ClientAppUi, AnAdministratorChangesTheOrganizationsPolicy) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* policy = w->shell()->org_policy();
+    ASSERT_NE(policy, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(policy);
+    ASSERT_TRUE(qt_wait_for([&] { return policy->loaded(); })) << policy->status().toStdString();
+    auto* idle = find<QSpinBox>(policy, "idleTimeoutField");
+    EXPECT_EQ(idle->value(), 15) << "the default idle timeout";
+    idle->setValue(7);
+    find<QSpinBox>(policy, "lockoutThresholdField")->setValue(5);
+    click(policy, "savePolicyButton");
+    ASSERT_TRUE(qt_wait_for([&] { return policy->status().startsWith("Saved"); }))
+        << policy->status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM organization_policies p JOIN organizations o ON "
+                    "o.id = p.org_id WHERE o.name = 'General' AND "
+                    "p.session_idle_timeout_seconds = 420 AND p.lockout_threshold = 5"),
+              1);
+    EXPECT_EQ(audit_count("org.policy_change", "success"), 1);
+    // An edit that is not saved is dropped by Discard.
+    idle->setValue(29);
+    click(policy, "reloadPolicyButton");
+    ASSERT_TRUE(qt_wait_for([&] { return policy->loaded() && idle->value() == 7; }));
+    // The spin box keeps the value inside the server's limits.
+    idle->setValue(90);
+    EXPECT_EQ(idle->value(), 30);
+}
+
+TEST_F(ClientAppUi, AnAdministratorEditsAUsersProfileRolesSessionsAndDevices) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto nurse_ws = logged_in(nurse);  // a live session on her device
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* users = w->shell()->user_admin();
+    ASSERT_NE(users, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(users);
+    ASSERT_TRUE(qt_wait_for([&] { return users->model().rowCount() == 2; }));
+    int row = 0;
+    while (users->model().user_at(row)->username != "nina.nurse") ++row;
+    find<QTableView>(users, "userTable")->selectRow(row);
+    auto& detail = users->detail();
+    ASSERT_TRUE(qt_wait_for([&] { return detail.lists_loaded(); }));
+    ASSERT_EQ(detail.devices()->rowCount(), 1);
+    EXPECT_EQ(detail.devices()->item(0, 4)->text(), "Active");
+    ASSERT_GE(detail.sessions()->rowCount(), 1);
+    const auto live_before = count("SELECT count(*) FROM sessions WHERE user_id = '" + nurse.id +
+                                   "' AND ended_at IS NULL");
+    ASSERT_EQ(detail.sessions()->rowCount(), live_before);
+
+    // Profile.
+    type(&detail, "editDepartmentField", "Cardiology");
+    click(&detail, "saveProfileButton");
+    ASSERT_TRUE(qt_wait_for([&] { return detail.status().contains("saved"); }))
+        << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM users WHERE id = '" + nurse.id +
+                    "' AND department = 'Cardiology'"),
+              1);
+    EXPECT_EQ(users->model().user_at(row)->department, "Cardiology") << "the list follows";
+
+    // Roles: no role at all is refused here, nurse and physician is saved.
+    find<QCheckBox>(&detail, "roleCheck_nurse")->setChecked(false);
+    click(&detail, "saveRolesButton");
+    EXPECT_TRUE(detail.status().contains("at least one role")) << detail.status().toStdString();
+    find<QCheckBox>(&detail, "roleCheck_nurse")->setChecked(true);
+    find<QCheckBox>(&detail, "roleCheck_physician")->setChecked(true);
+    click(&detail, "saveRolesButton");
+    ASSERT_TRUE(qt_wait_for([&] { return detail.status().contains("roles are now"); }))
+        << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE "
+                    "ur.user_id = '" + nurse.id + "' AND r.name IN ('nurse', 'physician')"),
+              2);
+
+    // End one session, then revoke the device.
+    detail.sessions()->selectRow(0);
+    click(&detail, "endSessionButton");
+    ASSERT_TRUE(qt_wait_for([&] { return detail.status().contains("ended") && detail.lists_loaded(); }))
+        << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE user_id = '" + nurse.id +
+                    "' AND ended_at IS NULL"),
+              live_before - 1);
+    EXPECT_EQ(detail.sessions()->rowCount(), live_before - 1);
+    detail.devices()->selectRow(0);
+    click(&detail, "revokeDeviceButton");
+    ASSERT_TRUE(qt_wait_for([&] {
+        return detail.status().contains("revoked") && detail.lists_loaded() &&
+               detail.devices()->rowCount() == 1 &&
+               detail.devices()->item(0, 4)->text() == "Revoked";
+    })) << detail.status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE id = '" + nurse.device_id +
+                    "' AND revoked_at IS NOT NULL"),
+              1);
+    EXPECT_GE(audit_count("device.revoke", "success"), 1);
+}
+
+TEST_F(ClientAppUi, AComplianceOfficerSeesUsersButCannotChangeThem) {
+    start();
+    create_org("General");
+    TestUser officer = enroll("General", "olga.compliance", "compliance_officer");
+    auto w = open_window();
+    sign_in_with_recovery(*w, officer, 0);
+    auto* users = w->shell()->user_admin();
+    ASSERT_NE(users, nullptr) << "users.read shows the list";
+    ASSERT_TRUE(qt_wait_for([&] { return users->model().rowCount() == 1; }));
+    find<QTableView>(users, "userTable")->selectRow(0);
+    auto& detail = users->detail();
+    ASSERT_TRUE(qt_wait_for([&] { return detail.lists_loaded(); }));
+    // The enrollment's device and this window's.
+    EXPECT_EQ(detail.devices()->rowCount(), 2) << "devices are visible with users.read";
+    EXPECT_TRUE(find<QLineEdit>(&detail, "editDepartmentField")->isReadOnly());
+    EXPECT_FALSE(find<QCheckBox>(&detail, "roleCheck_nurse")->isEnabled());
+    for (const char* hidden :
+         {"saveProfileButton", "saveRolesButton", "revokeDeviceButton", "endSessionButton"})
+        EXPECT_FALSE(find<QPushButton>(&detail, hidden)->isVisible()) << hidden;
+    // The server refuses the changes anyway.
+    const QString me = QString::fromStdString(officer.id);
+    const std::pair<const char*, QJsonObject> attempts[] = {
+        {"users.update", {{"user_id", me}, {"department", "Elsewhere"}}},
+        {"users.set_roles", {{"user_id", me}, {"roles", QJsonArray{"admin"}}}},
+        {"devices.revoke", {{"device_id", QString::fromStdString(officer.device_id)}}}};
+    for (const auto& [type, body] : attempts) {
+        std::optional<client::ServerResponse> refused;
+        w->connection()->request(QString::fromLatin1(type), body,
+                                 [&](const client::ServerResponse& r) { refused = r; });
+        ASSERT_TRUE(qt_wait_for([&] { return refused.has_value(); }));
+        EXPECT_EQ(refused->error_code, "forbidden") << type;
+    }
+}
+
+TEST_F(ClientAppUi, AnAdministratorManagesTheMessageTemplates) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* view = w->shell()->template_admin();
+    ASSERT_NE(view, nullptr);
+    find<QTabWidget>(w->shell(), "mainTabs")->setCurrentWidget(view);
+    ASSERT_TRUE(qt_wait_for([&] { return view->loaded(); })) << view->status().toStdString();
+    EXPECT_TRUE(view->templates().empty());
+    const auto create = [&](const QString& title, const QString& body) {
+        click(view, "newTemplateButton");
+        type(view, "templateTitleField", title);
+        find<QPlainTextEdit>(view, "templateBodyField")->setPlainText(body);
+        const QString before = view->status();
+        click(view, "saveTemplateButton");
+        EXPECT_TRUE(qt_wait_for([&] { return view->status() != before; }));
+    };
+    create("Sepsis screen", "Please screen bed %s for sepsis:\nlactate, cultures, fluids.");
+    create("Arrival", "Patient has arrived on the ward.");
+    ASSERT_EQ(view->templates().size(), 2u);
+    EXPECT_EQ(view->templates()[0].title, "Arrival") << "by title";
+    EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 2);
+    EXPECT_EQ(audit_count("template.create", "success"), 2);
+
+    // Edit the second one's text.
+    view->select(1);
+    EXPECT_EQ(find<QLineEdit>(view, "templateTitleField")->text(), "Sepsis screen");
+    find<QPlainTextEdit>(view, "templateBodyField")->setPlainText("Screen for sepsis now.");
+    click(view, "saveTemplateButton");
+    ASSERT_TRUE(qt_wait_for([&] { return view->templates()[1].body == "Screen for sepsis now."; }));
+    EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 2) << "changed, not added";
+
+    // Refusals: an empty text here, a control character by the server, both in words.
+    click(view, "newTemplateButton");
+    type(view, "templateTitleField", "Empty");
+    click(view, "saveTemplateButton");
+    EXPECT_TRUE(view->status().contains("needs a title and a text")) << view->status().toStdString();
+    find<QLineEdit>(view, "templateTitleField")->setText(QStringLiteral("Bell\x07"));
+    find<QPlainTextEdit>(view, "templateBodyField")->setPlainText("Ring");
+    const QString before = view->status();
+    click(view, "saveTemplateButton");
+    ASSERT_TRUE(qt_wait_for([&] { return view->status() != before; }));
+    EXPECT_FALSE(view->status().contains("saved")) << view->status().toStdString();
+    EXPECT_EQ(view->templates().size(), 2u);
+
+    // Delete the first.
+    view->select(0);
+    click(view, "deleteTemplateButton");
+    ASSERT_TRUE(qt_wait_for([&] { return view->templates().size() == 1u; }));
+    EXPECT_EQ(view->templates()[0].title, "Sepsis screen");
+    EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 1);
 }
 
 void expect_named(QWidget* window, const char* when) {

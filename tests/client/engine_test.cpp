@@ -527,6 +527,48 @@ TEST_F(ClientEngine, AStaleCommitIsRetriedAfterTheWinningOneAndBothSucceed) {
     EXPECT_TRUE(alice.refusals.empty() && bob.refusals.empty() && carol.refusals.empty());
 }
 
+TEST_F(ClientEngine, AMessageSentJustBeforeACommitIsReadAfterIt) {
+    start_server_for_engines();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    TestUser carol_user = enroll("General", "carol.nurse", "nurse");
+    auto& alice = install(alice_user);
+    auto& bob = install(bob_user);
+    auto& carol = install(carol_user);
+    const QString conv =
+        create(alice, {{"kind", "group"}, {"title", "Ward 3"}}, {&bob_user, &carol_user});
+    ASSERT_TRUE(
+        qt_wait_for([&] { return bob.engine->has_group(conv) && carol.engine->has_group(conv); }));
+    exchange(alice, conv, "Bed 4 is free", {&bob, &carol});
+    // Alice's group as it is now: what her device encrypts with before it sees Bob's commit.
+    auto before_commit = restored(alice.groups->records.at(conv));
+    const auto old_epoch = before_commit.epoch();
+    ASSERT_TRUE(finish([&](auto done) { bob.engine->update(conv, done); }).ok);
+    expect_in_step(conv, {&alice, &bob, &carol});
+    ASSERT_EQ(*carol.engine->epoch(conv), old_epoch + 1);
+
+    // Her message of the old epoch reaches the server after the commit, from her own device.
+    secrets_.push_back("Bed 4 taken after all");
+    auto late = before_commit.encrypt(mls::to_bytes("Bed 4 taken after all"));
+    ASSERT_TRUE(late);
+    std::optional<client::ServerResponse> sent;
+    alice.connection->request(QStringLiteral("messages.send"),
+                              {{"conversation_id", conv},
+                               {"client_msg_id", client::new_uuid()},
+                               {"message", client::mls_to_base64(*late)}},
+                              [&](const client::ServerResponse& r) { sent = r; });
+    ASSERT_TRUE(qt_wait_for([&] { return sent.has_value(); }));
+    ASSERT_TRUE(sent->ok);
+    for (auto* reader : {&bob, &carol}) {
+        ASSERT_TRUE(qt_wait_for([&] { return reader->count(conv) == 2; }));
+        EXPECT_EQ(reader->last_text(), "Bed 4 taken after all");
+        EXPECT_EQ(reader->received.back().epoch, old_epoch);
+        EXPECT_EQ(reader->received.back().sender_user_id, QString::fromStdString(alice_user.id));
+        EXPECT_TRUE(reader->refusals.empty());
+    }
+    exchange(carol, conv, "Noted, bed 4 taken", {&alice, &bob});
+}
+
 TEST_F(ClientEngine, TamperedReplayedAndMisattributedCiphertextsAreRefusedWithAReason) {
     start_server_for_engines();
     TestUser alice_user = enroll("General", "alice.physician", "physician");

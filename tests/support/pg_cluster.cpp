@@ -66,6 +66,9 @@ RunResult run(const std::vector<std::string>& argv_in, const fs::path& cwd) {
         int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, 0);
         if (::chdir(dir.c_str()) != 0) ::_exit(126);
+        // pg_ctl's postmaster outlives this call: it must not inherit the test's other files
+        // (the build lock `flock` hands down would stay held for as long as it runs).
+        ::close_range(3, ~0U, 0);
         ::execv(cargv[0], cargv.data());
         ::_exit(127);
     }

@@ -143,6 +143,9 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    // Nothing else of the test process goes along: a server left behind by a crashed test
+    // must not keep the test's files open (the build lock that `flock` hands down, sockets).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     std::string bin = WARDLINE_SERVER_BIN;
     std::vector<char*> argv{bin.data(), const_cast<char*>("--config"),
                             const_cast<char*>(config_path.c_str()), nullptr};

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <chrono>
@@ -255,6 +256,127 @@ TEST_F(PresenceAcrossNodes, OneConnectionClosingKeepsTheUserOnlineAndEachChangeI
         EXPECT_EQ(seen.size(), 3u) << ::testing::PrintToString(seen);
         EXPECT_EQ(seen.back(), "offline");
     }
+}
+
+/// A session token as the server hands them out (32 random bytes, URL-safe base64 without
+/// padding) and the hex of the hash the sessions table keeps of it (BLAKE2b-256 of the domain
+/// string and the raw bytes, server/identity/credentials.cpp).
+std::pair<std::string, std::string> new_token() {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(text, sizeof text, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    const std::string domain = "wardline session token v1";
+    unsigned char hash[32];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, nullptr, 0, sizeof hash);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(domain.data()),
+                              domain.size());
+    crypto_generichash_update(&st, raw, sizeof raw);
+    crypto_generichash_final(&st, hash, sizeof hash);
+    char hex[2 * sizeof hash + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return {text, hex};
+}
+
+TEST_F(PresenceAcrossNodes, AReconnectStormOfHundredsOfSessionsPutsEveryoneOnlineWithOnePushEach) {
+    constexpr int kUsers = 300;
+    constexpr int kOnBoth = 60;  // these connect to both processes at once
+    TestUser doctor = enroll("General", "phil.physician", "physician");
+    // The storm's users, devices and live sessions are written by SQL, as a login writes them,
+    // so that the test is not hundreds of Argon2id logins long; each shares a conversation of
+    // two with the doctor, who watches on the first process.
+    auto db = owner();
+    db.exec(
+        "INSERT INTO users (org_id, username, display_name, password_hash, "
+        "must_change_password, username_canonical, username_skeleton) "
+        "SELECT u.org_id, 'storm-' || g, 'Storm ' || g, u.password_hash, false, "
+        "'storm-' || g, 'storm-' || g FROM users u, generate_series(1, " +
+        std::to_string(kUsers) + ") g WHERE u.id = '" + doctor.id + "'");
+    db.exec(
+        "INSERT INTO user_roles (user_id, role_id) SELECT u.id, r.role_id FROM users u, "
+        "user_roles r WHERE u.username LIKE 'storm-%' AND r.user_id = '" +
+        doctor.id + "'");
+    db.exec(
+        "INSERT INTO devices (org_id, user_id, name, platform, identity_key) "
+        "SELECT org_id, id, 'storm', 'linux', sha256(id::text::bytea) FROM users "
+        "WHERE username LIKE 'storm-%'");
+    db.exec(
+        "WITH c AS (INSERT INTO conversations (org_id, kind, mls_group_id, created_by) "
+        "SELECT org_id, 'group', sha256(('storm' || id::text)::bytea), id FROM users "
+        "WHERE username LIKE 'storm-%' RETURNING id, org_id, created_by) "
+        "INSERT INTO conversation_members (conversation_id, org_id, user_id, role, added_by) "
+        "SELECT c.id, c.org_id, m.u, 'member', c.created_by FROM c "
+        "CROSS JOIN LATERAL (VALUES (c.created_by), ('" +
+        doctor.id + "'::uuid)) AS m(u)");
+    const auto listed = db.exec(
+        "SELECT u.id, d.id, u.org_id FROM users u JOIN devices d ON d.user_id = u.id "
+        "WHERE u.username LIKE 'storm-%' ORDER BY u.username");
+    ASSERT_EQ(listed.rows(), kUsers);
+    std::vector<TestUser> storm(kUsers);
+    std::string sessions =
+        "INSERT INTO sessions (org_id, user_id, device_id, token_hash, idle_timeout_seconds, "
+        "expires_at) VALUES ";
+    for (int i = 0; i < kUsers; ++i) {
+        storm[i].id = std::string(listed.text_or_throw(i, 0));
+        storm[i].device_id = std::string(listed.text_or_throw(i, 1));
+        auto [token, hash] = new_token();
+        storm[i].token = token;
+        sessions += std::string(i ? "," : "") + "('" + std::string(listed.text_or_throw(i, 2)) +
+                    "', '" + storm[i].id + "', '" + storm[i].device_id + "', decode('" + hash +
+                    "', 'hex'), 3600, now() + interval '1 hour')";
+    }
+    db.exec(sessions);
+
+    auto d = on(server(), doctor);
+    Watch dw{d.get()};
+    settle(dw);
+    const std::string storm_users = "(SELECT id FROM users WHERE username LIKE 'storm-%')";
+
+    // The storm: every user connects, alternating between the processes; some to both.
+    const auto started = SteadyClock::now();
+    std::vector<std::unique_ptr<WsClient>> clients;
+    for (int i = 0; i < kUsers; ++i) {
+        clients.push_back(on(i % 2 ? node_b() : server(), storm[i]));
+        if (i < kOnBoth) clients.push_back(on(i % 2 ? server() : node_b(), storm[i]));
+    }
+    ASSERT_TRUE(wait_for(
+        [&] {
+            return count(
+                       "SELECT count(DISTINCT user_id) FROM presence_connections WHERE "
+                       "user_id IN " +
+                       storm_users) == kUsers;
+        },
+        10s));
+    const auto online_after = SteadyClock::now() - started;
+    EXPECT_EQ(count("SELECT count(*) FROM presence_connections WHERE user_id IN " + storm_users),
+              kUsers + kOnBoth)
+        << "one row per (process, user)";
+    EXPECT_EQ(count("SELECT COALESCE(sum(connections), 0) FROM presence_connections WHERE "
+                    "user_id IN " +
+                    storm_users),
+              kUsers + kOnBoth);
+
+    // The doctor heard of each user coming online exactly once, whichever process saw it.
+    ASSERT_TRUE(wait_for(
+        [&] {
+            pump(dw, 100ms);
+            return std::all_of(storm.begin(), storm.end(),
+                               [&](const TestUser& u) { return !statuses(dw, u.id).empty(); });
+        },
+        10s));
+    pump(dw, 2500ms);  // anything pushed twice would come within the throttle's interval
+    int wrong = 0;
+    for (const auto& u : storm) {
+        const auto seen = statuses(dw, u.id);
+        if (seen != std::vector<std::string>{"available"}) {
+            ++wrong;
+            ADD_FAILURE() << u.id << ": " << ::testing::PrintToString(seen);
+        }
+    }
+    EXPECT_EQ(wrong, 0);
+    EXPECT_LT(online_after, 15s) << "the storm took too long to be written";
+    EXPECT_EQ(presence_seen_by(*d, "storm-300"), "available");  // on the second process
 }
 
 TEST_F(PresenceAcrossNodes, AProcessKilledWithSigkillStopsCountingAfterItsTtl) {

@@ -27,6 +27,7 @@ const std::map<std::string, json>& examples() {
     static const std::map<std::string, json> kExamples{
         {"account.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
         {"audit.query", {{"limit", 5}}},
+        {"audit.verify", json::object()},
         {"auth.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
         {"auth.login", json::object()},
         {"auth.logout", json::object()},
@@ -62,7 +63,8 @@ const std::map<std::string, json>& examples() {
         // Escalation rules (tests/integration/messaging/escalation_test.cpp has the real ones).
         {"escalation_rules.delete", {{"rule_id", "not-a-uuid-not-a-uuid-not-a-uuid-xyz"}}},
         {"escalation_rules.list", json::object()},
-        {"escalation_rules.set", {{"after_minutes", 5}, {"target", "role"}, {"role", "physician"}}},
+        {"escalation_rules.set",
+         {{"levels", {{{"after_minutes", 5}, {"target", "role"}, {"role", "physician"}}}}}},
         // Malformed ids or messages: bad_request once authorized (tests/integration/messaging).
         {"group_info.get", {{"conversation_id", std::string(36, 'z')}}},
         {"handshake.submit", {{"conversation_id", "00000000-0000-4000-8000-000000000000"}, {"client_msg_id", "00000000-0000-4000-8000-000000000000"}, {"message", "AAAA"}}},

@@ -255,10 +255,12 @@ TEST_F(CrossNode, KeyPackagesLowAndEscalationsReachTheOtherProcess) {
         "VALUES ('" +
         org_id(dave_user) + "', '" + team + "', '" + dave_user.id +
         "', 'backup', now() - interval '1 hour', now() + interval '1 hour')");
-    ok("escalation_rules.set", admin->request("escalation_rules.set", {{"conversation_id", conv},
-                                                                       {"after_minutes", 0.03},
-                                                                       {"target", "oncall_backup"},
-                                                                       {"team_id", team}}));
+    ok("escalation_rules.set",
+       admin->request(
+           "escalation_rules.set",
+           {{"conversation_id", conv},
+            {"levels",
+             {{{"after_minutes", 0.03}, {"target", "oncall_backup"}, {"team_id", team}}}}}));
     json body = send_body(alice, conv, "VF on monitor bed 4", "");
     body["priority"] = "critical";
     const auto seq = ok("messages.send", alice.ws->request("messages.send", body))["seq"];
@@ -267,6 +269,77 @@ TEST_F(CrossNode, KeyPackagesLowAndEscalationsReachTheOtherProcess) {
     EXPECT_EQ(to_dave["targets"], json({dave_user.id}));
     EXPECT_EQ(event(*alice.ws, "message.escalated")["seq"], seq);
     EXPECT_EQ(count("SELECT count(*) FROM escalations"), 1);
+}
+
+TEST_F(CrossNode, TwoProcessesFireEachLevelOfAnEscalationChainExactlyOnce) {
+    // Both processes scan every 200 ms for the same database; each level is recorded by one of
+    // them and pushed once, wherever its targets are connected.
+    start_nodes({{"messaging.escalation_scan_ms", "200"}});
+    TestUser admin_user = enroll("General", "adam.admin", "admin");
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    TestUser dave_user = enroll("General", "dave.backup", "physician");
+    TestUser erin_user = enroll("General", "erin.manager", "compliance_officer");
+    auto admin = session(admin_user);
+    Client alice = client(alice_user);
+    Client bob = client(bob_user);
+    auto dave = resume_on(node2(), dave_user);
+    auto erin = resume_on(node2(), erin_user);
+    const std::string conv = group_of(alice, {&bob});
+    const auto team =
+        ok("oncall.teams.create",
+           admin->request("oncall.teams.create", {{"name", "Cardiology"}}))["team"]["id"]
+            .get<std::string>();
+    owner().exec(
+        "INSERT INTO oncall_shifts (org_id, team_id, user_id, role, start_at, end_at) "
+        "VALUES ('" +
+        org_id(dave_user) + "', '" + team + "', '" + dave_user.id +
+        "', 'backup', now() - interval '1 hour', now() + interval '1 hour')");
+    ok("escalation_rules.set",
+       admin->request(
+           "escalation_rules.set",
+           {{"conversation_id", conv},
+            {"levels",
+             {{{"after_minutes", 0.02}, {"target", "oncall_backup"}, {"team_id", team}},
+              {{"after_minutes", 0.02}, {"target", "role"}, {"role", "compliance_officer"}}}}}));
+    json body = send_body(alice, conv, "VF on monitor bed 4", "");
+    body["priority"] = "critical";
+    const auto seq = ok("messages.send", alice.ws->request("messages.send", body))["seq"];
+    auto level = [&](int n) {
+        return [n, seq](const json& b) { return b["seq"] == seq && b["level"] == n; };
+    };
+    EXPECT_EQ(event(*dave, "message.escalated", level(1))["targets"], json({dave_user.id}));
+    EXPECT_EQ(event(*erin, "message.escalated", level(2))["targets"], json({erin_user.id}));
+    const auto to_alice = until(*alice.ws, "message.escalated", level(2));
+    EXPECT_EQ(count_of(to_alice, "message.escalated", level(1)), 1u);
+    EXPECT_EQ(count_of(to_alice, "message.escalated", level(2)), 1u);
+
+    // A second (10 scans of each process): no level is pushed or recorded again.
+    std::size_t again = 0;
+    const auto until_time = SteadyClock::now() + 1s;
+    while (SteadyClock::now() < until_time) {
+        for (WsClient* ws : {alice.ws.get(), dave.get(), erin.get()}) {
+            const auto r = ws->read(20ms);
+            if (r.kind == ReadResult::Kind::text &&
+                json::parse(r.data).value("event", "") == "message.escalated")
+                ++again;
+        }
+    }
+    EXPECT_EQ(again, 0u);
+    // The sender sees every level that fired, in order.
+    const auto receipts =
+        ok("receipts.get",
+           alice.ws->request("receipts.get", {{"conversation_id", conv}, {"seq", seq}}));
+    ASSERT_EQ(receipts["escalations"].size(), 2u);
+    EXPECT_EQ(receipts["escalations"][0]["level"], 1);
+    EXPECT_EQ(receipts["escalations"][0]["targets"], json({dave_user.id}));
+    EXPECT_EQ(receipts["escalations"][1]["level"], 2);
+    EXPECT_EQ(receipts["escalations"][1]["targets"], json({erin_user.id}));
+    EXPECT_EQ(receipts["escalations"][1]["pending_users"], json({bob_user.id}));
+    EXPECT_EQ(count("SELECT count(*) FROM escalations"), 2);
+    EXPECT_EQ(count("SELECT count(*) FROM escalations WHERE level = 2 AND status = 'escalated'"),
+              1);
+    EXPECT_EQ(audit_count("messages.escalate", "success"), 2);
 }
 
 TEST_F(CrossNode, AWelcomeTooLargeForANotifyPayloadArrivesThroughTheRelayedEventsTable) {

@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -356,6 +357,76 @@ TEST_F(KeyRotation, BlindIndexRotationKeepsPatientLookupsWorkingThroughTheReinde
     EXPECT_NE(status().find("conversations.mrn_index (blind index key) 2 2"), std::string::npos);
     EXPECT_EQ(audit_count("keys.reindex", "success"), 2);
     EXPECT_EQ(server().log().find("MRN7"), std::string::npos);
+}
+
+TEST_F(KeyRotation, ReindexWhileTheServerWritesFinishesOnlyWhenNoPatientThreadIsLeft) {
+    start_stream();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    Client alice = client(alice_user);
+    Client bob = client(bob_user);
+    const json patient{{"mrn", "MRN7"}, {"name", "Jane Example"}, {"date_of_birth", "1950-02-03"}};
+    // The first thread has an MLS group, so the server stores messages to it (and locks its row
+    // for each); the other two only need to be indexed.
+    std::vector<std::string> threads{
+        make(alice, {{"kind", "patient"}, {"title", "Admission"}, {"patient", patient}}, {&bob})};
+    for (int i = 0; i < 2; ++i) {
+        const json body{{"kind", "patient"},
+                        {"title", "Clinic"},
+                        {"patient", patient},
+                        {"mls_group_id", to_base64(random_group_id())},
+                        {"members", {bob_user.id}}};
+        threads.push_back(
+            ok("conversations.create",
+               alice.ws->request("conversations.create", body))["conversation"]["id"]);
+    }
+    bob.ws->close();
+    std::string blind = server().audit_key();
+    blind.replace(blind.rfind("audit.key"), std::string("audit.key").size(), "blind-index.key");
+    ASSERT_EQ(ctl("keys rotate-blind-index --blind-index-file " + blind).status, 0);
+    ASSERT_EQ(::kill(server().pid(), SIGHUP), 0);
+    ASSERT_TRUE(
+        wait_for([&] { return mentions("blind index keys reloaded; key 2 indexes") > 0; }, 10s))
+        << server().log();
+    const auto under_old = [&] {
+        return count(
+            "SELECT count(*) FROM conversations WHERE mrn_index IS NOT NULL "
+            "AND mrn_index_key_id <> 2");
+    };
+    ASSERT_EQ(under_old(), 3);
+
+    // The first thread's row is held, as the server holds it while it stores a message to it.
+    auto holder = owner();
+    holder.exec("BEGIN");
+    holder.exec("SELECT 1 FROM conversations WHERE id = '" + threads[0] + "' FOR NO KEY UPDATE");
+    std::atomic<bool> finished{false};
+    CommandResult reindexed;
+    std::thread reindex([&] {
+        reindexed = keys("reindex --blind-index-file " + blind + " --batch 1");
+        finished = true;
+    });
+    ASSERT_TRUE(wait_for([&] { return under_old() == 1; }, 10s)) << "the other two are taken";
+    // A reindex that cannot tell "done" from "skipped" would end here, with the held row left.
+    std::this_thread::sleep_for(300ms);
+    EXPECT_FALSE(finished) << reindexed.output;
+    holder.exec("COMMIT");
+    // Released: the server keeps writing to the thread while the reindex tries again between
+    // its transactions.
+    int sent = 0;
+    while (!finished && sent < 500)
+        ok("messages.send", send(alice, threads[0], "vitals " + std::to_string(sent++)));
+    reindex.join();
+    ASSERT_EQ(reindexed.status, 0) << reindexed.output;
+    EXPECT_NE(reindexed.output.find("re-indexed 3 patient thread(s)"), std::string::npos)
+        << reindexed.output;
+    EXPECT_NE(reindexed.output.find("patient threads under older blind index keys: 0"),
+              std::string::npos)
+        << reindexed.output;
+    EXPECT_EQ(under_old(), 0);
+    const json found = ok("patients.find", alice.ws->request("patients.find", {{"mrn", "mrn-7"}}));
+    EXPECT_EQ(found["threads"].size(), 3u);
+    EXPECT_EQ(count("SELECT count(*) FROM messages WHERE kind = 'application'"), sent);
+    EXPECT_EQ(audit_count("keys.reindex", "success"), 1);
 }
 
 }  // namespace

@@ -653,7 +653,9 @@ TEST(Group, RefusesAReplayedApplicationMessageAndReadsOutOfOrder) {
 }
 
 TEST(Group, RefusesMessagesOfAnOlderOrALaterEpoch) {
-    Session s(suite3(), "epochs");
+    GroupConfig no_past_epochs;
+    no_past_epochs.past_epochs_kept = 0;
+    Session s(suite3(), "epochs", no_past_epochs);
     s.commit(0, {}, 2);
     const MLSMessage old_message =
         over_the_wire(must(s.group(0).encrypt(to_bytes("epoch 1")), "encrypt"));
@@ -676,6 +678,131 @@ TEST(Group, RefusesMessagesOfAnOlderOrALaterEpoch) {
     EXPECT_EQ(snapshot(m2), before);
     s.send(0, "in the new epoch");
     s.send(2, "from the one that refused");
+}
+
+// GroupConfig::past_epochs_kept: a message sent just before a commit and delivered after it.
+TEST(Group, ReadsALateMessageOfARecentEpochOnce) {
+    Session s(suite3(), "late message");  // keeps 2 past epochs by default
+    s.commit(0, {}, 2);
+    const MLSMessage late =
+        over_the_wire(must(s.group(0).encrypt(to_bytes("BP 90/60")), "encrypt"));
+    PendingCommit first = s.prepare(1, {}, 0);
+    const MLSMessage old_commit = over_the_wire(first.out->commit);
+    s.deliver(std::move(first));
+
+    Group& m2 = s.group(2);
+    const ApplicationMessage read = expect_application(m2.process(late), "m2");
+    EXPECT_EQ(read.data, to_bytes("BP 90/60"));
+    EXPECT_EQ(read.sender.value, s.group(0).own_leaf().value);
+    EXPECT_EQ(read.credential.identity, to_bytes(s.name_at(0)));
+    EXPECT_TRUE(fails_with(m2.process(late), Error::generation_expired));
+    // Handshake messages of an ended epoch change nothing.
+    EXPECT_TRUE(fails_with(m2.process(old_commit), Error::wrong_epoch));
+    // The committer, whose state is the one it made, reads it too.
+    EXPECT_EQ(expect_application(s.group(1).process(late), "m1").data, to_bytes("BP 90/60"));
+    s.send(2, "current epoch still fine");
+}
+
+TEST(Group, ALateMessageOfARemovedMemberNamesThatMember) {
+    Session s(suite3(), "late from removed");
+    s.commit(0, {}, 2);
+    const std::string leaving = s.name_at(2);
+    const std::uint32_t leaving_leaf = s.group(2).own_leaf().value;
+    const MLSMessage late = over_the_wire(must(s.group(2).encrypt(to_bytes("handover")), "e"));
+    s.commit(0, {2}, 1);  // the leaver's leaf is taken by a newcomer in the same commit
+    ASSERT_NE(s.group(0).tree().leaf(tm::LeafIndex{leaving_leaf}), nullptr);
+    const ApplicationMessage read = expect_application(s.group(1).process(late), "m1");
+    EXPECT_EQ(read.data, to_bytes("handover"));
+    EXPECT_EQ(read.sender.value, leaving_leaf);
+    EXPECT_EQ(read.credential.identity, to_bytes(leaving));
+    EXPECT_NE(s.group(1).tree().leaf(tm::LeafIndex{leaving_leaf})->credential.identity,
+              to_bytes(leaving));
+}
+
+TEST(Group, ForgetsEpochsBeyondThoseKept) {
+    Session s(suite3(), "forgotten epochs");
+    s.commit(0, {}, 1);  // epoch 1
+    const MLSMessage from_epoch_1 = over_the_wire(must(s.group(0).encrypt(to_bytes("one")), "e1"));
+    s.commit(1, {}, 0);  // epoch 2
+    const MLSMessage from_epoch_2 = over_the_wire(must(s.group(0).encrypt(to_bytes("two")), "e2"));
+    s.commit(0, {}, 0);  // epoch 3
+    const MLSMessage from_epoch_3 =
+        over_the_wire(must(s.group(0).encrypt(to_bytes("three")), "e3"));
+    s.commit(1, {}, 0);  // epoch 4: epochs 2 and 3 are kept, epoch 1 is gone
+    Group& bob = s.group(1);
+    ASSERT_EQ(bob.epoch(), 4u);
+    EXPECT_TRUE(fails_with(bob.process(from_epoch_1), Error::wrong_epoch));
+    EXPECT_EQ(expect_application(bob.process(from_epoch_3), "bob").data, to_bytes("three"));
+    EXPECT_EQ(expect_application(bob.process(from_epoch_2), "bob").data, to_bytes("two"));
+}
+
+TEST(Group, RefusesAnAlteredLateMessage) {
+    Session s(suite3(), "altered late message");
+    s.commit(0, {}, 1);
+    const MLSMessage late = over_the_wire(must(s.group(0).encrypt(to_bytes("K+ 3.1")), "encrypt"));
+    s.commit(0, {}, 0);
+    Group& bob = s.group(1);
+    const auto& original = std::get<PrivateMessage>(late.body);
+    for (std::size_t i = 0; i < original.ciphertext.size(); i += 7) {
+        MLSMessage altered = late;
+        std::get<PrivateMessage>(altered.body).ciphertext[i] ^= 0x01;
+        EXPECT_FALSE(bob.process(altered)) << "ciphertext byte " << i;
+    }
+    for (std::size_t i = 0; i < original.encrypted_sender_data.size(); ++i) {
+        MLSMessage altered = late;
+        std::get<PrivateMessage>(altered.body).encrypted_sender_data[i] ^= 0x01;
+        EXPECT_FALSE(bob.process(altered)) << "sender data byte " << i;
+    }
+    // An epoch number that was never this group's, and one of another group.
+    MLSMessage unknown_epoch = late;
+    std::get<PrivateMessage>(unknown_epoch.body).epoch = 0;
+    EXPECT_TRUE(fails_with(bob.process(unknown_epoch), Error::wrong_epoch));
+    MLSMessage other_group = late;
+    std::get<PrivateMessage>(other_group.body).group_id = to_bytes("another group");
+    EXPECT_TRUE(fails_with(bob.process(other_group), Error::wrong_group));
+    EXPECT_EQ(expect_application(bob.process(late), "bob").data, to_bytes("K+ 3.1"));
+}
+
+TEST(Group, PastEpochsSurviveARestore) {
+    Session s(suite3(), "late after restart");
+    s.commit(0, {}, 2);
+    const MLSMessage late = over_the_wire(must(s.group(0).encrypt(to_bytes("SpO2 94%")), "e"));
+    s.commit(1, {}, 0);
+    s.restore_all();
+    EXPECT_EQ(expect_application(s.group(2).process(late), "m2").data, to_bytes("SpO2 94%"));
+    // What was used before the restore stays used after it.
+    const Bytes state = must(s.group(2).serialize_state(), "serialize");
+    Group again = must(Group::restore(state), "restore");
+    EXPECT_TRUE(fails_with(again.process(late), Error::generation_expired));
+    // A restore with fewer epochs kept drops the older ones.
+    GroupConfig none;
+    none.past_epochs_kept = 0;
+    Group without = must(Group::restore(must(s.group(1).serialize_state(), "serialize"), none),
+                         "restore without past epochs");
+    EXPECT_TRUE(fails_with(without.process(late), Error::wrong_epoch));
+}
+
+TEST(Group, RestoresAStateOfTheFormerFormatWithoutPastEpochs) {
+    Session s(suite3(), "format 1");
+    s.commit(0, {}, 1);
+    const MLSMessage late = over_the_wire(must(s.group(0).encrypt(to_bytes("old format")), "e"));
+    s.commit(0, {}, 0);
+    GroupConfig none;
+    none.past_epochs_kept = 0;
+    // Bob's state with no past epochs ends with an empty past_epochs<V> (one zero byte); format
+    // 1 is the same without it.
+    Group bob_without = must(Group::restore(must(s.group(1).serialize_state(), "s"), none), "r");
+    Bytes state = must(bob_without.serialize_state(), "serialize");
+    ASSERT_EQ(state.at(1), 2u);
+    ASSERT_EQ(state.back(), 0u);
+    state[1] = 1;
+    state.pop_back();
+    Group restored = must(Group::restore(state), "restore format 1");
+    EXPECT_EQ(snapshot(restored), snapshot(s.group(1)));
+    EXPECT_TRUE(fails_with(restored.process(late), Error::wrong_epoch));
+    // Format 3 does not exist.
+    state[1] = 3;
+    EXPECT_TRUE(fails_with(Group::restore(state), Error::invalid_value));
 }
 
 TEST(Group, RefusesEveryAlteredByteOfACommit) {

@@ -1,3 +1,0 @@
--- SPDX-License-Identifier: Apache-2.0
--- $1 node id, $2 user id. The user has no connection left on the node.
-DELETE FROM presence_connections WHERE node_id = $1 AND user_id = $2
