@@ -120,8 +120,7 @@ protected:
         a->key_packages =
             key_packages ? std::move(key_packages) : std::make_shared<MemoryKeyPackageStore>();
         a->storage = std::move(storage);
-        client::GroupStateStore& group_store =
-            a->storage ? a->storage->group_states() : *a->groups;
+        client::GroupStateStore& group_store = a->storage ? a->storage->group_states() : *a->groups;
         client::KeyPackageSecretStore& key_package_store =
             a->storage ? a->storage->key_package_secrets() : *a->key_packages;
         a->identity.device_id = QString::fromStdString(user.device_id);
