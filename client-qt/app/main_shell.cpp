@@ -18,6 +18,7 @@
 namespace wardline::app {
 
 MainShell::MainShell(client::ServerConnection& connection, const client::SessionInfo& info,
+                     client::GroupEngine& /*engine*/, client::LocalStore& /*store*/,
                      QWidget* parent)
     : QWidget(parent), connection_(connection) {
     setObjectName(QStringLiteral("mainShell"));
