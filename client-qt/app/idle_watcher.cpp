@@ -54,7 +54,10 @@ void IdleWatcher::stop() {
 
 bool IdleWatcher::eventFilter(QObject* watched, QEvent* event) {
     // Every input event passes here once per receiver; restarting the timer is cheap.
-    if (timer_.isActive() && is_input(event->type())) timer_.start();
+    if (timer_.isActive() && is_input(event->type())) {
+        timer_.start();
+        emit activity();
+    }
     return QObject::eventFilter(watched, event);
 }
 

@@ -2,7 +2,8 @@
 #pragma once
 // Automatic logoff (issue #6): watches the whole application's keyboard, mouse, wheel and
 // touch input and emits idle() once no input came for the timeout (the organization's idle
-// timeout from the session, or a shorter one that tests inject).
+// timeout from the session, or a shorter one that tests inject). Each input also emits
+// activity(), which keeps the server's session alive (client::SessionKeepAlive).
 #include <QObject>
 #include <QTimer>
 
@@ -25,6 +26,8 @@ public:
 
 signals:
     void idle();
+    /// Input came while watching (emitted for every input event: keep the receiver cheap).
+    void activity();
 
 private:
     QTimer timer_;

@@ -21,6 +21,7 @@
 namespace wardline::app {
 
 MainShell::MainShell(client::ServerConnection& connection, const client::SessionInfo& info,
+                     client::GroupEngine& /*engine*/, client::LocalStore& /*store*/,
                      QWidget* parent)
     : QWidget(parent), connection_(connection) {
     setObjectName(QStringLiteral("mainShell"));

@@ -5,6 +5,8 @@
 // come with the MLS engine), and the users view for holders of users.read. The shell is built
 // at sign-in and destroyed whole on lock and sign-out, so nothing it showed stays in memory
 // behind the lock screen.
+#include "client-qt/core/group_engine.hpp"
+#include "client-qt/core/local_store.hpp"
 #include "client-qt/core/server_connection.hpp"
 #include "client-qt/core/session.hpp"
 
@@ -24,8 +26,10 @@ class UserAdminView;
 class MainShell : public QWidget {
     Q_OBJECT
 public:
+    /// `engine` and `store` are the signed-in account's (MainWindow owns them and destroys
+    /// the shell first).
     MainShell(client::ServerConnection& connection, const client::SessionInfo& info,
-              QWidget* parent = nullptr);
+              client::GroupEngine& engine, client::LocalStore& store, QWidget* parent = nullptr);
 
     /// The users view, or null when the user's roles do not grant users.read.
     UserAdminView* user_admin() const { return user_admin_; }

@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QSysInfo>
 
 namespace wardline::app {
@@ -19,11 +20,11 @@ using Step = Session::Step;
 MainWindow::MainWindow(AppOptions options, QWidget* parent)
     : QMainWindow(parent),
       options_(std::move(options)),
-      device_(client::DeviceIdentity::generate(
-          QSysInfo::machineHostName().left(100),
+      device_name_(QSysInfo::machineHostName().left(100)),
+      device_platform_(
           QStringLiteral("%1 / Wardline %2")
               .arg(QSysInfo::prettyProductName(), QCoreApplication::applicationVersion())
-              .left(50))) {
+              .left(50)) {
     setWindowTitle(tr("Wardline"));
     stack_ = new QStackedWidget(this);
     sign_in_ = new SignInWidget(stack_);
@@ -35,7 +36,10 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
     connect(sign_in_, &SignInWidget::signInRequested, this, &MainWindow::start_sign_in);
     connect(sign_in_, &SignInWidget::passwordChangeRequested, this,
             [this](const QString& current, const QString& next) {
-                if (session_) session_->change_password(current, next);
+                if (!session_) return;
+                forget_password();
+                key_password_ = next;  // the key file is written under the new password
+                session_->change_password(current, next);
             });
     connect(sign_in_, &SignInWidget::confirmCodeRequested, this, [this](const QString& code) {
         if (session_) session_->confirm_mfa(code);
@@ -58,11 +62,15 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
         sign_in_->show_page(SignInWidget::Page::credentials);
     });
     connect(&idle_, &IdleWatcher::idle, this, &MainWindow::lock);
+    connect(&idle_, &IdleWatcher::activity, this, [this] {
+        if (keep_alive_) keep_alive_->user_active();
+    });
 }
 
 MainWindow::~MainWindow() {
     idle_.stop();
     drop_shell();
+    close_account();
     session_.reset();  // before the connection it refers to
     connection_.reset();
     device_.forget_secret();
@@ -70,6 +78,8 @@ MainWindow::~MainWindow() {
 
 bool MainWindow::use_server(const QUrl& url) {
     if (connection_ && url == url_) return true;
+    drop_shell();
+    close_account();
     session_.reset();
     connection_.reset();
     client::ConnectionOptions o;
@@ -80,7 +90,20 @@ bool MainWindow::use_server(const QUrl& url) {
     url_ = url;
     connect(session_.get(), &Session::stepChanged, this, &MainWindow::on_step);
     connect(session_.get(), &Session::refused, this, [this](const client::LoginRefusal& r) {
-        sign_in_->show_message(r.message);
+        if (client::device_refused(r) && keeper_) {
+            // The server will not take this device again (revoked by IT): forget it and its
+            // data here; the next sign-in registers a new device.
+            keeper_->forget();
+            device_.forget_secret();
+            device_ = client::DeviceIdentity{};
+            forget_password();
+            sign_in_->show_message(
+                tr("IT revoked this computer's access to Wardline, so Wardline erased its "
+                   "data on this computer. Sign in again to register this computer anew, or "
+                   "call IT if you did not expect this."));
+        } else {
+            sign_in_->show_message(r.message);
+        }
         sign_in_->set_busy(false);
     });
     connect(session_.get(), &Session::mfaEnrollment, sign_in_, &SignInWidget::show_enrollment);
@@ -114,6 +137,7 @@ void MainWindow::start_sign_in(const QString& server, const QString& organizatio
     if (!use_server(*url)) return;
     organization_ = organization;
     username_ = username;
+    prepare_device(password);
     if (logout_pending_) {
         deferred_sign_in_ = DeferredSignIn{organization, username, password};
         return;
@@ -140,10 +164,67 @@ void MainWindow::on_signed_in(const client::SessionInfo& info) {
         sign_in_->show_page(SignInWidget::Page::credentials);
         return;
     }
+    if (!open_account(info)) {
+        // The sign-in stands, but without its storage the account cannot be used here.
+        const QString why = sign_in_->message();
+        end_session();
+        sign_in_->show_message(why);
+        sign_in_->show_page(SignInWidget::Page::credentials);
+        return;
+    }
     locked_.reset();
     sign_in_->set_locked(false);
     sign_in_->show_message({});
     if (!recovery_codes_pending_) show_shell();
+}
+
+QString MainWindow::data_directory() const {
+    if (!options_.data_directory.isEmpty()) return options_.data_directory;
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+}
+
+void MainWindow::prepare_device(const QString& password) {
+    const client::DeviceAccount account{
+        url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization_, username_};
+    keeper_ = std::make_unique<client::DeviceKeeper>(data_directory(), account, keychain_);
+    const auto prepared = keeper_->prepare(device_, password, device_name_, device_platform_);
+    forget_password();
+    key_password_ = password;
+    if (prepared.file_error != client::DeviceFileError::none &&
+        prepared.file_error != client::DeviceFileError::not_found)
+        sign_in_->show_message(client::describe(prepared.file_error));
+}
+
+bool MainWindow::open_account(const client::SessionInfo& info) {
+    QString password = std::move(key_password_);
+    key_password_.clear();
+    close_account();
+    if (!keeper_) return false;
+    auto kept = keeper_->keep(device_, info, password);
+    password.fill(QChar(u'\0'));
+    if (!kept.storage) {
+        sign_in_->show_message(kept.error);
+        return false;
+    }
+    storage_ = std::move(kept.storage);
+    engine_ = std::make_unique<client::GroupEngine>(*connection_, *session_, device_,
+                                                    storage_->group_states(),
+                                                    storage_->key_package_secrets());
+    engine_->start();
+    keep_alive_ = std::make_unique<client::SessionKeepAlive>(*connection_, *session_);
+    return true;
+}
+
+void MainWindow::close_account() {
+    keep_alive_.reset();
+    engine_.reset();
+    storage_.reset();
+    forget_password();
+}
+
+void MainWindow::forget_password() {
+    key_password_.fill(QChar(u'\0'));
+    key_password_.clear();
 }
 
 void MainWindow::show_shell() {
@@ -151,7 +232,8 @@ void MainWindow::show_shell() {
     const auto& info = *session_->info();
     sign_in_->clear_secrets();
     drop_shell();
-    shell_ = new MainShell(*connection_, info, stack_);
+    if (!engine_ || !storage_) return;
+    shell_ = new MainShell(*connection_, info, *engine_, storage_->store(), stack_);
     stack_->addWidget(shell_);
     stack_->setCurrentWidget(shell_);
     connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
@@ -176,6 +258,7 @@ void MainWindow::lock() {
     locked_ = LockedAccount{info.user_id, info.display_name};
     const QString who = info.display_name;
     drop_shell();
+    close_account();
     sign_in_->clear_secrets();
     sign_in_->prefill(url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization_,
                       username_);
@@ -188,6 +271,7 @@ void MainWindow::lock() {
 void MainWindow::sign_out() {
     idle_.stop();
     drop_shell();
+    close_account();
     end_session();
     sign_in_->clear_secrets();
     sign_in_->show_message(Session::message_for_end(QStringLiteral("logout")));
@@ -196,6 +280,8 @@ void MainWindow::sign_out() {
 }
 
 void MainWindow::start_over() {
+    drop_shell();
+    close_account();
     end_session();
     recovery_codes_pending_ = false;
     sign_in_->clear_secrets();
@@ -229,6 +315,7 @@ void MainWindow::on_session_ended(const QString& reason) {
     // Ended by the server (another device, IT, a timeout): back to the sign-in, saying why.
     idle_.stop();
     drop_shell();
+    close_account();
     locked_.reset();
     recovery_codes_pending_ = false;
     sign_in_->set_locked(false);

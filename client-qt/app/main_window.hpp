@@ -9,10 +9,23 @@
 // the shell, so nothing it showed stays in the window. Unlocking is a fresh auth.login for the
 // same account on the same device, followed by the code step when the organization requires
 // it; the server decides that, as for any sign-in.
+//
+// The device is kept across sign-ins and restarts (client::DeviceKeeper: one device file per
+// server, organization and username in the data directory). After a sign-in the window opens
+// the account's storage (client::AccountStorage: the local key, the encrypted store) and runs
+// the MLS engine on it; locking, signing out and a session the server ended close both, so
+// neither the key nor the store stays open behind the lock screen. While the account is open,
+// the user's input keeps the server's session alive (client::SessionKeepAlive). The session
+// token is never written down: a restart is a fresh sign-in on the same device.
 #include "client-qt/app/idle_watcher.hpp"
+#include "client-qt/core/account_storage.hpp"
 #include "client-qt/core/device_identity.hpp"
+#include "client-qt/core/device_keeper.hpp"
+#include "client-qt/core/group_engine.hpp"
+#include "client-qt/core/keychain_key_store.hpp"
 #include "client-qt/core/server_connection.hpp"
 #include "client-qt/core/session.hpp"
+#include "client-qt/core/session_keep_alive.hpp"
 
 #include <QMainWindow>
 #include <QUrl>
@@ -35,6 +48,9 @@ struct AppOptions {
     QString ca_file;       ///< the organization's CA (PEM); empty: the system's CA store
     /// Lock after this much inactivity instead of the session's idle timeout (tests).
     std::optional<std::chrono::milliseconds> idle_timeout;
+    /// Where the device files, key files and stores live; empty: the user's application data
+    /// folder (QStandardPaths::AppLocalDataLocation).
+    QString data_directory;
 };
 
 class MainWindow : public QMainWindow {
@@ -50,6 +66,14 @@ public:
     /// The current connection (null before the first sign-in).
     client::ServerConnection* connection() const { return connection_.get(); }
     client::Session* session() const { return session_.get(); }
+    /// The signed-in account's MLS engine, storage and keep-alive (null when signed out or
+    /// locked).
+    client::GroupEngine* engine() const { return engine_.get(); }
+    client::AccountStorage* account_storage() const { return storage_.get(); }
+    client::SessionKeepAlive* keep_alive() const { return keep_alive_.get(); }
+    /// This installation's device identity (its device id once the server assigned one).
+    const client::DeviceIdentity& device() const { return device_; }
+    QString data_directory() const;
 
     /// Locks now, as the idle timeout does.
     void lock();
@@ -73,6 +97,13 @@ private:
     /// Ends the session on the server and here; a sign-in started before the server answered
     /// waits for it (the server refuses auth.login on a connection that still has a session).
     void end_session();
+    /// Finds the kept device of the account being signed in (or makes a new one).
+    void prepare_device(const QString& password);
+    /// After the sign-in: keeps the device, opens the account's storage and starts the engine.
+    bool open_account(const client::SessionInfo& info);
+    /// Destroys the engine, the keep-alive and the storage (closing the store, zeroing the key).
+    void close_account();
+    void forget_password();
 
     struct DeferredSignIn {
         QString organization;
@@ -81,7 +112,14 @@ private:
     };
 
     AppOptions options_;
+    QString device_name_;
+    QString device_platform_;
     client::DeviceIdentity device_;
+    client::KeychainKeyStore keychain_;
+    std::unique_ptr<client::DeviceKeeper> keeper_;
+    /// The password that protects the key file, from the sign-in until the account is open
+    /// (the new one after a password change).
+    QString key_password_;
     std::unique_ptr<client::ServerConnection> connection_;
     std::unique_ptr<client::Session> session_;
     QUrl url_;
@@ -96,6 +134,9 @@ private:
     bool ending_on_purpose_ = false;
     bool logout_pending_ = false;
     std::optional<DeferredSignIn> deferred_sign_in_;
+    std::unique_ptr<client::AccountStorage> storage_;
+    std::unique_ptr<client::GroupEngine> engine_;
+    std::unique_ptr<client::SessionKeepAlive> keep_alive_;
 };
 
 }  // namespace wardline::app

@@ -205,6 +205,7 @@ void ServerConnection::send(const QString& id, Pending& p) {
     socket_->sendTextMessage(
         QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
     p.sent = true;
+    last_sent_ = std::chrono::steady_clock::now();
 }
 
 void ServerConnection::finish(const QString& id, const ServerResponse& r) {

@@ -63,6 +63,9 @@ public:
     /// Frames from the server that were not understood (counted, dropped).
     std::size_t bad_frames() const noexcept { return bad_frames_; }
 
+    /// When the last request went out to the server (steady clock; the epoch when none did).
+    std::chrono::steady_clock::time_point last_sent() const noexcept { return last_sent_; }
+
     /// For tests and the reconnect timer: the backoff in use.
     const Backoff& backoff() const noexcept { return backoff_; }
 
@@ -104,6 +107,7 @@ private:
     std::uint64_t next_id_ = 1;
     std::size_t bad_frames_ = 0;
     std::int64_t last_event_seq_ = 0;
+    std::chrono::steady_clock::time_point last_sent_{};
 };
 
 }  // namespace wardline::client

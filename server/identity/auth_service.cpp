@@ -142,6 +142,17 @@ boost::asio::awaitable<std::optional<Failure>> AuthService::authorize(
     ConnectionAuth& auth, const authz::RequestPolicy& policy) {
     switch (policy.access) {
         case authz::Access::anonymous:
+            if (policy.type == "system.ping" && auth.session) {
+                // The client's keep-alive while its user is active (docs/client.md): a ping
+                // with a live session moves the idle deadline like any request of the
+                // session. A session past a deadline ends (the client is told); the ping is
+                // answered either way.
+                auto ending = end_if_over(auth);
+                if (!co_await std::move(ending)) {
+                    auto touching = touch(auth);
+                    co_await std::move(touching);
+                }
+            }
             co_return std::nullopt;
         case authz::Access::login:
             if (!auth.pending)
@@ -155,13 +166,10 @@ boost::asio::awaitable<std::optional<Failure>> AuthService::authorize(
             break;
     }
     if (!auth.session) co_return Failure{Errc::unauthenticated, "no session; log in first"};
-    const auto now = Clock::now();
-    if (now >= auth.session->absolute_deadline || now >= auth.session->idle_deadline) {
-        const auto reason = now >= auth.session->absolute_deadline ? EndReason::expired
-                                                                    : EndReason::idle_timeout;
-        auto ending = end_bound_session(auth, reason);
-        co_await std::move(ending);
-        co_return Failure{Errc::unauthenticated, "the session ended; log in again"};
+    {
+        auto ending = end_if_over(auth);
+        if (co_await std::move(ending))
+            co_return Failure{Errc::unauthenticated, "the session ended; log in again"};
     }
     if (!policy.permission.empty() && !auth.session->has(policy.permission)) {
         AuditNote n = note_for(*auth.session, "authz.denied", "denied", auth.source_address);
@@ -178,6 +186,24 @@ boost::asio::awaitable<std::optional<Failure>> AuthService::authorize(
                               ? "this device was ordered to erase its data; send devices.confirm_wipe"
                               : "this device is quarantined by an administrator"};
     }
+    auto touching = touch(auth);
+    if (!co_await std::move(touching))
+        co_return Failure{Errc::unauthenticated, "the session ended; log in again"};
+    co_return std::nullopt;
+}
+
+boost::asio::awaitable<bool> AuthService::end_if_over(ConnectionAuth& auth) {
+    const auto now = Clock::now();
+    if (now < auth.session->absolute_deadline && now < auth.session->idle_deadline) co_return false;
+    const auto reason =
+        now >= auth.session->absolute_deadline ? EndReason::expired : EndReason::idle_timeout;
+    auto ending = end_bound_session(auth, reason);
+    co_await std::move(ending);
+    co_return true;
+}
+
+boost::asio::awaitable<bool> AuthService::touch(ConnectionAuth& auth) {
+    const auto now = Clock::now();
     auth.session->idle_deadline = now + auth.session->idle_timeout;
     if (now - auth.session->last_persisted >= kPersistSeenEvery) {
         // Also how a session ended outside this process (another node, wardlinectl) reaches
@@ -188,11 +214,11 @@ boost::asio::awaitable<std::optional<Failure>> AuthService::authorize(
         auto seen = co_await std::move(touching);
         if (seen && seen->rows() == 0 && auth.session) {
             unbind(auth);
-            co_return Failure{Errc::unauthenticated, "the session ended; log in again"};
+            co_return false;
         }
         // A database error is not a reason to drop the session: the deadlines still hold.
     }
-    co_return std::nullopt;
+    co_return true;
 }
 
 boost::asio::awaitable<Outcome> AuthService::handle(std::string type, json body, ConnectionAuth& auth) {

@@ -50,7 +50,8 @@ public:
     ~AuthService();
 
     /// The access check of `policy` for this connection: a login in progress, a live session
-    /// with the permission. Moves the session's idle deadline. A refusal is returned (and a
+    /// with the permission. Moves the session's idle deadline (system.ping too, when the
+    /// connection has a session: the client's keep-alive). A refusal is returned (and a
     /// permission denial audited); nullopt lets the request through.
     boost::asio::awaitable<std::optional<Failure>> authorize(ConnectionAuth& auth,
                                                              const authz::RequestPolicy& policy);
@@ -69,6 +70,11 @@ public:
     void unbind(ConnectionAuth& auth);
 
 private:
+    /// Ends the bound session when its idle or absolute deadline passed (true).
+    boost::asio::awaitable<bool> end_if_over(ConnectionAuth& auth);
+    /// Moves the bound session's idle deadline (and records its activity now and then); false
+    /// when the session turned out to have ended elsewhere (it is unbound).
+    boost::asio::awaitable<bool> touch(ConnectionAuth& auth);
     boost::asio::awaitable<Outcome> login(nlohmann::json body, ConnectionAuth& auth);
     boost::asio::awaitable<Outcome> change_password_at_login(nlohmann::json body, ConnectionAuth& auth);
     boost::asio::awaitable<Outcome> mfa_enroll(ConnectionAuth& auth);

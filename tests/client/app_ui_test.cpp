@@ -3,7 +3,10 @@
 // tests"): fields are typed into and buttons clicked with QTest, on the offscreen platform.
 // Signing in with TOTP, the first sign-in (password change, MFA enrollment with a QR code),
 // a wrong password, the idle lock and unlocking, an administrator creating a user, a nurse
-// without the admin view, and an accessible name on every control that takes focus.
+// without the admin view, and an accessible name on every control that takes focus; a restart
+// that signs in on the same device with the account's engine and store, closed by the lock;
+// an active user kept signed in past the server's idle timeout; the users, organization,
+// templates and audit views.
 #include "client-qt/app/audit_view.hpp"
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/org_policy_view.hpp"
@@ -28,6 +31,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -77,6 +81,7 @@ protected:
         app::AppOptions o;
         o.ca_file = QString::fromStdString(server().certificate());
         o.idle_timeout = idle_timeout;
+        o.data_directory = data_.path();
         auto w = std::make_unique<MainWindow>(o);
         w->show();
         return w;
@@ -102,6 +107,12 @@ protected:
     static bool signed_in(MainWindow& w) {
         return qt_wait_for([&] { return w.shell() != nullptr; });
     }
+
+    long long devices_of(const TestUser& user) {
+        return count("SELECT count(*) FROM devices WHERE user_id = '" + user.id + "'");
+    }
+
+    QTemporaryDir data_;
 
     /// Signs `user` in through the widgets with recovery code number `index`.
     void sign_in_with_recovery(MainWindow& w, TestUser& user, std::size_t index) {
@@ -687,6 +698,68 @@ TEST_F(ClientAppUi, EveryControlThatTakesFocusHasAnAccessibleName) {
     sign_in_with_recovery(*w, admin, 0);
     ASSERT_NE(w->shell()->user_admin(), nullptr);
     expect_named(w.get(), "signed in as an administrator");
+}
+
+TEST_F(ClientAppUi, ARestartSignsInOnTheSameDeviceWithTheEngineAndStoreThatTheLockCloses) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    const long long enrolled = devices_of(nurse);  // the test's own enrollment device
+    QString device_id;
+    {
+        auto w = open_window();
+        sign_in_with_recovery(*w, nurse, 0);
+        device_id = w->device().device_id;
+        ASSERT_FALSE(device_id.isEmpty());
+        ASSERT_NE(w->account_storage(), nullptr);
+        ASSERT_NE(w->engine(), nullptr);
+        EXPECT_EQ(w->account_storage()->store().account().device_id, device_id);
+        ASSERT_TRUE(qt_wait_for([&] { return w->engine()->started(); }));
+        EXPECT_EQ(devices_of(nurse), enrolled + 1);
+        // Locked: nothing of the account stays open behind the lock screen.
+        w->lock();
+        EXPECT_EQ(w->engine(), nullptr);
+        EXPECT_EQ(w->account_storage(), nullptr);
+        EXPECT_EQ(w->keep_alive(), nullptr);
+    }
+    // The application starts again: the same device signs in, no new one is registered.
+    auto w = open_window();
+    EXPECT_TRUE(w->device().device_id.isEmpty()) << "known only once the sign-in is typed";
+    sign_in_with_recovery(*w, nurse, 1);
+    EXPECT_EQ(w->device().device_id, device_id);
+    EXPECT_EQ(w->session()->info()->device_id, device_id);
+    EXPECT_EQ(devices_of(nurse), enrolled + 1) << "a restart registered a new device";
+    ASSERT_NE(w->engine(), nullptr);
+    EXPECT_TRUE(qt_wait_for([&] { return w->engine()->started(); }));
+    // Signing out closes the account too.
+    click(w->shell(), "signOutButton");
+    EXPECT_EQ(w->engine(), nullptr);
+    EXPECT_EQ(w->account_storage(), nullptr);
+}
+
+TEST_F(ClientAppUi, AnActiveUserStaysSignedInPastTheServersIdleTimeoutAndAnIdleOneDoesNot) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    owner().exec("UPDATE organization_policies SET session_idle_timeout_seconds = 5");
+    auto w = open_window();  // locks after the session's idle timeout: 5 s
+    sign_in_with_recovery(*w, nurse, 0);
+    ASSERT_EQ(w->session()->info()->idle_timeout_seconds, 5);
+    // She reads for 7 s: input every 300 ms, no request of her own.
+    const auto started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(7)) {
+        ASSERT_NE(w->shell(), nullptr) << "signed out while active";
+        QTest::keyClick(w->shell(), Qt::Key_Shift);
+        qt_wait_for([] { return false; }, std::chrono::milliseconds(300));
+    }
+    ASSERT_NE(w->shell(), nullptr);
+    EXPECT_EQ(w->session()->step(), client::Session::Step::signed_in);
+    ASSERT_NE(w->keep_alive(), nullptr);
+    EXPECT_GE(w->keep_alive()->pings_sent(), 2);
+    // Then nothing: the window and the server's session end within the timeout.
+    ASSERT_TRUE(qt_wait_for([&] { return w->shell() == nullptr; }, std::chrono::seconds(8)));
+    EXPECT_EQ(w->engine(), nullptr);
+    EXPECT_EQ(w->account_storage(), nullptr);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // retried, tampered and misattributed ciphertexts refused, the KeyPackage stock replenished
 // and a Welcome opened after a restart. The plaintext is checked against the bytes the server
 // relayed, the stored rows and every log line.
+#include "client-qt/core/account_storage.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/group_record.hpp"
 #include "client-qt/core/mls_wire.hpp"
@@ -16,6 +17,7 @@
 #include "tests/integration/identity/identity_fixture.hpp"
 
 #include <QJsonArray>
+#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -55,6 +57,8 @@ struct Installation {
     DeviceIdentity identity;
     std::shared_ptr<MemoryGroupStore> groups;
     std::shared_ptr<MemoryKeyPackageStore> key_packages;
+    /// When set, the engine keeps its state here (the local store) instead of the memory stores.
+    std::unique_ptr<client::AccountStorage> storage;
     std::unique_ptr<ServerConnection> connection;
     std::unique_ptr<Session> session;
     std::unique_ptr<GroupEngine> engine;
@@ -109,11 +113,16 @@ protected:
     /// A signed-in installation of `user`'s enrolled device, its engine started. `groups` and
     /// `key_packages` are the stores it keeps (a "restart" passes the previous ones).
     Installation& install(const TestUser& user, std::shared_ptr<MemoryGroupStore> groups = {},
-                          std::shared_ptr<MemoryKeyPackageStore> key_packages = {}) {
+                          std::shared_ptr<MemoryKeyPackageStore> key_packages = {},
+                          std::unique_ptr<client::AccountStorage> storage = {}) {
         auto a = std::make_unique<Installation>();
         a->groups = groups ? std::move(groups) : std::make_shared<MemoryGroupStore>();
         a->key_packages =
             key_packages ? std::move(key_packages) : std::make_shared<MemoryKeyPackageStore>();
+        a->storage = std::move(storage);
+        client::GroupStateStore& group_store = a->storage ? a->storage->group_states() : *a->groups;
+        client::KeyPackageSecretStore& key_package_store =
+            a->storage ? a->storage->key_package_secrets() : *a->key_packages;
         a->identity.device_id = QString::fromStdString(user.device_id);
         a->identity.name = QStringLiteral("Ward 3 workstation");
         a->identity.platform = QStringLiteral("Debian 12 / wardline test");
@@ -130,7 +139,7 @@ protected:
         client::GroupEngineOptions options;
         options.key_packages.batch = 12;
         a->engine = std::make_unique<GroupEngine>(*a->connection, *a->session, a->identity,
-                                                  *a->groups, *a->key_packages, options);
+                                                  group_store, key_package_store, options);
         Installation* self = a.get();
         QObject::connect(a->engine.get(), &GroupEngine::messageDecrypted,
                          [self](const DecryptedMessage& m) { self->received.push_back(m); });
@@ -700,6 +709,71 @@ TEST_F(ClientEngine, AFailingStoreIsReportedAndTheEngineKeepsWorkingFromMemory) 
     EXPECT_FALSE(failures.empty());
     EXPECT_EQ(bob.groups->records.count(conv), 0u);
     exchange(alice, conv, "The store is full but this still arrives", {&bob});
+}
+
+// The engine over the account's encrypted local store (StoredGroupStates,
+// StoredKeyPackageSecrets in an AccountStorage): the application quits, its store is closed,
+// and a new engine over the reopened store goes on where the old one stopped.
+class StoredEngineRestart : public ClientEngine {
+protected:
+    std::unique_ptr<client::AccountStorage> open_storage(const TestUser& user) {
+        const std::array<unsigned char, client::LocalKey::size> key_bytes{42, 7, 19};
+        return std::make_unique<client::AccountStorage>(
+            client::LocalKey::from_bytes(key_bytes), dir_.path(),
+            client::StoreAccount{QStringLiteral("localhost:%1").arg(server().port()),
+                                 QString::fromStdString(user.id),
+                                 QString::fromStdString(user.device_id)});
+    }
+    QTemporaryDir dir_;
+};
+
+TEST_F(StoredEngineRestart, ANewEngineOverTheReopenedStoreReadsOnAndOpensAWelcomeFromBefore) {
+    start_server_for_engines();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    auto& alice = install(alice_user);
+    auto* bob = &install(bob_user, {}, {}, open_storage(bob_user));
+    ASSERT_TRUE(qt_wait_for([&] { return bob->engine->key_package_stock().uploads() == 1; }));
+
+    const QString first = create(alice, {{"kind", "direct"}}, {&bob_user});
+    ASSERT_TRUE(qt_wait_for([&] { return bob->engine->has_group(first); }));
+    exchange(alice, first, "Bed 7 is ready for transfer", {bob});
+    exchange(*bob, first, "Porter booked for 14:00", {&alice});
+    const auto epoch_before = bob->engine->epoch(first);
+    ASSERT_TRUE(epoch_before.has_value());
+    EXPECT_TRUE(bob->storage->group_states().load(first).has_value()) << "not in the store";
+
+    // Bob's application quits: engine and storage go, the store is closed.
+    installations_.pop_back();
+    // Meanwhile Alice writes in the existing conversation and opens a new one with Bob, whose
+    // Welcome is made for a KeyPackage Bob uploaded before the restart.
+    OutgoingMessage m;
+    secrets_.push_back("Transfer moved to 15:00");
+    m.plaintext = "Transfer moved to 15:00";
+    ASSERT_TRUE(finish([&](auto done) { alice.engine->send(first, m, done); }).ok);
+    const QString second = create(alice, {{"kind", "group"}, {"title", "Bed 9"}}, {&bob_user});
+    ASSERT_NE(second, first);
+    secrets_.push_back("New thread about bed 9");
+    m.plaintext = "New thread about bed 9";
+    ASSERT_TRUE(finish([&](auto done) { alice.engine->send(second, m, done); }).ok);
+
+    bob = &install(bob_user, {}, {}, open_storage(bob_user));
+    ASSERT_TRUE(qt_wait_for([&] { return bob->count(first) == 1 && bob->count(second) == 1; }))
+        << "not read after the restart";
+    for (const auto& got : bob->received) {
+        if (got.conversation_id == first)
+            EXPECT_EQ(got.plaintext, QByteArray("Transfer moved to 15:00"));
+        else
+            EXPECT_EQ(got.plaintext, QByteArray("New thread about bed 9"));
+    }
+    // The old group was restored from the store, not joined again by external commit (which
+    // would have moved the epoch), and nothing before the restart was processed twice.
+    EXPECT_EQ(bob->engine->epoch(first), epoch_before);
+    EXPECT_TRUE(bob->refusals.empty());
+    expect_in_step(first, {&alice, bob});
+    expect_in_step(second, {&alice, bob});
+    exchange(*bob, first, "Noted, porter rebooked", {&alice});
+    exchange(alice, second, "Bed 9 needs a side room", {bob});
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // login (one-time password, password change, TOTP enrollment), recovery codes, resuming after
 // a restart, the end of a session, and the messages a clinician sees for each refusal.
 #include "client-qt/core/session.hpp"
+#include "client-qt/core/session_keep_alive.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
@@ -183,6 +184,57 @@ TEST_F(ClientSession, ARecoveryCodeSignsInTheSessionResumesAfterARestartAndItsEn
     EXPECT_EQ(first->session->step(), Step::signed_out);
     EXPECT_TRUE(first->session->token().isEmpty());
     EXPECT_EQ(restarted->session->step(), Step::signed_out);
+}
+
+// The keep-alive (client-qt/core/session_keep_alive.hpp) against the server's idle timeout, set
+// to its shortest (5 s): a user whose input is reported stays signed in well past it, one who
+// does nothing is signed out by the server.
+class SessionKeepAliveTest : public ClientSession {};
+
+TEST_F(SessionKeepAliveTest, AnActiveUserStaysSignedInPastTheIdleTimeoutAndAnIdleOneIsSignedOut) {
+    start();
+    create_org("General");
+    TestUser busy_user = enroll("General", "amy.reader", "nurse");
+    TestUser idle_user = enroll("General", "ian.away", "nurse");
+    owner().exec("UPDATE organization_policies SET session_idle_timeout_seconds = 5");
+    auto busy = install();
+    auto idle = install();
+    for (const auto& [a, u] :
+         {std::pair{busy.get(), &busy_user}, std::pair{idle.get(), &idle_user}}) {
+        a->session->sign_in("General", QString::fromStdString(u->username),
+                            QString::fromStdString(u->password));
+        ASSERT_TRUE(a->reaches(Step::mfa_verify));
+        a->session->verify_mfa(QString::fromStdString(u->recovery_codes.back()), true);
+        ASSERT_TRUE(a->reaches(Step::signed_in));
+    }
+    client::SessionKeepAlive keep_alive(*busy->connection, *busy->session);
+    client::SessionKeepAlive idle_keep_alive(*idle->connection, *idle->session);
+    EXPECT_EQ(keep_alive.interval(), std::chrono::milliseconds(5000 / 3));
+
+    // Input reported right after the sign-in sends nothing: a request just went out.
+    keep_alive.user_active();
+    EXPECT_EQ(keep_alive.pings_sent(), 0);
+    // Busy reads for 7 s, reporting input every 250 ms, and never sends a request of her own.
+    const auto started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(7)) {
+        keep_alive.user_active();
+        qt_wait_for([] { return false; }, std::chrono::milliseconds(250));
+    }
+    EXPECT_GE(keep_alive.pings_sent(), 3);
+    EXPECT_LE(keep_alive.pings_sent(), 5) << "one ping per third of the timeout, no more";
+    EXPECT_EQ(busy->session->step(), Step::signed_in);
+    EXPECT_TRUE(busy->ended.empty());
+    // The idle user was signed out by the server; input after that sends nothing.
+    ASSERT_EQ(idle->ended.size(), 1u);
+    EXPECT_EQ(idle->ended.front(), QStringLiteral("idle_timeout"));
+    idle_keep_alive.user_active();
+    EXPECT_EQ(idle_keep_alive.pings_sent(), 0);
+    // The server agrees: the busy session answers a request of the session.
+    std::optional<client::ServerResponse> status;
+    busy->connection->request("key_packages.status", {},
+                              [&](const client::ServerResponse& r) { status = r; });
+    ASSERT_TRUE(qt_wait_for([&] { return status.has_value(); }));
+    EXPECT_TRUE(status->ok) << status->error_code.toStdString();
 }
 
 }  // namespace

@@ -176,6 +176,31 @@ TEST_F(Login, IdleSessionEndsAndTheClientIsTold) {
     EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE end_reason = 'idle_timeout'"), 1);
 }
 
+TEST_F(Login, SystemPingWithASessionMovesTheIdleDeadline) {
+    // The client's keep-alive while its user reads without sending (docs/client.md): pings
+    // every 2 s keep a session of a 5 s idle timeout alive for 6 s; after the pings stop it
+    // ends like any idle session.
+    TestUser u = enroll("General", "ines", "physician");
+    owner().exec("UPDATE organization_policies SET session_idle_timeout_seconds = 5");
+    auto ws = connect();
+    ASSERT_EQ(login(*ws, u).value("status", ""), "ok");
+    const auto logged_in_at = std::chrono::steady_clock::now();
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        const auto pong = ws->request("system.ping");
+        ASSERT_EQ(pong.value("status", ""), "ok") << pong.dump();
+    }
+    ASSERT_GT(std::chrono::steady_clock::now() - logged_in_at, std::chrono::seconds(5));
+    const auto alive = ws->request("key_packages.status");
+    EXPECT_EQ(alive.value("status", ""), "ok") << "signed out despite the pings: " << alive.dump();
+    const auto event = ws->read_json(std::chrono::seconds(10));
+    EXPECT_EQ(event.value("event", ""), "auth.session_ended") << event.dump();
+    EXPECT_EQ(event["body"].value("reason", ""), "idle_timeout");
+    // A ping without a session is still answered, and moves nothing.
+    EXPECT_EQ(ws->request("system.ping").value("status", ""), "ok");
+    EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE end_reason = 'idle_timeout'"), 1);
+}
+
 TEST_F(Login, PasswordChangeEndsOtherSessionsAndKeepsThisOne) {
     TestUser u = enroll("General", "judy", "physician");
     const std::string enrollment_token = u.token;  // enroll() left that session live

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client-qt/core/device_keeper.hpp"
+
+#include "client-qt/core/local_key_source.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+
+namespace wardline::client {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcDevice, "wardline.device")
+
+QString account_key_file(const QString& directory, const DeviceAccount& account) {
+    return QDir(directory).filePath(QStringLiteral("key-%1.wlkey").arg(account.file_id()));
+}
+
+}  // namespace
+
+bool device_refused(const LoginRefusal& refusal) {
+    // auth.login answers forbidden only for a device it will not take (revoked, or a key
+    // that is not the registered one); wrong credentials are unauthenticated.
+    return refusal.code == QLatin1String("forbidden");
+}
+
+DeviceKeeper::DeviceKeeper(QString directory, DeviceAccount account,
+                           const KeychainKeyStore& keychain)
+    : directory_(std::move(directory)),
+      account_(std::move(account)),
+      keychain_(keychain),
+      file_(directory_, account_),
+      key_file_(account_key_file(directory_, account_)) {}
+
+DeviceKeeper::~DeviceKeeper() {
+    key_.wipe();
+}
+
+DevicePreparation DeviceKeeper::prepare(DeviceIdentity& identity, const QString& password,
+                                        const QString& name, const QString& platform) {
+    DevicePreparation result;
+    kept_.reset();
+    key_.wipe();
+    if (file_.exists()) {
+        auto access =
+            obtain_local_key(keychain_, account_.keychain_name(), key_file_, password, false);
+        result.key_error = access.file_error;
+        if (access.ok()) {
+            key_ = std::move(access.key);
+            auto read = file_.read(key_);
+            result.file_error = read.error;
+            if (read.ok()) {
+                identity.forget_secret();
+                identity = read.device.identity;
+                read.device.identity.forget_secret();
+                kept_ = std::move(read.device);
+                result.kept = true;
+                return result;
+            }
+            qCWarning(lcDevice) << "the device file is not used:" << static_cast<int>(read.error);
+        }
+    }
+    identity.forget_secret();
+    identity = DeviceIdentity::generate(name, platform);
+    return result;
+}
+
+bool DeviceKeeper::erase_store_of(const QString& user_id) const {
+    if (user_id.isEmpty()) return true;
+    return LocalStore::remove_files(
+        LocalStore::database_path(directory_, StoreAccount{account_.server, user_id, {}}));
+}
+
+KeptAccount DeviceKeeper::keep(const DeviceIdentity& identity, const SessionInfo& info,
+                               const QString& password) {
+    KeptAccount result;
+    const bool same_device = kept_ && kept_->identity.device_id == identity.device_id &&
+                             kept_->user_id == info.user_id && !key_.empty();
+    if (!same_device) {
+        // A new device: whatever this computer kept for the account belongs to a device or a
+        // key that is gone (or was never made): erase it and start anew.
+        if (key_.empty()) {
+            auto access =
+                obtain_local_key(keychain_, account_.keychain_name(), key_file_, password, false);
+            if (access.ok()) {
+                key_ = std::move(access.key);
+            } else {
+                key_file_.remove();
+                keychain_.remove(account_.keychain_name());
+                auto made = obtain_local_key(keychain_, account_.keychain_name(), key_file_,
+                                             password, true);
+                if (!made.ok()) {
+                    result.error = describe(made.file_error);
+                    return result;
+                }
+                key_ = std::move(made.key);
+            }
+        }
+        if (kept_) erase_store_of(kept_->user_id);
+        erase_store_of(info.user_id);
+        KeptDevice device{identity, info.user_id};
+        const auto written = file_.write(device, key_);
+        device.identity.forget_secret();
+        if (written != DeviceFileError::none) {
+            result.error = describe(written);
+            return result;
+        }
+        kept_ = KeptDevice{};
+        kept_->identity.device_id = identity.device_id;
+        kept_->user_id = info.user_id;
+    }
+    // The storage takes the key: nothing of it stays here once the account is open.
+    try {
+        result.storage = std::make_unique<AccountStorage>(
+            std::move(key_), directory_,
+            StoreAccount{account_.server, info.user_id, identity.device_id});
+    } catch (const LocalStoreError& e) {
+        qCWarning(lcDevice) << "the account's store does not open:" << static_cast<int>(e.code());
+        result.error = QStringLiteral(
+            "Wardline cannot open this account's data on this computer. Sign out and tell IT.");
+    }
+    key_.wipe();
+    return result;
+}
+
+bool DeviceKeeper::forget() {
+    bool gone = file_.remove();
+    if (kept_) gone = erase_store_of(kept_->user_id) && gone;
+    kept_.reset();
+    return gone;
+}
+
+}  // namespace wardline::client

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Keeps this computer's device of an account across sign-ins and restarts (docs/client.md,
+// "Device identity"). Before auth.login, prepare() finds the device kept for (server,
+// organization, username) in its DeviceFile, opened with the account's local key (from the
+// keychain, or the Argon2id key file unlocked with the password being typed), or makes a new
+// key pair when there is none or it cannot be used. After the sign-in, keep() saves a new
+// device (the server assigned its id), makes the local key on the first sign-in, and opens
+// the account's storage. A device the server refused (revoked) is forgotten with its store.
+//
+// Whatever of the account's data can no longer be opened once the server accepted the
+// sign-in (a key file the accepted password does not open, an administrator's password reset,
+// a damaged device file, a store of an older device) is erased and started anew: it is sealed
+// for a key or a device that is gone.
+#include "client-qt/core/account_storage.hpp"
+#include "client-qt/core/device_file.hpp"
+#include "client-qt/core/keychain_key_store.hpp"
+#include "client-qt/core/local_key_file.hpp"
+#include "client-qt/core/session.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace wardline::client {
+
+/// What prepare() found.
+struct DevicePreparation {
+    bool kept = false;  ///< the kept device is used; false: a new key pair
+    /// Why a device file that exists was not used (none when there is none, or it was used).
+    DeviceFileError file_error = DeviceFileError::none;
+    /// Why the key file did not open (a wrong password looks the same as a reset one).
+    KeyFileError key_error = KeyFileError::none;
+};
+
+/// The outcome of keep(): the open storage, or why there is none.
+struct KeptAccount {
+    std::unique_ptr<AccountStorage> storage;
+    QString error;  ///< a sentence for the user when storage is null
+};
+
+class DeviceKeeper {
+public:
+    /// `directory` holds the account files (device, key file, store); `keychain` must outlive
+    /// this object.
+    DeviceKeeper(QString directory, DeviceAccount account, const KeychainKeyStore& keychain);
+    ~DeviceKeeper();
+    DeviceKeeper(const DeviceKeeper&) = delete;
+    DeviceKeeper& operator=(const DeviceKeeper&) = delete;
+
+    const DeviceAccount& account() const noexcept { return account_; }
+    const QString& directory() const noexcept { return directory_; }
+    QString device_file_path() const { return file_.path(); }
+    QString key_file_path() const { return key_file_.path(); }
+
+    /// Before auth.login: sets `identity` to the kept device, or to a new key pair named
+    /// `name` / `platform` (device id empty: the server assigns one).
+    DevicePreparation prepare(DeviceIdentity& identity, const QString& password,
+                              const QString& name, const QString& platform);
+    /// After the sign-in `info` (with `identity`, whose device id the server set): saves the
+    /// device when it is new and opens the account's storage; `password` is the one the server
+    /// accepted last (the new one after a password change), for the key file.
+    KeptAccount keep(const DeviceIdentity& identity, const SessionInfo& info,
+                     const QString& password);
+    /// The server refused the kept device (revoked): erases its file and its store, so the
+    /// next prepare() makes a new one.
+    bool forget();
+
+private:
+    bool erase_store_of(const QString& user_id) const;
+
+    QString directory_;
+    DeviceAccount account_;
+    const KeychainKeyStore& keychain_;
+    DeviceFile file_;
+    LocalKeyFile key_file_;
+    LocalKey key_;                    ///< the account's key, once prepare() or keep() obtained it
+    std::optional<KeptDevice> kept_;  ///< the device prepare() found (without its secret key)
+};
+
+/// The auth.login refusal that means the server will not take this device again (revoked, or
+/// its key is not the one registered): the device is to be forgotten.
+bool device_refused(const LoginRefusal& refusal);
+
+}  // namespace wardline::client
