@@ -4,17 +4,32 @@
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/server_address.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/temporary_account_storage.hpp"
+#include "client-qt/core/group_engine.hpp"
+#include "client-qt/core/local_key_source.hpp"
+#include "client-qt/core/local_store.hpp"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QPointer>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QSysInfo>
 
 namespace wardline::app {
 
 using client::Session;
 using Step = Session::Step;
+
+struct MainWindow::AccountStorage {
+    client::LocalKey key;
+    std::unique_ptr<client::LocalStore> store;
+    TemporaryGroupStateStore groups;
+    TemporaryKeyPackageSecretStore key_packages;
+    std::unique_ptr<client::GroupEngine> engine;
+};
 
 MainWindow::MainWindow(AppOptions options, QWidget* parent)
     : QMainWindow(parent),
@@ -35,6 +50,7 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
     connect(sign_in_, &SignInWidget::signInRequested, this, &MainWindow::start_sign_in);
     connect(sign_in_, &SignInWidget::passwordChangeRequested, this,
             [this](const QString& current, const QString& next) {
+                storage_password_ = next;
                 if (session_) session_->change_password(current, next);
             });
     connect(sign_in_, &SignInWidget::confirmCodeRequested, this, [this](const QString& code) {
@@ -63,6 +79,7 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
 MainWindow::~MainWindow() {
     idle_.stop();
     drop_shell();
+    storage_password_.clear();
     session_.reset();  // before the connection it refers to
     connection_.reset();
     device_.forget_secret();
@@ -114,6 +131,7 @@ void MainWindow::start_sign_in(const QString& server, const QString& organizatio
     if (!use_server(*url)) return;
     organization_ = organization;
     username_ = username;
+    storage_password_ = password;
     if (logout_pending_) {
         deferred_sign_in_ = DeferredSignIn{organization, username, password};
         return;
@@ -151,7 +169,16 @@ void MainWindow::show_shell() {
     const auto& info = *session_->info();
     sign_in_->clear_secrets();
     drop_shell();
-    shell_ = new MainShell(*connection_, info, stack_);
+    if (!open_account_storage()) {
+        end_session();
+        sign_in_->show_message(
+            tr("Wardline cannot open this computer's copy of your messages. Sign in again with "
+               "your current password, or ask IT."));
+        sign_in_->show_page(SignInWidget::Page::credentials);
+        stack_->setCurrentWidget(sign_in_);
+        return;
+    }
+    shell_ = new MainShell(*connection_, info, *storage_->engine, *storage_->store, stack_);
     stack_->addWidget(shell_);
     stack_->setCurrentWidget(shell_);
     connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
@@ -161,12 +188,48 @@ void MainWindow::show_shell() {
     idle_.start(timeout);
 }
 
+bool MainWindow::open_account_storage() {
+    const QString password = std::exchange(storage_password_, QString());
+    const auto& info = *session_->info();
+    const QString directory =
+        options_.data_directory.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            : options_.data_directory;
+    if (!QDir().mkpath(directory)) return false;
+    const client::StoreAccount account{
+        url_.host() + QLatin1Char(':') + QString::number(url_.port()), info.user_id,
+        info.device_id};
+    const QString key_account = account.store_id();
+    const client::LocalKeyFile key_file(
+        QDir(directory).filePath(QStringLiteral("account-%1.key").arg(key_account)));
+    const bool may_create =
+        !QFileInfo::exists(client::LocalStore::database_path(directory, account));
+    auto access = client::obtain_local_key(client::KeychainKeyStore{}, key_account, key_file,
+                                           password, may_create);
+    if (!access.ok()) return false;
+    auto storage = std::make_unique<AccountStorage>();
+    storage->key = std::move(access.key);
+    try {
+        storage->store = std::make_unique<client::LocalStore>(directory, account, storage->key);
+    } catch (const client::LocalStoreError&) {
+        return false;
+    }
+    storage->engine = std::make_unique<client::GroupEngine>(
+        *connection_, *session_, device_, storage->groups, storage->key_packages);
+    storage->engine->start();  // the session is signed in already
+    storage_ = std::move(storage);
+    return true;
+}
+
 void MainWindow::drop_shell() {
-    if (!shell_) return;
-    stack_->removeWidget(shell_);
-    // Deleted now, not later: its models hold names and titles that must not outlive the lock.
-    delete shell_;
-    shell_ = nullptr;
+    if (shell_) {
+        stack_->removeWidget(shell_);
+        // Deleted now, not later: its models hold names and titles that must not outlive the
+        // lock.
+        delete shell_;
+        shell_ = nullptr;
+    }
+    storage_.reset();
 }
 
 void MainWindow::lock() {

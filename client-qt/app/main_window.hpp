@@ -35,6 +35,8 @@ struct AppOptions {
     QString ca_file;       ///< the organization's CA (PEM); empty: the system's CA store
     /// Lock after this much inactivity instead of the session's idle timeout (tests).
     std::optional<std::chrono::milliseconds> idle_timeout;
+    /// Where the local stores live; empty: the application's data directory.
+    QString data_directory;
 };
 
 class MainWindow : public QMainWindow {
@@ -67,6 +69,11 @@ private:
     void on_signed_in(const client::SessionInfo& info);
     void on_session_ended(const QString& reason);
     void show_shell();
+    /// The signed-in account's local store and MLS engine, which the shell's chat uses.
+    /// TEMPORARY shape (the persist branch replaces this function at merge): the engine's
+    /// stores are in memory (temporary_account_storage.hpp). False when the store cannot be
+    /// opened (its key is missing or does not open it).
+    bool open_account_storage();
     void drop_shell();
     void sign_out();
     void start_over();
@@ -96,6 +103,11 @@ private:
     bool ending_on_purpose_ = false;
     bool logout_pending_ = false;
     std::optional<DeferredSignIn> deferred_sign_in_;
+    struct AccountStorage;
+    std::unique_ptr<AccountStorage> storage_;
+    /// Unlocks the local key file when the keychain has none; held only from the sign-in
+    /// request until open_account_storage().
+    QString storage_password_;
 };
 
 }  // namespace wardline::app

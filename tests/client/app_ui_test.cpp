@@ -15,7 +15,7 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -319,13 +319,13 @@ TEST_F(ClientAppUi, AnIdleWindowLocksClearsItsContentAndUnlocksWithThePassword) 
     TestUser nurse = enroll("General", "nina.nurse", "nurse");
     auto w = open_window(std::chrono::milliseconds(1500));
     sign_in_with_recovery(*w, nurse, 0);
-    ASSERT_NE(w->shell()->conversations(), nullptr);
+    ASSERT_NE(w->shell()->chat(), nullptr);
     const QString session_id = w->session()->info()->session_id;
 
     ASSERT_TRUE(qt_wait_for([&] { return w->is_locked(); }, std::chrono::seconds(10)));
     EXPECT_EQ(w->shell(), nullptr);
     EXPECT_TRUE(w->findChildren<app::MainShell*>().isEmpty()) << "the shell is gone, not hidden";
-    EXPECT_TRUE(w->findChildren<QListWidget*>().isEmpty());
+    EXPECT_TRUE(w->findChildren<QListView*>().isEmpty());
     auto* s = w->sign_in_widget();
     EXPECT_TRUE(s->isVisible());
     EXPECT_TRUE(s->locked());
