@@ -19,6 +19,7 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
                      client::GroupEngine& engine, client::LocalStore& store, QWidget* parent)
     : QWidget(parent),
       connection_(connection),
+      engine_(engine),
       colleagues_(connection),
       recorder_(connection, engine, store, colleagues_) {
     setObjectName(QStringLiteral("mainShell"));

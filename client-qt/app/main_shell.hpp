@@ -32,6 +32,7 @@ public:
     UserAdminView* user_admin() const { return user_admin_; }
     ChatView* chat() const { return chat_; }
     client::MessageRecorder& recorder() { return recorder_; }
+    client::GroupEngine& engine() { return engine_; }
 
 signals:
     void lockRequested();
@@ -39,6 +40,7 @@ signals:
 
 private:
     client::ServerConnection& connection_;
+    client::GroupEngine& engine_;
     client::ColleagueDirectory colleagues_;
     client::MessageRecorder recorder_;
     QTabWidget* tabs_ = nullptr;

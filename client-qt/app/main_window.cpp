@@ -214,8 +214,8 @@ bool MainWindow::open_account_storage() {
     } catch (const client::LocalStoreError&) {
         return false;
     }
-    storage->engine = std::make_unique<client::GroupEngine>(
-        *connection_, *session_, device_, storage->groups, storage->key_packages);
+    storage->engine = std::make_unique<client::GroupEngine>(*connection_, *session_, device_,
+                                                            storage->groups, storage->key_packages);
     storage->engine->start();  // the session is signed in already
     storage_ = std::move(storage);
     return true;

@@ -62,6 +62,10 @@ MessageRecorder::MessageRecorder(ServerConnection& connection, GroupEngine& engi
       device_id_(store.account().device_id) {
     connect(&engine_, &GroupEngine::messageDecrypted, this, &MessageRecorder::on_decrypted);
     connect(&engine_, &GroupEngine::ready, this, &MessageRecorder::start);
+    connect(&engine_, &GroupEngine::messageRefused, this, [](const MessageRefusal& r) {
+        qCWarning(lcRecorder) << "a message was refused:" << r.seq << to_string(r.reason)
+                              << r.detail;
+    });
     connect(&engine_, &GroupEngine::joined, this,
             [this](const QString& id, quint64) { refresh(id); });
     connect(&connection_, &ServerConnection::event, this, &MessageRecorder::on_event);
