@@ -3,15 +3,13 @@
 
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/audit_view.hpp"
+#include "client-qt/app/chat_view.hpp"
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_admin_view.hpp"
 
 #include <QHBoxLayout>
-#include <QJsonArray>
 #include <QLabel>
-#include <QListWidget>
-#include <QPointer>
 #include <QPushButton>
 #include <QShortcut>
 #include <QTabBar>
@@ -21,9 +19,12 @@
 namespace wardline::app {
 
 MainShell::MainShell(client::ServerConnection& connection, const client::SessionInfo& info,
-                     client::GroupEngine& /*engine*/, client::LocalStore& /*store*/,
-                     QWidget* parent)
-    : QWidget(parent), connection_(connection) {
+                     client::GroupEngine& engine, client::LocalStore& store, QWidget* parent)
+    : QWidget(parent),
+      connection_(connection),
+      engine_(engine),
+      colleagues_(connection),
+      recorder_(connection, engine, store, colleagues_) {
     setObjectName(QStringLiteral("mainShell"));
     auto* layout = new QVBoxLayout(this);
     auto* header = new QHBoxLayout;
@@ -45,17 +46,8 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     tabs_->setObjectName(QStringLiteral("mainTabs"));
     tabs_->setAccessibleName(tr("Views"));
     tabs_->tabBar()->setAccessibleName(tr("Views"));
-    auto* conversations_page = new QWidget(tabs_);
-    auto* conversations_layout = new QVBoxLayout(conversations_page);
-    conversations_status_ = new QLabel(conversations_page);
-    conversations_status_->setObjectName(QStringLiteral("conversationsStatus"));
-    conversations_status_->setWordWrap(true);
-    conversations_ = new QListWidget(conversations_page);
-    conversations_->setObjectName(QStringLiteral("conversationList"));
-    conversations_->setAccessibleName(tr("Your conversations"));
-    conversations_layout->addWidget(conversations_status_);
-    conversations_layout->addWidget(conversations_, 1);
-    tabs_->addTab(conversations_page, tr("&Conversations"));
+    chat_ = new ChatView(connection_, store, recorder_, colleagues_, tabs_);
+    tabs_->addTab(chat_, tr("&Chat"));
     if (info.permissions.contains(kUsersRead)) {
         user_admin_ = new UserAdminView(connection_, info.permissions, tabs_);
         tabs_->addTab(user_admin_, tr("&Users"));
@@ -76,34 +68,12 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     auto* lock_key = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
     connect(lock_key, &QShortcut::activated, this, &MainShell::lockRequested);
     connect(sign_out, &QPushButton::clicked, this, &MainShell::signOutRequested);
-    load_conversations();
+    colleagues_.load_names();
+    recorder_.start();
 }
 
-void MainShell::load_conversations() {
-    conversations_status_->setText(tr("Loading your conversations…"));
-    QPointer<MainShell> self(this);
-    connection_.request(
-        QStringLiteral("conversations.list"), {{QStringLiteral("limit"), 200}},
-        [self](const client::ServerResponse& r) {
-            if (!self) return;
-            if (!r.ok) {
-                self->conversations_status_->setText(
-                    admin_message_for(r.error_code, r.error_message));
-                return;
-            }
-            const auto list = r.body.value(QLatin1String("conversations")).toArray();
-            for (const auto& value : list) {
-                const auto c = value.toObject();
-                QString title = c.value(QLatin1String("title")).toString();
-                const QString kind = c.value(QLatin1String("kind")).toString();
-                if (title.isEmpty()) title = tr("Untitled %1 conversation").arg(kind);
-                if (c.value(QLatin1String("archived")).toBool()) title += tr(" (archived)");
-                self->conversations_->addItem(title);
-            }
-            self->conversations_status_->setText(
-                list.isEmpty() ? tr("You are not a member of any conversation yet.")
-                               : tr("%n conversation(s)", "", static_cast<int>(list.size())));
-        });
+MainShell::~MainShell() {
+    delete tabs_;  // the views first: they refer to the recorder and the directory
 }
 
 }  // namespace wardline::app

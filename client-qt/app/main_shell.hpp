@@ -1,24 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// What a signed-in user sees (issue #6), for now: who is signed in, the titles of their
-// conversations as conversations.list returns them (read-only: reading and writing messages
-// come with the MLS engine), and the users view for holders of users.read. The shell is built
-// at sign-in and destroyed whole on lock and sign-out, so nothing it showed stays in memory
-// behind the lock screen.
+// What a signed-in user sees (issue #6): who is signed in, the chat (ChatView, over the
+// account's local store and MLS engine, kept in step by a MessageRecorder), the users view
+// for holders of users.read, the organization and templates views for org.settings and the
+// audit view for audit.read. The shell is built at sign-in and destroyed whole on lock and
+// sign-out, so nothing it showed stays in memory behind the lock screen.
+#include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/local_store.hpp"
+#include "client-qt/core/message_recorder.hpp"
 #include "client-qt/core/server_connection.hpp"
 #include "client-qt/core/session.hpp"
 
 #include <QWidget>
 
-class QLabel;
-class QListWidget;
 class QTabWidget;
 
 namespace wardline::app {
 
 class AuditView;
+class ChatView;
 class OrgPolicyView;
 class TemplateAdminView;
 class UserAdminView;
@@ -26,14 +27,16 @@ class UserAdminView;
 class MainShell : public QWidget {
     Q_OBJECT
 public:
-    /// `engine` and `store` are the signed-in account's (MainWindow owns them and destroys
-    /// the shell first).
+    /// `engine` and `store` are the signed-in account's; both outlive the shell.
     MainShell(client::ServerConnection& connection, const client::SessionInfo& info,
               client::GroupEngine& engine, client::LocalStore& store, QWidget* parent = nullptr);
+    ~MainShell() override;
 
     /// The users view, or null when the user's roles do not grant users.read.
     UserAdminView* user_admin() const { return user_admin_; }
-    QListWidget* conversations() const { return conversations_; }
+    ChatView* chat() const { return chat_; }
+    client::MessageRecorder& recorder() { return recorder_; }
+    client::GroupEngine& engine() { return engine_; }
     /// The compliance view, or null without audit.read.
     AuditView* audit_view() const { return audit_view_; }
     /// The organization settings, or null without org.settings.
@@ -46,12 +49,12 @@ signals:
     void signOutRequested();
 
 private:
-    void load_conversations();
-
     client::ServerConnection& connection_;
+    client::GroupEngine& engine_;
+    client::ColleagueDirectory colleagues_;
+    client::MessageRecorder recorder_;
     QTabWidget* tabs_ = nullptr;
-    QListWidget* conversations_ = nullptr;
-    QLabel* conversations_status_ = nullptr;
+    ChatView* chat_ = nullptr;
     UserAdminView* user_admin_ = nullptr;
     AuditView* audit_view_ = nullptr;
     OrgPolicyView* org_policy_ = nullptr;

@@ -15,6 +15,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <initializer_list>
@@ -85,6 +86,22 @@ struct StoredMessage {
     QByteArray body;  ///< the decrypted application message (sealed at rest); empty if recalled
 };
 
+/// How far one member has received and read a conversation (receipt.delivered, receipt.read,
+/// messages.read; conversations.get's read_seq).
+struct MemberPosition {
+    QString user_id;
+    qint64 delivered_seq = 0;
+    qint64 read_seq = 0;
+};
+
+/// Receipts of one message as this store knows them.
+struct MessageReceipts {
+    int delivered = 0;  ///< other members who received it (read counts as received)
+    int read = 0;       ///< other members who read it
+    QStringList acknowledged_by;  ///< who acknowledged it (urgent and critical only)
+    QString escalation;           ///< empty, "escalated" or "target_missing"
+};
+
 struct StoredGroupState {
     qint64 epoch = 0;
     QByteArray state;  ///< the MLS engine's serialized group (sealed at rest)
@@ -134,6 +151,25 @@ public:
     /// Drops the body for good and marks the message recalled; false when there is no such
     /// message. The WAL is checkpointed and truncated so the old page leaves it.
     bool mark_recalled(const QString& conversation_id, qint64 seq);
+
+    // Receipts and acknowledgements (local_store_receipts.cpp).
+    /// Moves `user_id`'s delivered and read positions in a conversation forward (never back;
+    /// read implies delivered). Returns true when something moved.
+    bool raise_member_position(const QString& conversation_id, const QString& user_id,
+                               qint64 delivered_seq, qint64 read_seq);
+    MemberPosition member_position(const QString& conversation_id, const QString& user_id) const;
+    /// Messages from other senders than `user_id` above `user_id`'s read position, not recalled.
+    qint64 unread_count(const QString& conversation_id, const QString& user_id) const;
+    /// Urgent and critical messages from others that `user_id` has not acknowledged, not recalled.
+    qint64 unacknowledged_count(const QString& conversation_id, const QString& user_id) const;
+    /// Records that `user_id` acknowledged a message (once; the first time is kept). True if new.
+    bool add_acknowledgement(const QString& conversation_id, qint64 seq, const QString& user_id,
+                             qint64 acknowledged_ms);
+    void set_escalation(const QString& conversation_id, qint64 seq, const QString& status,
+                        qint64 escalated_ms);
+    /// Receipts of the message at `seq`, counting every member but `sender_user_id`.
+    MessageReceipts receipts(const QString& conversation_id, qint64 seq,
+                             const QString& sender_user_id) const;
 
     // MLS group state, one per conversation.
     void save_group_state(const QString& conversation_id, const StoredGroupState& state);

@@ -48,7 +48,31 @@ constexpr const char* v1[] = {
     " last_error TEXT NOT NULL DEFAULT '')",
 };
 
-constexpr Migration all[] = {{1, v1}};
+// Version 2 (chat views): where each member has read and received a conversation up to (the
+// user's own row is the user's read position, from which unread counts follow), who
+// acknowledged which urgent or critical message, and escalations. Ids and numbers only.
+constexpr const char* v2[] = {
+    "CREATE TABLE member_positions ("
+    " conversation_id TEXT NOT NULL,"
+    " user_id TEXT NOT NULL,"
+    " delivered_seq INTEGER NOT NULL DEFAULT 0,"
+    " read_seq INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (conversation_id, user_id))",
+    "CREATE TABLE message_acks ("
+    " conversation_id TEXT NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " user_id TEXT NOT NULL,"
+    " acknowledged_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (conversation_id, seq, user_id))",
+    "CREATE TABLE message_escalations ("
+    " conversation_id TEXT NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " escalated_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (conversation_id, seq))",
+};
+
+constexpr Migration all[] = {{1, v1}, {2, v2}};
 
 }  // namespace
 

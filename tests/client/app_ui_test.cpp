@@ -6,11 +6,13 @@
 // without the admin view, and an accessible name on every control that takes focus; a restart
 // that signs in on the same device with the account's engine and store, closed by the lock;
 // an active user kept signed in past the server's idle timeout; the users, organization,
-// templates and audit views.
+// templates and audit views; the chat between two windows.
 #include "client-qt/app/audit_view.hpp"
+#include "client-qt/app/chat_view.hpp"
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/main_window.hpp"
+#include "client-qt/app/new_conversation_dialog.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
 #include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_detail_panel.hpp"
@@ -24,6 +26,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -124,6 +127,8 @@ protected:
         click(s, "verifyButton");
         ASSERT_TRUE(signed_in(w)) << s->message().toStdString();
     }
+
+    QTemporaryDir data_;  ///< the windows' local stores
 };
 
 TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePasswordWorks) {
@@ -339,13 +344,13 @@ TEST_F(ClientAppUi, AnIdleWindowLocksClearsItsContentAndUnlocksWithThePassword) 
     TestUser nurse = enroll("General", "nina.nurse", "nurse");
     auto w = open_window(std::chrono::milliseconds(1500));
     sign_in_with_recovery(*w, nurse, 0);
-    ASSERT_NE(w->shell()->conversations(), nullptr);
+    ASSERT_NE(w->shell()->chat(), nullptr);
     const QString session_id = w->session()->info()->session_id;
 
     ASSERT_TRUE(qt_wait_for([&] { return w->is_locked(); }, std::chrono::seconds(10)));
     EXPECT_EQ(w->shell(), nullptr);
     EXPECT_TRUE(w->findChildren<app::MainShell*>().isEmpty()) << "the shell is gone, not hidden";
-    EXPECT_TRUE(w->findChildren<QListWidget*>().isEmpty());
+    EXPECT_TRUE(w->findChildren<QListView*>().isEmpty());
     auto* s = w->sign_in_widget();
     EXPECT_TRUE(s->isVisible());
     EXPECT_TRUE(s->locked());
@@ -677,7 +682,7 @@ TEST_F(ClientAppUi, AnAdministratorManagesTheMessageTemplates) {
     EXPECT_EQ(count("SELECT count(*) FROM message_templates"), 1);
 }
 
-void expect_named(QWidget* window, const char* when) {
+void expect_named(QWidget* window, const char* when, int at_least = 6) {
     int checked = 0;
     for (QWidget* c : window->findChildren<QWidget*>()) {
         if (c->focusPolicy() == Qt::NoFocus || c->window() != window) continue;
@@ -686,7 +691,7 @@ void expect_named(QWidget* window, const char* when) {
             << when << ": " << c->metaObject()->className() << " " << c->objectName().toStdString()
             << " has no accessible name";
     }
-    EXPECT_GT(checked, 5) << when;
+    EXPECT_GE(checked, at_least) << when;
 }
 
 TEST_F(ClientAppUi, EveryControlThatTakesFocusHasAnAccessibleName) {
@@ -760,6 +765,130 @@ TEST_F(ClientAppUi, AnActiveUserStaysSignedInPastTheServersIdleTimeoutAndAnIdleO
     ASSERT_TRUE(qt_wait_for([&] { return w->shell() == nullptr; }, std::chrono::seconds(8)));
     EXPECT_EQ(w->engine(), nullptr);
     EXPECT_EQ(w->account_storage(), nullptr);
+}
+
+using namespace std::chrono_literals;
+using client::ConversationListModel;
+using client::MessageListModel;
+
+/// The last message of the conversation open in `chat`, for `role`.
+QVariant last_message(app::ChatView* chat, int role) {
+    auto* m = chat->messages();
+    return m && m->rowCount() > 0 ? m->index(m->rowCount() - 1).data(role) : QVariant();
+}
+
+TEST_F(ClientAppUi, AMessageTypedAndSentWithEnterAppearsInTheOtherClientsChat) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser alice = enroll("General", "alice.physician", "physician");
+    TestUser bob = enroll("General", "bob.nurse", "nurse");
+    {
+        auto ws = logged_in(admin);
+        const auto r = ws->request("templates.create",
+                                   {{"title", "Lab recheck"}, {"body", "Please repeat the labs"}});
+        ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    }
+    auto wa = open_window();
+    sign_in_with_recovery(*wa, alice, 0);
+    auto wb = open_window();
+    sign_in_with_recovery(*wb, bob, 0);
+    auto* chat_a = wa->shell()->chat();
+    auto* chat_b = wb->shell()->chat();
+    ASSERT_TRUE(chat_a && chat_b);
+    // Bob's device has KeyPackages on the server before Alice adds it to a group.
+    auto& engine_b = wb->shell()->engine();
+    ASSERT_TRUE(qt_wait_for(
+        [&] {
+            return engine_b.started() && engine_b.key_package_stock().checks() > 0 &&
+                   !engine_b.key_package_stock().busy();
+        },
+        20s));
+    EXPECT_EQ(wa->windowTitle(), "Wardline");
+
+    // Alice starts a direct conversation with Bob, found through the directory.
+    click(chat_a, "newConversationButton");
+    auto* dialog = chat_a->findChild<app::NewConversationDialog*>();
+    ASSERT_NE(dialog, nullptr);
+    for (QWidget* c : dialog->findChildren<QWidget*>()) {
+        if (c->focusPolicy() == Qt::NoFocus) continue;
+        EXPECT_FALSE(c->accessibleName().isEmpty())
+            << c->metaObject()->className() << " " << c->objectName().toStdString();
+    }
+    type(dialog, "colleagueSearchField", "bob");
+    click(dialog, "colleagueSearchButton");
+    auto* found = find<QListWidget>(dialog, "colleagueList");
+    ASSERT_TRUE(qt_wait_for([&] { return found->count() == 1; }));
+    EXPECT_TRUE(found->item(0)->text().contains("Test bob.nurse"));
+    click(dialog, "startConversationButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !chat_a->open_conversation_id().isEmpty(); }, 20s));
+    const QString conv = chat_a->open_conversation_id();
+    ASSERT_TRUE(qt_wait_for([&] { return chat_b->conversations().row_of(conv) >= 0; }, 20s))
+        << "bob's chat never listed the conversation";
+    expect_named(wa.get(), "chat open");
+
+    // A template fills the composer; Alice edits nothing and presses Enter.
+    auto* editor = find<QPlainTextEdit>(chat_a, "composerField");
+    auto* templates = find<QComboBox>(chat_a, "templatePicker");
+    ASSERT_TRUE(qt_wait_for([&] { return templates->count() == 2; }));
+    templates->setCurrentIndex(1);
+    emit templates->activated(1);
+    EXPECT_EQ(editor->toPlainText(), "Please repeat the labs");
+    editor->clear();
+    editor->setFocus();
+    QTest::keyClicks(editor, "Bed 4 needs a potassium recheck");
+    QTest::keyClick(editor, Qt::Key_Return);
+    ASSERT_TRUE(qt_wait_for([&] { return chat_a->messages()->rowCount() == 1; }, 20s));
+    EXPECT_TRUE(editor->toPlainText().isEmpty()) << "the composer is cleared after sending";
+    EXPECT_EQ(last_message(chat_a, MessageListModel::BodyRole).toString(),
+              "Bed 4 needs a potassium recheck");
+
+    // Bob sees it unread in his list, opens the conversation, reads it; Alice sees it read.
+    auto& list_b = chat_b->conversations();
+    ASSERT_TRUE(qt_wait_for(
+        [&] {
+            return list_b.index(list_b.row_of(conv)).data(ConversationListModel::UnreadRole) == 1;
+        },
+        20s))
+        << "bob's chat shows " << (chat_b->messages() ? chat_b->messages()->rowCount() : -1)
+        << " messages of " << chat_b->open_conversation_id().toStdString();
+    auto* view_b = find<QListView>(chat_b, "conversationList");
+    const QRect item = view_b->visualRect(list_b.index(list_b.row_of(conv)));
+    QTest::mouseClick(view_b->viewport(), Qt::LeftButton, {}, item.center());
+    ASSERT_EQ(chat_b->open_conversation_id(), conv);
+    EXPECT_EQ(last_message(chat_b, MessageListModel::BodyRole).toString(),
+              "Bed 4 needs a potassium recheck");
+    EXPECT_EQ(last_message(chat_b, MessageListModel::SenderNameRole).toString(),
+              "Test alice.physician");
+    EXPECT_TRUE(qt_wait_for([&] {
+        return list_b.index(list_b.row_of(conv)).data(ConversationListModel::UnreadRole) == 0;
+    }));
+    EXPECT_TRUE(qt_wait_for([&] {
+        return last_message(chat_a, MessageListModel::ReadCountRole).toInt() == 1;
+    })) << "alice never saw bob's read receipt";
+
+    // A critical message: Bob's acknowledge button, then Alice sees it acknowledged.
+    auto* ack = find<QPushButton>(chat_b, "acknowledgeButton");
+    EXPECT_FALSE(ack->isEnabled());
+    find<QComboBox>(chat_a, "priorityPicker")->setCurrentIndex(2);
+    editor->setFocus();
+    QTest::keyClicks(editor, "Code blue, bed 4");
+    QTest::keyClick(editor, Qt::Key_Return);
+    ASSERT_TRUE(qt_wait_for([&] { return chat_b->messages()->rowCount() == 2; }, 20s));
+    EXPECT_EQ(last_message(chat_b, MessageListModel::PriorityRole).toString(), "critical");
+    ASSERT_TRUE(qt_wait_for([&] { return ack->isEnabled(); }));
+    EXPECT_EQ(list_b.index(list_b.row_of(conv)).data(ConversationListModel::BadgeRole), 1);
+    click(chat_b, "acknowledgeButton");
+    EXPECT_TRUE(qt_wait_for([&] {
+        return list_b.index(list_b.row_of(conv)).data(ConversationListModel::BadgeRole) == 0;
+    }));
+    EXPECT_FALSE(ack->isEnabled());
+    EXPECT_TRUE(qt_wait_for([&] {
+        return last_message(chat_a, MessageListModel::AcknowledgedRole).toBool();
+    })) << "alice never saw the acknowledgement";
+    EXPECT_EQ(wb->windowTitle(), "Wardline") << "no message text or title in the window title";
+    snapshot(wa.get(), "chat-sender");
+    snapshot(wb.get(), "chat-recipient");
 }
 
 }  // namespace

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client-qt/app/chat_delegates.hpp"
+
+#include "client-qt/core/conversation_list_model.hpp"
+#include "client-qt/core/message_list_model.hpp"
+
+#include <QDateTime>
+#include <QLocale>
+
+namespace wardline::app {
+
+using Conversations = client::ConversationListModel;
+using Messages = client::MessageListModel;
+
+namespace {
+
+QString when(const QDateTime& t) {
+    if (!t.isValid()) return {};
+    const QLocale locale;
+    if (t.date() == QDate::currentDate()) return locale.toString(t.time(), QLocale::ShortFormat);
+    return locale.toString(t, QLocale::ShortFormat);
+}
+
+/// A light background with dark text, whatever the desktop's theme.
+void tint(QStyleOptionViewItem* option, QColor background) {
+    option->backgroundBrush = background;
+    option->palette.setColor(QPalette::Text, Qt::black);
+}
+
+}  // namespace
+
+QString ConversationDelegate::text_of(const QModelIndex& index) {
+    QString s = index.data(Conversations::TitleRole).toString();
+    QStringList details;
+    const auto time = when(index.data(Conversations::LastActivityRole).toDateTime());
+    if (!time.isEmpty()) details << time;
+    const qint64 unread = index.data(Conversations::UnreadRole).toLongLong();
+    if (unread > 0) details << QObject::tr("%n unread", "", static_cast<int>(unread));
+    const qint64 badge = index.data(Conversations::BadgeRole).toLongLong();
+    if (badge > 0)
+        details << QObject::tr("⚠ %n awaiting your acknowledgement", "", static_cast<int>(badge));
+    if (!details.isEmpty()) s += QLatin1Char('\n') + details.join(QStringLiteral(" · "));
+    return s;
+}
+
+void ConversationDelegate::initStyleOption(QStyleOptionViewItem* option,
+                                           const QModelIndex& index) const {
+    QStyledItemDelegate::initStyleOption(option, index);
+    option->text = text_of(index);
+    if (index.data(Conversations::UnreadRole).toLongLong() > 0) option->font.setBold(true);
+    if (index.data(Conversations::BadgeRole).toLongLong() > 0)
+        tint(option, QColor(0xfd, 0xe2, 0xe1));
+}
+
+QString MessageDelegate::text_of(const QModelIndex& index) {
+    const bool own = index.data(Messages::OwnRole).toBool();
+    const QString priority = index.data(Messages::PriorityRole).toString();
+    QString header = index.data(Messages::SenderNameRole).toString() + QStringLiteral(" · ") +
+                     when(index.data(Messages::TimeRole).toDateTime());
+    if (priority == QLatin1String("critical")) header += QObject::tr(" · CRITICAL");
+    if (priority == QLatin1String("urgent")) header += QObject::tr(" · URGENT");
+    QString s = header + QLatin1Char('\n') + index.data(Qt::DisplayRole).toString();
+    QStringList status;
+    if (index.data(Messages::RecalledRole).toBool()) return s;
+    if (own) {
+        const int read = index.data(Messages::ReadCountRole).toInt();
+        const int delivered = index.data(Messages::DeliveredCountRole).toInt();
+        if (read > 0)
+            status << QObject::tr("Read by %n", "", read);
+        else if (delivered > 0)
+            status << QObject::tr("Delivered to %n", "", delivered);
+        else
+            status << QObject::tr("Sent");
+        if (priority != QLatin1String("routine")) {
+            const int acks = index.data(Messages::AcknowledgedCountRole).toInt();
+            status << (acks > 0 ? QObject::tr("Acknowledged by %n", "", acks)
+                                : QObject::tr("Not acknowledged yet"));
+        }
+    } else if (index.data(Messages::NeedsAcknowledgementRole).toBool()) {
+        status << QObject::tr("Needs your acknowledgement");
+    } else if (index.data(Messages::AcknowledgedRole).toBool()) {
+        status << QObject::tr("You acknowledged this");
+    }
+    const QString escalation = index.data(Messages::EscalationRole).toString();
+    if (escalation == QLatin1String("escalated")) status << QObject::tr("Escalated");
+    if (escalation == QLatin1String("target_missing"))
+        status << QObject::tr("Escalation found nobody on call");
+    if (!status.isEmpty()) s += QLatin1Char('\n') + status.join(QStringLiteral(" · "));
+    return s;
+}
+
+void MessageDelegate::initStyleOption(QStyleOptionViewItem* option,
+                                      const QModelIndex& index) const {
+    QStyledItemDelegate::initStyleOption(option, index);
+    option->text = text_of(index);
+    option->features |= QStyleOptionViewItem::WrapText;
+    const QString priority = index.data(Messages::PriorityRole).toString();
+    if (index.data(Messages::RecalledRole).toBool()) {
+        option->font.setItalic(true);
+    } else if (priority == QLatin1String("critical")) {
+        tint(option, QColor(0xfd, 0xe2, 0xe1));
+    } else if (priority == QLatin1String("urgent")) {
+        tint(option, QColor(0xff, 0xf1, 0xd6));
+    } else if (index.data(Messages::OwnRole).toBool()) {
+        tint(option, QColor(0xe8, 0xf0, 0xfe));
+    }
+    if (index.data(Messages::OwnRole).toBool())
+        option->displayAlignment = Qt::AlignRight | Qt::AlignVCenter;
+}
+
+}  // namespace wardline::app

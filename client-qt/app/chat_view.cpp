@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client-qt/app/chat_view.hpp"
+
+#include "client-qt/app/admin_text.hpp"
+#include "client-qt/app/chat_delegates.hpp"
+#include "client-qt/app/message_composer.hpp"
+#include "client-qt/app/new_conversation_dialog.hpp"
+
+#include <QHBoxLayout>
+#include <QIdentityProxyModel>
+#include <QLabel>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace wardline::app {
+
+namespace {
+
+using Messages = client::MessageListModel;
+
+/// Hides fetchMore from the message list: a QListView fetches more when its last row is
+/// visible, but older messages belong at the top, so ChatView fetches them itself when the
+/// user scrolls to the top.
+class OlderPagesOnScrollProxy : public QIdentityProxyModel {
+public:
+    using QIdentityProxyModel::QIdentityProxyModel;
+    bool canFetchMore(const QModelIndex&) const override { return false; }
+    void fetchMore(const QModelIndex&) override {}
+};
+
+}  // namespace
+
+ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& store,
+                   client::MessageRecorder& recorder, client::ColleagueDirectory& colleagues,
+                   QWidget* parent)
+    : QWidget(parent),
+      connection_(connection),
+      store_(store),
+      recorder_(recorder),
+      colleagues_(colleagues),
+      conversations_(store, recorder) {
+    setObjectName(QStringLiteral("chatView"));
+    auto* layout = new QHBoxLayout(this);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    layout->addWidget(splitter);
+
+    auto* left = new QWidget(splitter);
+    auto* left_layout = new QVBoxLayout(left);
+    left_layout->setContentsMargins(0, 0, 0, 0);
+    auto* new_conversation = new QPushButton(tr("&New conversation…"), left);
+    new_conversation->setObjectName(QStringLiteral("newConversationButton"));
+    new_conversation->setAccessibleName(tr("Start a new conversation"));
+    conversation_list_ = new QListView(left);
+    conversation_list_->setObjectName(QStringLiteral("conversationList"));
+    conversation_list_->setAccessibleName(tr("Your conversations"));
+    conversation_list_->setModel(&conversations_);
+    conversation_list_->setItemDelegate(new ConversationDelegate(conversation_list_));
+    conversation_list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    left_layout->addWidget(new_conversation);
+    left_layout->addWidget(conversation_list_, 1);
+
+    auto* right = new QWidget(splitter);
+    auto* right_layout = new QVBoxLayout(right);
+    right_layout->setContentsMargins(0, 0, 0, 0);
+    title_ = new QLabel(tr("Choose a conversation, or start a new one."), right);
+    title_->setObjectName(QStringLiteral("conversationTitle"));
+    QFont title_font = title_->font();
+    title_font.setBold(true);
+    title_->setFont(title_font);
+    message_list_ = new QListView(right);
+    message_list_->setObjectName(QStringLiteral("messageList"));
+    message_list_->setAccessibleName(tr("Messages"));
+    message_list_->setItemDelegate(new MessageDelegate(message_list_));
+    message_list_->setWordWrap(true);
+    message_list_->setUniformItemSizes(false);
+    message_list_->setSpacing(3);
+    message_list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    message_list_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    message_proxy_ = new OlderPagesOnScrollProxy(this);
+    message_list_->setModel(message_proxy_);
+    acknowledge_ = new QPushButton(tr("&Acknowledge"), right);
+    acknowledge_->setObjectName(QStringLiteral("acknowledgeButton"));
+    acknowledge_->setAccessibleName(tr("Acknowledge the urgent or critical message"));
+    acknowledge_->setEnabled(false);
+    status_ = new QLabel(right);
+    status_->setObjectName(QStringLiteral("chatStatus"));
+    status_->setWordWrap(true);
+    composer_ = new MessageComposer(connection_, right);
+    composer_->setEnabled(false);
+    auto* ack_row = new QHBoxLayout;
+    ack_row->addWidget(status_, 1);
+    ack_row->addWidget(acknowledge_);
+    right_layout->addWidget(title_);
+    right_layout->addWidget(message_list_, 1);
+    right_layout->addLayout(ack_row);
+    right_layout->addWidget(composer_);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 3);
+
+    connect(new_conversation, &QPushButton::clicked, this, &ChatView::start_new_conversation);
+    connect(conversation_list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) {
+                show_conversation(current.data(client::ConversationListModel::IdRole).toString());
+            });
+    connect(composer_, &MessageComposer::sendRequested, this, &ChatView::send);
+    connect(acknowledge_, &QPushButton::clicked, this, [this] {
+        const int row = acknowledge_target();
+        if (row < 0 || !messages_) return;
+        const qint64 seq = messages_->index(row).data(Messages::SeqRole).toLongLong();
+        acknowledge_->setEnabled(false);
+        QPointer<ChatView> self(this);
+        recorder_.acknowledge(
+            messages_->conversation_id(), seq, [self](const client::OperationResult& r) {
+                if (!self) return;
+                if (!r.ok)
+                    self->status_->setText(
+                        tr("Not acknowledged: %1").arg(admin_message_for(r.error_code, {})));
+                self->update_acknowledge();
+            });
+    });
+    connect(message_list_->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &ChatView::load_older_if_at_top);
+    composer_->load_templates();
+}
+
+ChatView::~ChatView() {
+    message_list_->setModel(nullptr);
+}
+
+QString ChatView::open_conversation_id() const {
+    return messages_ ? messages_->conversation_id() : QString();
+}
+
+void ChatView::open(const QString& conversation_id) {
+    const int row = conversations_.row_of(conversation_id);
+    if (row >= 0)
+        conversation_list_->setCurrentIndex(conversations_.index(row));
+    else
+        show_conversation(conversation_id);
+}
+
+void ChatView::show_conversation(const QString& conversation_id) {
+    if (conversation_id.isEmpty() || conversation_id == open_conversation_id()) return;
+    message_proxy_->setSourceModel(nullptr);
+    messages_ =
+        std::make_unique<client::MessageListModel>(store_, recorder_, colleagues_, conversation_id);
+    message_proxy_->setSourceModel(messages_.get());
+    const int row = conversations_.row_of(conversation_id);
+    title_->setText(row >= 0 ? conversations_.index(row).data(Qt::DisplayRole).toString()
+                             : tr("Conversation"));
+    status_->clear();
+    composer_->setEnabled(true);
+    connect(messages_.get(), &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex&, int first, int) {
+                if (first > 0 && first == messages_->rowCount() - 1) {
+                    message_list_->scrollToBottom();
+                    mark_read_if_shown();
+                }
+                update_acknowledge();
+            });
+    connect(messages_.get(), &QAbstractItemModel::dataChanged, this, &ChatView::update_acknowledge);
+    connect(message_list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ChatView::update_acknowledge, Qt::UniqueConnection);
+    message_list_->scrollToBottom();
+    update_acknowledge();
+    recorder_.mark_read(conversation_id);
+}
+
+void ChatView::mark_read_if_shown() {
+    if (messages_ && isVisible()) recorder_.mark_read(messages_->conversation_id());
+}
+
+void ChatView::load_older_if_at_top() {
+    auto* bar = message_list_->verticalScrollBar();
+    if (!messages_ || bar->value() != bar->minimum() || !messages_->canFetchMore({})) return;
+    const int before = bar->maximum();
+    messages_->fetchMore({});
+    bar->setValue(bar->maximum() - before);  // keep the message the user was reading in place
+}
+
+int ChatView::acknowledge_target() const {
+    if (!messages_) return -1;
+    const QModelIndex current = message_list_->currentIndex();
+    if (current.isValid() && current.data(Messages::NeedsAcknowledgementRole).toBool())
+        return current.row();
+    for (int row = messages_->rowCount() - 1; row >= 0; --row)
+        if (messages_->index(row).data(Messages::NeedsAcknowledgementRole).toBool()) return row;
+    return -1;
+}
+
+void ChatView::update_acknowledge() {
+    acknowledge_->setEnabled(acknowledge_target() >= 0);
+}
+
+void ChatView::send(const QString& text, const QString& priority) {
+    if (!messages_) return;
+    const QString conversation_id = messages_->conversation_id();
+    composer_->clear();
+    status_->setText(tr("Sending…"));
+    QPointer<ChatView> self(this);
+    recorder_.send(conversation_id, text, priority, [self, text](const client::OperationResult& r) {
+        if (!self) return;
+        if (r.ok) {
+            self->status_->clear();
+            return;
+        }
+        // Not sent: the text goes back into the composer if it is still empty.
+        if (self->composer_->text().isEmpty()) self->composer_->editor()->setPlainText(text);
+        self->status_->setText(tr("Not sent: %1").arg(admin_message_for(r.error_code, {})));
+    });
+}
+
+void ChatView::start_new_conversation() {
+    auto* dialog = new NewConversationDialog(colleagues_, recorder_.user_id(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QPointer<ChatView> self(this);
+    connect(dialog, &QDialog::accepted, this, [self, dialog] {
+        const QString user_id = dialog->chosen();
+        if (!self || user_id.isEmpty()) return;
+        self->status_->setText(tr("Opening the conversation…"));
+        self->recorder_.start_direct(user_id, [self](const client::OperationResult& r) {
+            if (!self) return;
+            if (!r.ok) {
+                self->status_->setText(tr("The conversation could not be opened: %1")
+                                           .arg(admin_message_for(r.error_code, {})));
+                return;
+            }
+            self->status_->clear();
+            self->open(r.conversation_id);
+        });
+    });
+    dialog->open();
+}
+
+}  // namespace wardline::app

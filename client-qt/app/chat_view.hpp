@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The chat tab (docs/client.md, "Chat views"): the user's conversations on the left (unread
+// counts, a badge for messages awaiting acknowledgement), the open conversation on the right
+// (messages oldest at the top, older pages loaded on scrolling up, receipts of the user's own
+// messages), an acknowledge button for urgent and critical messages, and the composer. The
+// open conversation is marked read (messages.read) when it opens and as messages arrive while
+// it is shown. It binds models and forwards intents to the MessageRecorder; nothing else.
+#include "client-qt/core/colleague_directory.hpp"
+#include "client-qt/core/conversation_list_model.hpp"
+#include "client-qt/core/message_list_model.hpp"
+#include "client-qt/core/message_recorder.hpp"
+
+#include <QWidget>
+
+#include <memory>
+
+class QIdentityProxyModel;
+class QLabel;
+class QListView;
+class QPushButton;
+
+namespace wardline::app {
+
+class MessageComposer;
+
+class ChatView : public QWidget {
+    Q_OBJECT
+public:
+    ChatView(client::ServerConnection& connection, client::LocalStore& store,
+             client::MessageRecorder& recorder, client::ColleagueDirectory& colleagues,
+             QWidget* parent = nullptr);
+    ~ChatView() override;
+
+    client::ConversationListModel& conversations() { return conversations_; }
+    /// The open conversation's messages, or null.
+    client::MessageListModel* messages() const { return messages_.get(); }
+    QString open_conversation_id() const;
+    /// Opens a conversation (selects it in the list).
+    void open(const QString& conversation_id);
+    /// Asks for a colleague and opens the direct conversation with them.
+    void start_new_conversation();
+
+private:
+    void show_conversation(const QString& conversation_id);
+    void send(const QString& text, const QString& priority);
+    void update_acknowledge();
+    /// The message the acknowledge button acts on: the selected one if it needs it, else the
+    /// newest that does; -1 when none.
+    int acknowledge_target() const;
+    void mark_read_if_shown();
+    void load_older_if_at_top();
+
+    client::ServerConnection& connection_;
+    client::LocalStore& store_;
+    client::MessageRecorder& recorder_;
+    client::ColleagueDirectory& colleagues_;
+    client::ConversationListModel conversations_;
+    std::unique_ptr<client::MessageListModel> messages_;
+    QIdentityProxyModel* message_proxy_ = nullptr;
+    QListView* conversation_list_ = nullptr;
+    QListView* message_list_ = nullptr;
+    QLabel* title_ = nullptr;
+    QLabel* status_ = nullptr;
+    QPushButton* acknowledge_ = nullptr;
+    MessageComposer* composer_ = nullptr;
+};
+
+}  // namespace wardline::app
