@@ -4,13 +4,8 @@
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/server_address.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
-#include "client-qt/core/group_engine.hpp"
-#include "client-qt/core/local_key_source.hpp"
-#include "client-qt/core/local_store.hpp"
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QFileInfo>
 #include <QLineEdit>
 #include <QPointer>
 #include <QStackedWidget>
@@ -249,14 +244,11 @@ void MainWindow::show_shell() {
 }
 
 void MainWindow::drop_shell() {
-    if (shell_) {
-        stack_->removeWidget(shell_);
-        // Deleted now, not later: its models hold names and titles that must not outlive the
-        // lock.
-        delete shell_;
-        shell_ = nullptr;
-    }
-    storage_.reset();
+    if (!shell_) return;
+    stack_->removeWidget(shell_);
+    // Deleted now, not later: its models hold names and titles that must not outlive the lock.
+    delete shell_;
+    shell_ = nullptr;
 }
 
 void MainWindow::lock() {

@@ -127,8 +127,6 @@ protected:
         click(s, "verifyButton");
         ASSERT_TRUE(signed_in(w)) << s->message().toStdString();
     }
-
-    QTemporaryDir data_;  ///< the windows' local stores
 };
 
 TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePasswordWorks) {
