@@ -44,6 +44,17 @@ QString when(const QJsonObject& o, const char* key) {
                               QLocale::ShortFormat);
 }
 
+// users.devices' state in words.
+QString device_state(const QJsonObject& d) {
+    const QString state = d.value(QLatin1String("state")).toString();
+    if (state == QLatin1String("quarantined")) return UserDetailPanel::tr("Quarantined");
+    if (state == QLatin1String("wipe_pending")) return UserDetailPanel::tr("Wipe ordered");
+    if (state == QLatin1String("wiped")) return UserDetailPanel::tr("Wiped");
+    if (state == QLatin1String("revoked") || d.value(QLatin1String("revoked")).toBool())
+        return UserDetailPanel::tr("Revoked");
+    return UserDetailPanel::tr("Active");
+}
+
 // The id of the selected row (kept in the first column's user data), or empty.
 QString selected_id(const QTableWidget* t) {
     const auto rows = t->selectionModel()->selectedRows();
@@ -108,7 +119,8 @@ UserDetailPanel::UserDetailPanel(client::ServerConnection& connection,
     layout->addWidget(roles_);
 
     devices_ = list(this, "userDevicesTable", tr("The user's devices"),
-                    {tr("Device"), tr("Platform"), tr("First seen"), tr("Last seen"), tr("State")});
+                    {tr("Device"), tr("Platform"), tr("First seen"), tr("Last seen"), tr("State"),
+                     tr("Last address")});
     revoke_device_ = named_button(this, "revokeDeviceButton", tr("Re&voke device"));
     revoke_device_->setToolTip(tr("Ends its sessions and removes it from every conversation."));
     revoke_device_->setVisible(can_manage_devices_);
@@ -192,11 +204,11 @@ void UserDetailPanel::load_lists() {
             devices_->setRowCount(0);
             for (const auto& value : r.body.value(QLatin1String("devices")).toArray()) {
                 const auto d = value.toObject();
-                const bool revoked = d.value(QLatin1String("revoked")).toBool();
                 add_row(devices_, d.value(QLatin1String("id")).toString(),
                         {d.value(QLatin1String("name")).toString(),
                          d.value(QLatin1String("platform")).toString(), when(d, "first_seen_ms"),
-                         when(d, "last_seen_ms"), revoked ? tr("Revoked") : tr("Active")});
+                         when(d, "last_seen_ms"), device_state(d),
+                         d.value(QLatin1String("last_address")).toString()});
             }
         },
         [this] { --pending_lists_; });

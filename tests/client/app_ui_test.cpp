@@ -541,6 +541,7 @@ TEST_F(ClientAppUi, AnAdministratorEditsAUsersProfileRolesSessionsAndDevices) {
     ASSERT_TRUE(qt_wait_for([&] { return detail.lists_loaded(); }));
     ASSERT_EQ(detail.devices()->rowCount(), 1);
     EXPECT_EQ(detail.devices()->item(0, 4)->text(), "Active");
+    EXPECT_EQ(detail.devices()->item(0, 5)->text(), "127.0.0.1") << "the last address";
     ASSERT_GE(detail.sessions()->rowCount(), 1);
     const auto live_before = count("SELECT count(*) FROM sessions WHERE user_id = '" + nurse.id +
                                    "' AND ended_at IS NULL");
