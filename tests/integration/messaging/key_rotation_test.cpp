@@ -360,7 +360,11 @@ TEST_F(KeyRotation, BlindIndexRotationKeepsPatientLookupsWorkingThroughTheReinde
 }
 
 TEST_F(KeyRotation, ReindexWhileTheServerWritesFinishesOnlyWhenNoPatientThreadIsLeft) {
-    start_stream();
+    // The writer below sends as fast as the server acknowledges, for as long as the reindex runs:
+    // the per-user send rate and the per-connection request rate must not be what stops it.
+    start_stream({{"messaging.send_per_second", "100000"},
+                  {"messaging.send_burst", "100000"},
+                  {"limits.requests_per_second", "100000"}});
     TestUser alice_user = enroll("General", "alice.physician", "physician");
     TestUser bob_user = enroll("General", "bob.nurse", "nurse");
     Client alice = client(alice_user);
