@@ -13,6 +13,7 @@
 #include "client-qt/core/message_list_model.hpp"
 #include "client-qt/core/message_recorder.hpp"
 #include "tests/client/memory_stores.hpp"
+#include "tests/client/enrolled_installation.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/client/store_test_support.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
@@ -90,18 +91,8 @@ protected:
 
     ChatInstallation& install(const TestUser& user) {
         auto a = std::make_unique<ChatInstallation>();
-        a->identity.device_id = QString::fromStdString(user.device_id);
-        a->identity.name = QStringLiteral("Ward 3 workstation");
-        a->identity.platform = QStringLiteral("Debian 12 / wardline test");
-        a->identity.public_key.resize(crypto_sign_PUBLICKEYBYTES);
-        a->identity.secret_key.resize(crypto_sign_SECRETKEYBYTES);
-        crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(a->identity.public_key.data()),
-                                 reinterpret_cast<unsigned char*>(a->identity.secret_key.data()),
-                                 user.device_seed.data());
-        client::ConnectionOptions o;
-        o.url = QUrl(QStringLiteral("wss://localhost:%1/v1/ws").arg(server().port()));
-        o.tls.ca_file = QString::fromStdString(server().certificate());
-        a->connection = std::make_unique<client::ServerConnection>(o);
+        a->identity = enrolled_identity(user);
+        a->connection = std::make_unique<client::ServerConnection>(test_server_options(server()));
         a->session = std::make_unique<client::Session>(*a->connection, a->identity);
         client::GroupEngineOptions options;
         options.key_packages.batch = 12;

@@ -13,6 +13,7 @@
 #include "client-qt/core/mls_wire.hpp"
 #include "common/mls/struct_codec.hpp"
 #include "tests/client/memory_stores.hpp"
+#include "tests/client/enrolled_installation.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
@@ -123,18 +124,8 @@ protected:
         client::GroupStateStore& group_store = a->storage ? a->storage->group_states() : *a->groups;
         client::KeyPackageSecretStore& key_package_store =
             a->storage ? a->storage->key_package_secrets() : *a->key_packages;
-        a->identity.device_id = QString::fromStdString(user.device_id);
-        a->identity.name = QStringLiteral("Ward 3 workstation");
-        a->identity.platform = QStringLiteral("Debian 12 / wardline test");
-        a->identity.public_key.resize(crypto_sign_PUBLICKEYBYTES);
-        a->identity.secret_key.resize(crypto_sign_SECRETKEYBYTES);
-        crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(a->identity.public_key.data()),
-                                 reinterpret_cast<unsigned char*>(a->identity.secret_key.data()),
-                                 user.device_seed.data());
-        client::ConnectionOptions o;
-        o.url = QUrl(QStringLiteral("wss://localhost:%1/v1/ws").arg(server().port()));
-        o.tls.ca_file = QString::fromStdString(server().certificate());
-        a->connection = std::make_unique<ServerConnection>(o);
+        a->identity = enrolled_identity(user);
+        a->connection = std::make_unique<ServerConnection>(test_server_options(server()));
         a->session = std::make_unique<Session>(*a->connection, a->identity);
         client::GroupEngineOptions options;
         options.key_packages.batch = 12;
