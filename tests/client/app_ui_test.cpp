@@ -136,6 +136,7 @@ TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePas
     auto w = open_window();
     enter_credentials(*w, "General", "ada.admin", admin.password);
     ASSERT_TRUE(reaches(*w, Page::code)) << w->sign_in_widget()->message().toStdString();
+    snapshot(w.get(), "sign-in");
     type(w->sign_in_widget(), "codeField", QString::fromStdString(unused_code(admin)));
     click(w->sign_in_widget(), "verifyButton");
     ASSERT_TRUE(signed_in(*w)) << w->sign_in_widget()->message().toStdString();
