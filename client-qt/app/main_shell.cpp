@@ -41,6 +41,18 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     header->addWidget(lock);
     header->addWidget(sign_out);
     layout->addLayout(header);
+    quarantine_notice_ = new QLabel(
+        tr("This device is quarantined by your administrator: messages cannot be read or sent "
+           "until it is released."),
+        this);
+    quarantine_notice_->setObjectName(QStringLiteral("quarantineNotice"));
+    quarantine_notice_->setWordWrap(true);
+    quarantine_notice_->setFrameShape(QFrame::StyledPanel);
+    quarantine_notice_->setMargin(8);
+    quarantine_notice_->setAccessibleName(tr("Device notice"));
+    quarantine_notice_->setAccessibleDescription(quarantine_notice_->text());
+    quarantine_notice_->hide();
+    layout->addWidget(quarantine_notice_);
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("mainTabs"));
@@ -70,6 +82,14 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     connect(sign_out, &QPushButton::clicked, this, &MainShell::signOutRequested);
     colleagues_.load_names();
     recorder_.start();
+}
+
+void MainShell::set_quarantined(bool quarantined) {
+    if (quarantined == quarantined_) return;
+    quarantined_ = quarantined;
+    quarantine_notice_->setVisible(quarantined);
+    chat_->hold_sending(quarantined);
+    if (!quarantined) recorder_.start();  // what changed meanwhile
 }
 
 MainShell::~MainShell() {

@@ -212,10 +212,70 @@ bool MainWindow::open_account(const client::SessionInfo& info) {
                                                     storage_->key_package_secrets());
     engine_->start();
     keep_alive_ = std::make_unique<client::SessionKeepAlive>(*connection_, *session_);
+    watch_device_orders();
     return true;
 }
 
+void MainWindow::watch_device_orders() {
+    client::LocalWipeTargets targets;
+    targets.store_database =
+        client::LocalStore::database_path(keeper_->directory(), storage_->store().account());
+    targets.key_file = keeper_->key_file_path();
+    targets.device_file = keeper_->device_file_path();
+    targets.device = &device_;
+    targets.keychain = &keychain_;
+    targets.keychain_account = keeper_->account().keychain_name();
+    // The key itself is the storage's: closing it (wipeStarting) zeroes it.
+    remote_wipe_ = std::make_unique<client::RemoteWipe>(*connection_, *session_, targets);
+    connect(remote_wipe_.get(), &client::RemoteWipe::wipeStarting, this, [this] {
+        // Before anything is erased: nothing may still read or write the store.
+        idle_.stop();
+        drop_shell();
+        close_account_data();
+    });
+    connect(remote_wipe_.get(), &client::RemoteWipe::wipedOut, this, &MainWindow::on_wiped_out);
+    connect(remote_wipe_.get(), &client::RemoteWipe::quarantineChanged, this,
+            [this](bool quarantined) {
+                if (shell_) shell_->set_quarantined(quarantined);
+                if (!quarantined && engine_) engine_->sync();  // what was held back meanwhile
+            });
+}
+
+bool MainWindow::wiping() const {
+    return remote_wipe_ && remote_wipe_->state() == client::RemoteWipe::State::wiping;
+}
+
+void MainWindow::on_wiped_out(bool erased, bool confirmed) {
+    idle_.stop();
+    drop_shell();
+    close_account_data();
+    // This runs inside the watch's own signal: it goes once control is back in the event loop.
+    remote_wipe_.release()->deleteLater();
+    end_session();
+    // The device is gone (revoked by the confirmation): the next sign-in registers a new one.
+    device_.forget_secret();
+    device_ = client::DeviceIdentity{};
+    keeper_.reset();
+    locked_.reset();
+    recovery_codes_pending_ = false;
+    sign_in_->set_locked(false);
+    sign_in_->clear_secrets();
+    QString message = tr("This device was wiped by your administrator.");
+    message += erased ? tr(" Its local messages and keys are erased.")
+                      : tr(" Some of its files could not be erased: tell IT.");
+    if (!confirmed)
+        message += tr(" Wardline could not tell the server that the device is erased: tell IT.");
+    sign_in_->show_message(message);
+    sign_in_->show_page(SignInWidget::Page::credentials);
+    stack_->setCurrentWidget(sign_in_);
+}
+
 void MainWindow::close_account() {
+    close_account_data();
+    remote_wipe_.reset();
+}
+
+void MainWindow::close_account_data() {
     keep_alive_.reset();
     engine_.reset();
     storage_.reset();
@@ -238,6 +298,7 @@ void MainWindow::show_shell() {
     stack_->setCurrentWidget(shell_);
     connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
     connect(shell_, &MainShell::signOutRequested, this, &MainWindow::sign_out);
+    if (remote_wipe_ && remote_wipe_->quarantined()) shell_->set_quarantined(true);
     const auto timeout = options_.idle_timeout.value_or(
         std::chrono::seconds(info.idle_timeout_seconds > 0 ? info.idle_timeout_seconds : 900));
     idle_.start(timeout);
@@ -312,6 +373,9 @@ void MainWindow::end_session() {
 
 void MainWindow::on_session_ended(const QString& reason) {
     if (ending_on_purpose_) return;
+    // The confirmation of a wipe revokes the device, which ends the session: the wipe's own
+    // message follows.
+    if (wiping()) return;
     // Ended by the server (another device, IT, a timeout): back to the sign-in, saying why.
     idle_.stop();
     drop_shell();

@@ -17,12 +17,18 @@
 // neither the key nor the store stays open behind the lock screen. While the account is open,
 // the user's input keeps the server's session alive (client::SessionKeepAlive). The session
 // token is never written down: a restart is a fresh sign-in on the same device.
+//
+// While the account is open the window obeys the administrator's orders for this device
+// (client::RemoteWipe): a wipe closes the account, erases its store, key file, device file and
+// keychain entry, and returns to the sign-in screen saying so; a quarantine shows a notice in
+// the shell and holds sending until the device is released.
 #include "client-qt/app/idle_watcher.hpp"
 #include "client-qt/core/account_storage.hpp"
 #include "client-qt/core/device_identity.hpp"
 #include "client-qt/core/device_keeper.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/keychain_key_store.hpp"
+#include "client-qt/core/remote_wipe.hpp"
 #include "client-qt/core/server_connection.hpp"
 #include "client-qt/core/session.hpp"
 #include "client-qt/core/session_keep_alive.hpp"
@@ -71,6 +77,9 @@ public:
     client::GroupEngine* engine() const { return engine_.get(); }
     client::AccountStorage* account_storage() const { return storage_.get(); }
     client::SessionKeepAlive* keep_alive() const { return keep_alive_.get(); }
+    /// The administrator's orders for the open account's device (null when signed out or
+    /// locked).
+    client::RemoteWipe* remote_wipe() const { return remote_wipe_.get(); }
     /// This installation's device identity (its device id once the server assigned one).
     const client::DeviceIdentity& device() const { return device_; }
     QString data_directory() const;
@@ -101,8 +110,14 @@ private:
     void prepare_device(const QString& password);
     /// After the sign-in: keeps the device, opens the account's storage and starts the engine.
     bool open_account(const client::SessionInfo& info);
-    /// Destroys the engine, the keep-alive and the storage (closing the store, zeroing the key).
+    /// Destroys the engine, the keep-alive and the storage (closing the store, zeroing the key),
+    /// and the remote wipe's watch.
     void close_account();
+    /// close_account() without the remote wipe's watch (which is running the wipe).
+    void close_account_data();
+    void watch_device_orders();
+    void on_wiped_out(bool erased, bool confirmed);
+    bool wiping() const;
     void forget_password();
 
     struct DeferredSignIn {
@@ -137,6 +152,7 @@ private:
     std::unique_ptr<client::AccountStorage> storage_;
     std::unique_ptr<client::GroupEngine> engine_;
     std::unique_ptr<client::SessionKeepAlive> keep_alive_;
+    std::unique_ptr<client::RemoteWipe> remote_wipe_;
 };
 
 }  // namespace wardline::app
