@@ -84,6 +84,11 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     recorder_.start();
 }
 
+void MainShell::open_conversation(const QString& conversation_id) {
+    tabs_->setCurrentWidget(chat_);
+    chat_->open(conversation_id);
+}
+
 void MainShell::set_quarantined(bool quarantined) {
     if (quarantined == quarantined_) return;
     quarantined_ = quarantined;

@@ -38,6 +38,9 @@ public:
     ChatView* chat() const { return chat_; }
     client::MessageRecorder& recorder() { return recorder_; }
     client::GroupEngine& engine() { return engine_; }
+    client::ColleagueDirectory& colleagues() { return colleagues_; }
+    /// Shows the chat tab with `conversation_id` open (a notification was clicked).
+    void open_conversation(const QString& conversation_id);
     /// The compliance view, or null without audit.read.
     AuditView* audit_view() const { return audit_view_; }
     /// The organization settings, or null without org.settings.

@@ -4,6 +4,7 @@
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/server_address.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/tray_notifier.hpp"
 
 #include <QCoreApplication>
 #include <QLineEdit>
@@ -299,6 +300,17 @@ void MainWindow::show_shell() {
     connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
     connect(shell_, &MainShell::signOutRequested, this, &MainWindow::sign_out);
     if (remote_wipe_ && remote_wipe_->quarantined()) shell_->set_quarantined(true);
+    // No organization policy widens notifications yet: the defaults (no sender) apply.
+    tray_notifier_ = new TrayNotifier(shell_->recorder(), storage_->store(), shell_->colleagues(),
+                                      this, client::NotificationPolicy{}, shell_);
+    connect(tray_notifier_, &TrayNotifier::conversationRequested, this,
+            [this](const QString& conversation_id) {
+                if (!shell_) return;
+                showNormal();
+                raise();
+                activateWindow();
+                shell_->open_conversation(conversation_id);
+            });
     const auto timeout = options_.idle_timeout.value_or(
         std::chrono::seconds(info.idle_timeout_seconds > 0 ? info.idle_timeout_seconds : 900));
     idle_.start(timeout);
@@ -307,6 +319,8 @@ void MainWindow::show_shell() {
 void MainWindow::drop_shell() {
     if (!shell_) return;
     stack_->removeWidget(shell_);
+    delete tray_notifier_;  // before the recorder it listens to
+    tray_notifier_ = nullptr;
     // Deleted now, not later: its models hold names and titles that must not outlive the lock.
     delete shell_;
     shell_ = nullptr;

@@ -21,7 +21,8 @@
 // While the account is open the window obeys the administrator's orders for this device
 // (client::RemoteWipe): a wipe closes the account, erases its store, key file, device file and
 // keychain entry, and returns to the sign-in screen saying so; a quarantine shows a notice in
-// the shell and holds sending until the device is released.
+// the shell and holds sending until the device is released. Messages from others that arrive
+// while the window is not active are announced in the system tray without PHI (TrayNotifier).
 #include "client-qt/app/idle_watcher.hpp"
 #include "client-qt/core/account_storage.hpp"
 #include "client-qt/core/device_identity.hpp"
@@ -46,6 +47,7 @@ namespace wardline::app {
 
 class MainShell;
 class SignInWidget;
+class TrayNotifier;
 
 struct AppOptions {
     QString server;        ///< prefilled server address
@@ -80,6 +82,8 @@ public:
     /// The administrator's orders for the open account's device (null when signed out or
     /// locked).
     client::RemoteWipe* remote_wipe() const { return remote_wipe_.get(); }
+    /// The desktop notifications of the signed-in shell (null when signed out or locked).
+    TrayNotifier* tray_notifier() const { return tray_notifier_; }
     /// This installation's device identity (its device id once the server assigned one).
     const client::DeviceIdentity& device() const { return device_; }
     QString data_directory() const;
@@ -143,6 +147,7 @@ private:
     QStackedWidget* stack_ = nullptr;
     SignInWidget* sign_in_ = nullptr;
     MainShell* shell_ = nullptr;
+    TrayNotifier* tray_notifier_ = nullptr;  ///< a child of the shell
     IdleWatcher idle_;
     std::optional<LockedAccount> locked_;
     bool recovery_codes_pending_ = false;
