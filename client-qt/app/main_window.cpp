@@ -12,6 +12,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QSysInfo>
+#include <QThread>
 
 namespace wardline::app {
 
@@ -69,6 +70,7 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+    if (preparing_) preparing_->wait();  // it uses the keychain member
     idle_.stop();
     drop_shell();
     close_account();
@@ -125,6 +127,7 @@ bool MainWindow::use_server(const QUrl& url) {
 
 void MainWindow::start_sign_in(const QString& server, const QString& organization,
                                const QString& username, const QString& password) {
+    if (preparing_) return;  // the last sign-in is still opening its device; it goes on
     const auto url = server_url(server);
     if (!url) {
         sign_in_->show_message(
@@ -138,12 +141,7 @@ void MainWindow::start_sign_in(const QString& server, const QString& organizatio
     if (!use_server(*url)) return;
     organization_ = organization;
     username_ = username;
-    prepare_device(password);
-    if (logout_pending_) {
-        deferred_sign_in_ = DeferredSignIn{organization, username, password};
-        return;
-    }
-    session_->sign_in(organization, username, password);
+    prepare_device_and_sign_in(organization, username, password);
 }
 
 void MainWindow::on_step(Step step) {
@@ -184,16 +182,54 @@ QString MainWindow::data_directory() const {
     return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
 }
 
-void MainWindow::prepare_device(const QString& password) {
+void MainWindow::prepare_device_and_sign_in(const QString& organization, const QString& username,
+                                            const QString& password) {
+    struct Prepared {
+        client::DeviceIdentity identity;
+        client::DevicePreparation outcome;
+    };
     const client::DeviceAccount account{
-        url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization_, username_};
-    keeper_ = std::make_unique<client::DeviceKeeper>(data_directory(), account, keychain_);
-    const auto prepared = keeper_->prepare(device_, password, device_name_, device_platform_);
-    forget_password();
-    key_password_ = password;
-    if (prepared.file_error != client::DeviceFileError::none &&
-        prepared.file_error != client::DeviceFileError::not_found)
-        sign_in_->show_message(client::describe(prepared.file_error));
+        url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization, username};
+    auto keeper = std::make_shared<client::DeviceKeeper>(data_directory(), account, keychain_);
+    auto prepared = std::make_shared<Prepared>();
+    const quint64 attempt = ++sign_in_attempt_;
+    // The worker touches only `keeper` (and through it the keychain, which nothing else uses
+    // meanwhile) and `prepared`; the window waits for it before it goes.
+    QThread* worker = QThread::create(
+        [keeper, prepared, password, name = device_name_, platform = device_platform_] {
+            prepared->outcome = keeper->prepare(prepared->identity, password, name, platform);
+        });
+    worker->setParent(this);
+    preparing_ = worker;
+    connect(worker, &QThread::finished, this,
+            [this, worker, keeper, prepared, attempt, organization, username,
+             pw = QString(password)]() mutable {
+                worker->deleteLater();
+                if (preparing_ == worker) preparing_ = nullptr;
+                if (attempt != sign_in_attempt_ || !session_) {
+                    // Abandoned (start over, another server) while it ran.
+                    prepared->identity.forget_secret();
+                    pw.fill(QChar(u'\0'));
+                    return;
+                }
+                keeper_ = std::move(keeper);
+                device_.forget_secret();
+                device_ = std::move(prepared->identity);
+                prepared->identity.forget_secret();
+                forget_password();
+                key_password_ = pw;
+                const auto error = prepared->outcome.file_error;
+                if (error != client::DeviceFileError::none &&
+                    error != client::DeviceFileError::not_found)
+                    sign_in_->show_message(client::describe(error));
+                if (logout_pending_) {
+                    deferred_sign_in_ = DeferredSignIn{organization, username, pw};
+                } else {
+                    session_->sign_in(organization, username, pw);
+                }
+                pw.fill(QChar(u'\0'));
+            });
+    worker->start();
 }
 
 bool MainWindow::open_account(const client::SessionInfo& info) {
@@ -355,6 +391,7 @@ void MainWindow::sign_out() {
 }
 
 void MainWindow::start_over() {
+    ++sign_in_attempt_;  // a device still being opened for the last sign-in is dropped
     drop_shell();
     close_account();
     end_session();

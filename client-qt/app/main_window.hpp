@@ -11,8 +11,9 @@
 // it; the server decides that, as for any sign-in.
 //
 // The device is kept across sign-ins and restarts (client::DeviceKeeper: one device file per
-// server, organization and username in the data directory). After a sign-in the window opens
-// the account's storage (client::AccountStorage: the local key, the encrypted store) and runs
+// server, organization and username in the data directory), opened on a worker thread before
+// auth.login because the key file's Argon2id takes a noticeable moment. After a sign-in the window
+// opens the account's storage (client::AccountStorage: the local key, the encrypted store) and runs
 // the MLS engine on it; locking, signing out and a session the server ended close both, so
 // neither the key nor the store stays open behind the lock screen. While the account is open,
 // the user's input keeps the server's session alive (client::SessionKeepAlive). The session
@@ -42,6 +43,7 @@
 #include <optional>
 
 class QStackedWidget;
+class QThread;
 
 namespace wardline::app {
 
@@ -90,6 +92,9 @@ public:
 
     /// Locks now, as the idle timeout does.
     void lock();
+    /// True while the kept device is being opened (Argon2id) off the UI thread for a sign-in;
+    /// the sign-in's buttons are disabled meanwhile.
+    bool preparing_device() const { return preparing_ != nullptr; }
 
 private:
     struct LockedAccount {
@@ -110,8 +115,10 @@ private:
     /// Ends the session on the server and here; a sign-in started before the server answered
     /// waits for it (the server refuses auth.login on a connection that still has a session).
     void end_session();
-    /// Finds the kept device of the account being signed in (or makes a new one).
-    void prepare_device(const QString& password);
+    /// Finds the kept device of the account being signed in (or makes a new one) on a worker
+    /// thread, since unlocking the key file runs Argon2id; then, on this thread, signs in.
+    void prepare_device_and_sign_in(const QString& organization, const QString& username,
+                                    const QString& password);
     /// After the sign-in: keeps the device, opens the account's storage and starts the engine.
     bool open_account(const client::SessionInfo& info);
     /// Destroys the engine, the keep-alive and the storage (closing the store, zeroing the key),
@@ -135,7 +142,12 @@ private:
     QString device_platform_;
     client::DeviceIdentity device_;
     client::KeychainKeyStore keychain_;
-    std::unique_ptr<client::DeviceKeeper> keeper_;
+    std::shared_ptr<client::DeviceKeeper> keeper_;
+    /// The worker opening the kept device (Argon2id) for the sign-in being started, or null.
+    QThread* preparing_ = nullptr;
+    /// Counts sign-ins started and abandoned: a preparation that finishes for an older one is
+    /// dropped.
+    quint64 sign_in_attempt_ = 0;
     /// The password that protects the key file, from the sign-in until the account is open
     /// (the new one after a password change).
     QString key_password_;
