@@ -4,6 +4,7 @@
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/audit_view.hpp"
 #include "client-qt/app/chat_view.hpp"
+#include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_admin_view.hpp"
@@ -41,10 +42,7 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     header->addWidget(lock);
     header->addWidget(sign_out);
     layout->addLayout(header);
-    quarantine_notice_ = new QLabel(
-        tr("This device is quarantined by your administrator: messages cannot be read or sent "
-           "until it is released."),
-        this);
+    quarantine_notice_ = new QLabel(quarantine_notice(), this);
     quarantine_notice_->setObjectName(QStringLiteral("quarantineNotice"));
     quarantine_notice_->setWordWrap(true);
     quarantine_notice_->setFrameShape(QFrame::StyledPanel);

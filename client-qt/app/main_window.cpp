@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client-qt/app/main_window.hpp"
 
+#include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/server_address.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
@@ -297,12 +298,7 @@ void MainWindow::on_wiped_out(bool erased, bool confirmed) {
     recovery_codes_pending_ = false;
     sign_in_->set_locked(false);
     sign_in_->clear_secrets();
-    QString message = tr("This device was wiped by your administrator.");
-    message += erased ? tr(" Its local messages and keys are erased.")
-                      : tr(" Some of its files could not be erased: tell IT.");
-    if (!confirmed)
-        message += tr(" Wardline could not tell the server that the device is erased: tell IT.");
-    sign_in_->show_message(message);
+    sign_in_->show_message(wiped_out_message(erased, confirmed));
     sign_in_->show_page(SignInWidget::Page::credentials);
     stack_->setCurrentWidget(sign_in_);
 }

@@ -6,6 +6,7 @@
 // quarantine shows a notice and holds the composer until the release; a nurse's devices.wipe of
 // a colleague's device is refused and changes nothing.
 #include "client-qt/app/chat_view.hpp"
+#include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/message_composer.hpp"
 #include "tests/client/app_window_driver.hpp"
@@ -162,6 +163,19 @@ TEST_F(ClientAppRemoteWipe, ANursesWipeOfAColleaguesDeviceIsRefusedAndTheAppKeep
     EXPECT_EQ(stores().size(), 1);
     EXPECT_EQ(files("key-").size(), 1);
     EXPECT_EQ(files("device-").size(), 1);
+}
+
+TEST(ClientAppRemoteWipeMessage, SaysWhatWasErasedAndWhetherTheServerWasTold) {
+    EXPECT_EQ(app::wiped_out_message(true, true),
+              "This device was wiped by your administrator. Its local messages and keys are "
+              "erased.");
+    const QString unconfirmed = app::wiped_out_message(true, false);
+    EXPECT_TRUE(unconfirmed.contains("Its local messages and keys are erased."));
+    EXPECT_TRUE(unconfirmed.contains("could not tell the server")) << unconfirmed.toStdString();
+    const QString left = app::wiped_out_message(false, false);
+    EXPECT_FALSE(left.contains("are erased")) << "it must not claim what did not happen";
+    EXPECT_TRUE(left.contains("could not be erased"));
+    EXPECT_TRUE(left.contains("could not tell the server"));
 }
 
 }  // namespace
