@@ -80,6 +80,12 @@ void TrayNotifier::on_message_added(const QString& conversation_id, qint64 seq) 
 
 void TrayNotifier::flush_gathered() {
     if (gathered_ == 0) return;
+    if (window_ && window_->isActiveWindow()) {
+        gathered_ = 0;  // the user came back to Wardline meanwhile and sees them there
+        gathered_highest_ = client::Priority::routine;
+        gathered_text_ = {};
+        return;
+    }
     const auto text = gathered_ == 1
                           ? gathered_text_
                           : client::notification_text_for_several(gathered_, gathered_highest_);
