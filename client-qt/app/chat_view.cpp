@@ -155,7 +155,7 @@ void ChatView::show_conversation(const QString& conversation_id) {
     title_->setText(row >= 0 ? conversations_.index(row).data(Qt::DisplayRole).toString()
                              : tr("Conversation"));
     status_->clear();
-    composer_->setEnabled(true);
+    composer_->setEnabled(!sending_held_);
     connect(messages_.get(), &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex&, int first, int) {
                 if (first > 0 && first == messages_->rowCount() - 1) {
@@ -198,8 +198,13 @@ void ChatView::update_acknowledge() {
     acknowledge_->setEnabled(acknowledge_target() >= 0);
 }
 
+void ChatView::hold_sending(bool held) {
+    sending_held_ = held;
+    composer_->setEnabled(messages_ != nullptr && !held);
+}
+
 void ChatView::send(const QString& text, const QString& priority) {
-    if (!messages_) return;
+    if (!messages_ || sending_held_) return;
     const QString conversation_id = messages_->conversation_id();
     composer_->clear();
     status_->setText(tr("Sending…"));

@@ -40,6 +40,8 @@ public:
     void open(const QString& conversation_id);
     /// Asks for a colleague and opens the direct conversation with them.
     void start_new_conversation();
+    /// While held (the device is quarantined), the composer is disabled and nothing is sent.
+    void hold_sending(bool held);
 
 private:
     void show_conversation(const QString& conversation_id);
@@ -64,6 +66,7 @@ private:
     QLabel* status_ = nullptr;
     QPushButton* acknowledge_ = nullptr;
     MessageComposer* composer_ = nullptr;
+    bool sending_held_ = false;
 };
 
 }  // namespace wardline::app

@@ -4,6 +4,7 @@
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/audit_view.hpp"
 #include "client-qt/app/chat_view.hpp"
+#include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_admin_view.hpp"
@@ -41,6 +42,15 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     header->addWidget(lock);
     header->addWidget(sign_out);
     layout->addLayout(header);
+    quarantine_notice_ = new QLabel(quarantine_notice(), this);
+    quarantine_notice_->setObjectName(QStringLiteral("quarantineNotice"));
+    quarantine_notice_->setWordWrap(true);
+    quarantine_notice_->setFrameShape(QFrame::StyledPanel);
+    quarantine_notice_->setMargin(8);
+    quarantine_notice_->setAccessibleName(tr("Device notice"));
+    quarantine_notice_->setAccessibleDescription(quarantine_notice_->text());
+    quarantine_notice_->hide();
+    layout->addWidget(quarantine_notice_);
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("mainTabs"));
@@ -70,6 +80,19 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     connect(sign_out, &QPushButton::clicked, this, &MainShell::signOutRequested);
     colleagues_.load_names();
     recorder_.start();
+}
+
+void MainShell::open_conversation(const QString& conversation_id) {
+    tabs_->setCurrentWidget(chat_);
+    chat_->open(conversation_id);
+}
+
+void MainShell::set_quarantined(bool quarantined) {
+    if (quarantined == quarantined_) return;
+    quarantined_ = quarantined;
+    quarantine_notice_->setVisible(quarantined);
+    chat_->hold_sending(quarantined);
+    if (!quarantined) recorder_.start();  // what changed meanwhile
 }
 
 MainShell::~MainShell() {

@@ -14,6 +14,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QTabWidget;
 
 namespace wardline::app {
@@ -37,12 +38,19 @@ public:
     ChatView* chat() const { return chat_; }
     client::MessageRecorder& recorder() { return recorder_; }
     client::GroupEngine& engine() { return engine_; }
+    client::ColleagueDirectory& colleagues() { return colleagues_; }
+    /// Shows the chat tab with `conversation_id` open (a notification was clicked).
+    void open_conversation(const QString& conversation_id);
     /// The compliance view, or null without audit.read.
     AuditView* audit_view() const { return audit_view_; }
     /// The organization settings, or null without org.settings.
     OrgPolicyView* org_policy() const { return org_policy_; }
     /// The message templates, or null without org.settings.
     TemplateAdminView* template_admin() const { return template_admin_; }
+    /// The administrator quarantined this device (true) or released it (false): a notice above
+    /// the views and no sending while it lasts; on release the conversations are read again.
+    void set_quarantined(bool quarantined);
+    bool quarantined() const { return quarantined_; }
 
 signals:
     void lockRequested();
@@ -54,6 +62,8 @@ private:
     client::ColleagueDirectory colleagues_;
     client::MessageRecorder recorder_;
     QTabWidget* tabs_ = nullptr;
+    QLabel* quarantine_notice_ = nullptr;
+    bool quarantined_ = false;
     ChatView* chat_ = nullptr;
     UserAdminView* user_admin_ = nullptr;
     AuditView* audit_view_ = nullptr;

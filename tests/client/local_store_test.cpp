@@ -619,12 +619,61 @@ TEST_F(ClientLocalStore, WipingTheDeviceErasesStoresKeyFileAndKeysInMemory) {
     ASSERT_FALSE(device.secret_key.isEmpty());
     ASSERT_FALSE(test::files_in(directory()).isEmpty());
 
-    EXPECT_TRUE(wipe_local_data({directory(), key_path, &key_, &device}));
+    LocalWipeTargets targets;
+    targets.store_directory = directory();
+    targets.key_file = key_path;
+    targets.key = &key_;
+    targets.device = &device;
+    EXPECT_TRUE(wipe_local_data(targets));
     EXPECT_TRUE(test::files_in(directory()).isEmpty())
         << test::files_in(directory()).join(' ').toStdString();
     EXPECT_FALSE(QFileInfo::exists(key_path));
     EXPECT_TRUE(key_.empty());
     EXPECT_TRUE(device.secret_key.isEmpty());
+}
+
+TEST_F(ClientLocalStore, WipingOneAccountErasesItsStoreKeyAndDeviceFilesAndLeavesOthersAlone) {
+    const QString key_path = dir_.filePath(QStringLiteral("store/key-a.wlkey"));
+    const QString device_path = dir_.filePath(QStringLiteral("store/device-a.wldevice"));
+    ASSERT_EQ(LocalKeyFile(key_path).write(key_, QStringLiteral("pw"), KeyDerivation::minimum()),
+              KeyFileError::none);
+    {
+        QFile device_file(device_path);
+        ASSERT_TRUE(device_file.open(QIODevice::WriteOnly));
+        device_file.write("sealed device");
+    }
+    StoreAccount other = account_;
+    other.user_id = QStringLiteral("user-b");
+    const auto m = msg("c1", 1, "x");
+    {
+        LocalStore second(directory(), other, key_);
+        second.store_messages(std::span(&m, 1));
+    }
+    store_->store_messages(std::span(&m, 1));
+    store_.reset();
+    const QString mine = LocalStore::database_path(directory(), account_);
+    const QString theirs = LocalStore::database_path(directory(), other);
+    ASSERT_TRUE(QFileInfo::exists(mine));
+    LocalKey copy = LocalKey::generate();  // the key in memory that the wipe zeroes
+    auto device = DeviceIdentity::generate(QStringLiteral("pc"), QStringLiteral("linux"));
+
+    LocalWipeTargets targets;
+    targets.store_database = mine;
+    targets.key_file = key_path;
+    targets.device_file = device_path;
+    targets.key = &copy;
+    targets.device = &device;
+    EXPECT_TRUE(wipe_local_data(targets));
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        EXPECT_FALSE(QFileInfo::exists(mine + QLatin1String(suffix))) << suffix;
+    EXPECT_FALSE(QFileInfo::exists(key_path));
+    EXPECT_FALSE(QFileInfo::exists(device_path));
+    EXPECT_TRUE(copy.empty());
+    EXPECT_TRUE(device.secret_key.isEmpty());
+    // Another account's store on the same computer is not this device's: it stays and opens.
+    ASSERT_TRUE(QFileInfo::exists(theirs));
+    LocalStore second(directory(), other, key_);
+    EXPECT_TRUE(second.message(QStringLiteral("c1"), 1).has_value());
 }
 
 }  // namespace
