@@ -105,6 +105,12 @@ NewConversationDialog::NewConversationDialog(client::ColleagueDirectory& colleag
     start_->setEnabled(false);
     auto* cancel = buttons->addButton(QDialogButtonBox::Cancel);
     cancel->setAccessibleName(tr("Cancel"));
+    // Enter acts on the field or list that has focus (search, add, start a direct
+    // conversation), never on a default button of the dialog as well.
+    for (auto* b : {start_, cancel}) {
+        b->setAutoDefault(false);
+        b->setDefault(false);
+    }
     layout->addWidget(kind_);
     layout->addWidget(group_part_);
     layout->addWidget(patient_part_);

@@ -18,6 +18,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <type_traits>
+
 namespace wardline::app {
 namespace {
 
@@ -25,6 +27,9 @@ template <typename T>
 T* named(T* w, const char* object_name, const QString& accessible_name) {
     w->setObjectName(QLatin1String(object_name));
     w->setAccessibleName(accessible_name);
+    // A date editor takes focus in its inner line edit: that one needs the name too.
+    if constexpr (std::is_base_of_v<QAbstractSpinBox, T>)
+        if (auto* inner = w->template findChild<QLineEdit*>()) inner->setAccessibleName(accessible_name);
     return w;
 }
 
