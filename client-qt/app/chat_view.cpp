@@ -222,11 +222,11 @@ QString ChatView::status() const {
 
 void ChatView::opened(const client::OperationResult& r) {
     if (!r.ok) {
-        status_->setText(tr("The conversation could not be opened: %1")
-                             .arg(r.error_code == QLatin1String("bad_request") &&
-                                          !r.error_message.isEmpty()
-                                      ? r.error_message
-                                      : admin_message_for(r.error_code, {})));
+        status_->setText(
+            tr("The conversation could not be opened: %1")
+                .arg(r.error_code == QLatin1String("bad_request") && !r.error_message.isEmpty()
+                         ? r.error_message
+                         : admin_message_for(r.error_code, {})));
         return;
     }
     status_->clear();
@@ -243,8 +243,7 @@ void ChatView::open_direct(const QString& user_id) {
 }
 
 void ChatView::start_new_conversation() {
-    auto* dialog =
-        new NewConversationDialog(colleagues_, recorder_.user_id(), permissions_, this);
+    auto* dialog = new NewConversationDialog(colleagues_, recorder_.user_id(), permissions_, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QPointer<ChatView> self(this);
     connect(dialog, &QDialog::accepted, this, [self, dialog] {

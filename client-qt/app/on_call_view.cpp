@@ -63,14 +63,16 @@ OnCallView::OnCallView(client::ServerConnection& connection, QWidget* parent)
     connect(proxy_, &QAbstractItemModel::rowsInserted, this, select_first);
     connect(filter_, &QLineEdit::textChanged, this, select_first);
     connect(message_primary_, &QPushButton::clicked, this, [this] {
-        if (const auto* t = current_team(); t && t->primary) emit messageRequested(t->primary->user_id);
+        if (const auto* t = current_team(); t && t->primary)
+            emit messageRequested(t->primary->user_id);
     });
     connect(message_backup_, &QPushButton::clicked, this, [this] {
         if (const auto* t = current_team(); t && !t->backups.empty())
             emit messageRequested(t->backups.front().user_id);
     });
     connect(teams_, &QListView::activated, this, [this] {
-        if (const auto* t = current_team(); t && t->primary) emit messageRequested(t->primary->user_id);
+        if (const auto* t = current_team(); t && t->primary)
+            emit messageRequested(t->primary->user_id);
     });
     connect(&model_, &Teams::failed, this,
             [this](const QString& error) { status_->setText(admin_message_for(error, {})); });

@@ -29,7 +29,8 @@ T* named(T* w, const char* object_name, const QString& accessible_name) {
     w->setAccessibleName(accessible_name);
     // A date editor takes focus in its inner line edit: that one needs the name too.
     if constexpr (std::is_base_of_v<QAbstractSpinBox, T>)
-        if (auto* inner = w->template findChild<QLineEdit*>()) inner->setAccessibleName(accessible_name);
+        if (auto* inner = w->template findChild<QLineEdit*>())
+            inner->setAccessibleName(accessible_name);
     return w;
 }
 
@@ -37,16 +38,19 @@ T* named(T* w, const char* object_name, const QString& accessible_name) {
 
 QString ShiftAdminView::refusal_text(const QString& code) {
     if (code == QLatin1String("conflict"))
-        return tr("Not saved: the shift overlaps the team's primary at that time (for a primary "
-                  "shift) or another shift of the same person in this team.");
+        return tr(
+            "Not saved: the shift overlaps the team's primary at that time (for a primary "
+            "shift) or another shift of the same person in this team.");
     if (code == QLatin1String("not_found"))
-        return tr("Not saved: that person or team is unknown, no longer active, or not in your "
-                  "organization. Refresh and choose again.");
+        return tr(
+            "Not saved: that person or team is unknown, no longer active, or not in your "
+            "organization. Refresh and choose again.");
     if (code == QLatin1String("forbidden"))
         return tr("Your roles do not allow managing the on-call schedule.");
     if (code == QLatin1String("bad_request"))
-        return tr("Not saved: a shift ends after it starts and lasts at most 7 days; a list "
-                  "covers at most 31 days.");
+        return tr(
+            "Not saved: a shift ends after it starts and lasts at most 7 days; a list "
+            "covers at most 31 days.");
     return admin_message_for(code, {});
 }
 
@@ -173,11 +177,11 @@ void ShiftAdminView::show_shifts() {
     shifts_.load(team_id, from, to, [self](const QString& error) {
         if (!self) return;
         const int n = self->shifts_.rowCount();
-        self->report(error, n == 0 ? tr("No shifts in these dates.")
-                                   : tr("%n shift(s)", "", n) +
-                                         (self->shifts_.truncated()
-                                              ? tr("; more exist, narrow the dates")
-                                              : QString()));
+        self->report(error,
+                     n == 0 ? tr("No shifts in these dates.")
+                            : tr("%n shift(s)", "", n) + (self->shifts_.truncated()
+                                                              ? tr("; more exist, narrow the dates")
+                                                              : QString()));
     });
 }
 
@@ -191,11 +195,10 @@ void ShiftAdminView::find_people() {
         if (!error.isEmpty()) return self->report(error, {});
         self->person_->clear();
         for (const auto& c : found)
-            self->person_->addItem(
-                QStringLiteral("%1 (%2)").arg(c.display_name, c.username), c.id);
-        self->report({}, found.empty() ? tr("Nobody matches.")
-                                       : tr("%n colleague(s) found", "",
-                                            static_cast<int>(found.size())));
+            self->person_->addItem(QStringLiteral("%1 (%2)").arg(c.display_name, c.username), c.id);
+        self->report({}, found.empty()
+                             ? tr("Nobody matches.")
+                             : tr("%n colleague(s) found", "", static_cast<int>(found.size())));
     });
 }
 

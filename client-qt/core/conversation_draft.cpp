@@ -39,8 +39,7 @@ std::optional<QString> draft_problem(const ConversationDraft& d) {
     if (p.name.trimmed().isEmpty() || p.name.size() > 200)
         return tr("Give the patient's name (up to 200 characters).");
     const QDate born = QDate::fromString(p.date_of_birth.trimmed(), Qt::ISODate);
-    if (p.date_of_birth.trimmed().size() != 10 || !born.isValid() ||
-        born > QDate::currentDate())
+    if (p.date_of_birth.trimmed().size() != 10 || !born.isValid() || born > QDate::currentDate())
         return tr("The date of birth is written YYYY-MM-DD and is not in the future.");
     if (p.unit.size() > 64) return tr("The unit is longer than 64 characters.");
     if (p.bed.size() > 32) return tr("The bed is longer than 32 characters.");

@@ -22,7 +22,7 @@ struct PatientDraft {
 struct ConversationDraft {
     QString kind;  ///< group, patient or announcement
     QString title;
-    QStringList members;  ///< user ids, not the creator
+    QStringList members;   ///< user ids, not the creator
     PatientDraft patient;  ///< patient only
 };
 

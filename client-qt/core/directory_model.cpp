@@ -5,8 +5,7 @@
 
 namespace wardline::client {
 
-DirectoryModel::DirectoryModel(ColleagueDirectory& colleagues, QString own_user_id,
-                               QObject* parent)
+DirectoryModel::DirectoryModel(ColleagueDirectory& colleagues, QString own_user_id, QObject* parent)
     : QAbstractListModel(parent), colleagues_(colleagues), own_user_id_(std::move(own_user_id)) {}
 
 int DirectoryModel::rowCount(const QModelIndex& parent) const {
@@ -80,17 +79,17 @@ void DirectoryModel::search(const DirectoryQuery& query) {
     const int generation = ++generation_;
     busy_ = true;
     QPointer<DirectoryModel> self(this);
-    colleagues_.search(query, [self, generation](const std::vector<Colleague>& found,
-                                                 const QString& error) {
-        if (!self || generation != self->generation_) return;
-        self->busy_ = false;
-        self->beginResetModel();
-        self->rows_.clear();
-        for (const auto& c : found)
-            if (c.id != self->own_user_id_) self->rows_.push_back(c);
-        self->endResetModel();
-        emit self->searchFinished(error);
-    });
+    colleagues_.search(
+        query, [self, generation](const std::vector<Colleague>& found, const QString& error) {
+            if (!self || generation != self->generation_) return;
+            self->busy_ = false;
+            self->beginResetModel();
+            self->rows_.clear();
+            for (const auto& c : found)
+                if (c.id != self->own_user_id_) self->rows_.push_back(c);
+            self->endResetModel();
+            emit self->searchFinished(error);
+        });
 }
 
 }  // namespace wardline::client

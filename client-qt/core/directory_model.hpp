@@ -28,8 +28,7 @@ public:
     };
     Q_ENUM(Roles)
 
-    DirectoryModel(ColleagueDirectory& colleagues, QString own_user_id,
-                   QObject* parent = nullptr);
+    DirectoryModel(ColleagueDirectory& colleagues, QString own_user_id, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

@@ -54,10 +54,12 @@ QVariant OnCallModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
         case Qt::AccessibleTextRole: {
             if (!t.answered) return tr("%1: not known").arg(t.name);
-            QString s = tr("%1: primary %2").arg(
-                t.name, t.primary ? t.primary->display_name : tr("nobody scheduled"));
+            QString s =
+                tr("%1: primary %2")
+                    .arg(t.name, t.primary ? t.primary->display_name : tr("nobody scheduled"));
             s += tr(", backup %1")
-                     .arg(backup_names.isEmpty() ? tr("none") : backup_names.join(QStringLiteral(", ")));
+                     .arg(backup_names.isEmpty() ? tr("none")
+                                                 : backup_names.join(QStringLiteral(", ")));
             return s;
         }
         case TeamIdRole:
@@ -125,18 +127,18 @@ void OnCallModel::take_teams(const QJsonObject& body, int generation) {
     std::weak_ptr<bool> alive = alive_;
     for (const auto& t : rows_) {
         const QString team_id = t.id;
-        connection_.request(
-            QStringLiteral("oncall.now"), QJsonObject{{QStringLiteral("team_id"), team_id}},
-            [this, alive, generation, team_id](const ServerResponse& r) {
-                if (alive.expired() || generation != generation_) return;
-                const int row = row_of_team(team_id);
-                if (r.ok && row >= 0) take_now(row, r.body);
-                if (!r.ok) emit failed(r.error_code);
-                if (--pending_ == 0) {
-                    loaded_ = true;
-                    emit loadedChanged();
-                }
-            });
+        connection_.request(QStringLiteral("oncall.now"),
+                            QJsonObject{{QStringLiteral("team_id"), team_id}},
+                            [this, alive, generation, team_id](const ServerResponse& r) {
+                                if (alive.expired() || generation != generation_) return;
+                                const int row = row_of_team(team_id);
+                                if (r.ok && row >= 0) take_now(row, r.body);
+                                if (!r.ok) emit failed(r.error_code);
+                                if (--pending_ == 0) {
+                                    loaded_ = true;
+                                    emit loadedChanged();
+                                }
+                            });
     }
 }
 

@@ -34,10 +34,10 @@ public:
     enum Roles {
         TeamIdRole = Qt::UserRole + 1,
         TeamNameRole,
-        PrimaryIdRole,     ///< empty when nobody is primary now
+        PrimaryIdRole,  ///< empty when nobody is primary now
         PrimaryNameRole,
-        BackupIdsRole,     ///< QStringList
-        BackupNamesRole,   ///< QStringList
+        BackupIdsRole,    ///< QStringList
+        BackupNamesRole,  ///< QStringList
     };
     Q_ENUM(Roles)
 

@@ -109,8 +109,8 @@ void ShiftScheduleModel::reload_then(const QString& error, Done done) {
     load(team_id_, from_, to_, done);
 }
 
-void ShiftScheduleModel::add(const QString& user_id, const QString& role,
-                             const QDateTime& start, const QDateTime& end, Done done) {
+void ShiftScheduleModel::add(const QString& user_id, const QString& role, const QDateTime& start,
+                             const QDateTime& end, Done done) {
     if (team_id_.isEmpty()) return done(QStringLiteral("bad_request"));
     const QJsonObject body{{QStringLiteral("team_id"), team_id_},
                            {QStringLiteral("user_id"), user_id},

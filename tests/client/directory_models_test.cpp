@@ -89,12 +89,12 @@ protected:
     QString shift(Desk& admin, const QString& team_id, const TestUser& user, const char* role,
                   qint64 from, qint64 to) {
         const auto now = QDateTime::currentDateTimeUtc();
-        const auto r = admin.call("oncall.shifts.add",
-                                  {{"team_id", team_id},
-                                   {"user_id", QString::fromStdString(user.id)},
-                                   {"role", role},
-                                   {"start", utc(now.addSecs(from))},
-                                   {"end", utc(now.addSecs(to))}});
+        const auto r =
+            admin.call("oncall.shifts.add", {{"team_id", team_id},
+                                             {"user_id", QString::fromStdString(user.id)},
+                                             {"role", role},
+                                             {"start", utc(now.addSecs(from))},
+                                             {"end", utc(now.addSecs(to))}});
         EXPECT_TRUE(r.ok) << r.error_code.toStdString() << " " << r.error_message.toStdString();
         return r.body.value("shift").toObject().value("id").toString();
     }
@@ -127,8 +127,9 @@ TEST_F(DirectoryModel, FindsColleaguesByNameDepartmentRoleAndOnCallWithTheirPres
     TestUser alice_user = enroll("General", "alice.physician", "physician");
     TestUser bob_user = enroll("General", "bob.nurse", "nurse");
     TestUser carol_user = enroll("General", "carol.nurse", "nurse");
-    owner().exec("UPDATE users SET department = 'Cardiology' WHERE username IN "
-                 "('bob.nurse', 'alice.physician')");
+    owner().exec(
+        "UPDATE users SET department = 'Cardiology' WHERE username IN "
+        "('bob.nurse', 'alice.physician')");
     auto& admin = sign_in(admin_user);
     auto& alice = sign_in(alice_user);
     sign_in(bob_user);  // bob is online, carol is not
@@ -308,10 +309,9 @@ TEST_F(ShiftScheduleModel, AnAdministratorListsAddsAndRemovesShiftsAndSeesTheRef
                   model.add(carol, "backup", now.addSecs(7200), now.addSecs(3600), done);
               }),
               "bad_request");
-    EXPECT_EQ(wait([&](auto done) {
-                  model.add(carol, "backup", now.addSecs(60), now.addDays(8), done);
-              }),
-              "bad_request");
+    EXPECT_EQ(
+        wait([&](auto done) { model.add(carol, "backup", now.addSecs(60), now.addDays(8), done); }),
+        "bad_request");
     EXPECT_EQ(count("SELECT count(*) FROM oncall_shifts"), 1);
     EXPECT_EQ(model.rowCount(), 1);
     // A backup may overlap the primary.
@@ -358,15 +358,14 @@ TEST_F(ShiftScheduleModel, ANurseIsRefusedEveryScheduleRequestAndNothingChanges)
     ASSERT_TRUE(qt_wait_for([&] { return removed.has_value(); }));
     EXPECT_EQ(*removed, "forbidden");
     // Straight requests, as a modified client would send them.
-    const auto add = nina.call("oncall.shifts.add",
-                               {{"team_id", cardiology},
-                                {"user_id", QString::fromStdString(nina_user.id)},
-                                {"role", "primary"},
-                                {"start", utc(now.addDays(2))},
-                                {"end", utc(now.addDays(2).addSecs(3600))}});
+    const auto add =
+        nina.call("oncall.shifts.add", {{"team_id", cardiology},
+                                        {"user_id", QString::fromStdString(nina_user.id)},
+                                        {"role", "primary"},
+                                        {"start", utc(now.addDays(2))},
+                                        {"end", utc(now.addDays(2).addSecs(3600))}});
     EXPECT_EQ(add.error_code, "forbidden");
-    EXPECT_EQ(nina.call("oncall.teams.create", {{"name", "Nurses' own"}}).error_code,
-              "forbidden");
+    EXPECT_EQ(nina.call("oncall.teams.create", {{"name", "Nurses' own"}}).error_code, "forbidden");
     EXPECT_EQ(count("SELECT count(*) FROM oncall_shifts"), 1);
     EXPECT_EQ(count("SELECT count(*) FROM oncall_teams"), 1);
 }

@@ -53,8 +53,7 @@ protected:
     }
 
     long long conversations_of_kind(const char* kind) {
-        return count(std::string("SELECT count(*) FROM conversations WHERE kind = '") + kind +
-                     "'");
+        return count(std::string("SELECT count(*) FROM conversations WHERE kind = '") + kind + "'");
     }
 
     /// Waits until `engine` has KeyPackages on the server (before a colleague adds it).
@@ -180,9 +179,8 @@ TEST_F(ClientDirectoryUi, AnAdministratorAddsAndRemovesShiftsAndSeesTheRefusalsI
     // Bob as primary at the same time: refused for the overlap, in words.
     type(view, "shiftPersonField", "bob");
     click(view, "shiftPersonFindButton");
-    ASSERT_TRUE(qt_wait_for([&] {
-        return person->count() == 1 && person->itemText(0).contains("bob");
-    }));
+    ASSERT_TRUE(
+        qt_wait_for([&] { return person->count() == 1 && person->itemText(0).contains("bob"); }));
     click(view, "addShiftButton");
     ASSERT_TRUE(qt_wait_for([&] { return view->status().contains("overlaps"); }))
         << view->status().toStdString();
@@ -300,10 +298,13 @@ TEST_F(ClientDirectoryUi, APhysicianStartsAPatientThreadThatTheNurseListsWithThe
     auto& list_b = chat_b->conversations();
     ASSERT_TRUE(qt_wait_for([&] { return list_b.row_of(conversation) >= 0; }, 20s));
     const auto row = [&] { return list_b.index(list_b.row_of(conversation)); };
-    ASSERT_TRUE(qt_wait_for([&] {
-        return row().data(ConversationListModel::PatientRole).toString() ==
-               "Jane Roe · MRN 12345AB · 4 West, bed 12";
-    }, 20s)) << row().data(ConversationListModel::PatientRole).toString().toStdString();
+    ASSERT_TRUE(qt_wait_for(
+        [&] {
+            return row().data(ConversationListModel::PatientRole).toString() ==
+                   "Jane Roe · MRN 12345AB · 4 West, bed 12";
+        },
+        20s))
+        << row().data(ConversationListModel::PatientRole).toString().toStdString();
     EXPECT_EQ(row().data(ConversationListModel::TitleRole).toString(), "Sepsis watch");
     EXPECT_EQ(row().data(ConversationListModel::KindRole).toString(), "patient");
     ASSERT_TRUE(qt_wait_for(
@@ -327,8 +328,9 @@ TEST_F(ClientDirectoryUi, ANurseWithoutPatientThreadsIsNotOfferedThemAndTheServe
     start();
     create_org("General");
     // This organization keeps patient threads to physicians: its nurses lack the permission.
-    owner().exec("DELETE FROM role_permissions WHERE permission = 'patient_threads.create' AND "
-                 "role_id = (SELECT id FROM roles WHERE name = 'nurse' AND org_id IS NULL)");
+    owner().exec(
+        "DELETE FROM role_permissions WHERE permission = 'patient_threads.create' AND "
+        "role_id = (SELECT id FROM roles WHERE name = 'nurse' AND org_id IS NULL)");
     TestUser nina = enroll("General", "nina.nurse", "nurse");
     TestUser alice = enroll("General", "alice.physician", "physician");
     auto w = open_window();
@@ -345,8 +347,8 @@ TEST_F(ClientDirectoryUi, ANurseWithoutPatientThreadsIsNotOfferedThemAndTheServe
     draft.kind = QStringLiteral("patient");
     draft.title = QStringLiteral("Bed 3");
     draft.members = {QString::fromStdString(alice.id)};
-    draft.patient = {QStringLiteral("A1"), QStringLiteral("John Doe"),
-                     QStringLiteral("1960-01-01"), {}, {}};
+    draft.patient = {
+        QStringLiteral("A1"), QStringLiteral("John Doe"), QStringLiteral("1960-01-01"), {}, {}};
     std::optional<client::OperationResult> result;
     w->shell()->recorder().create(draft, [&](const client::OperationResult& r) { result = r; });
     ASSERT_TRUE(qt_wait_for([&] { return result.has_value(); }, 20s));
