@@ -221,23 +221,42 @@ void ChatView::send(const QString& text, const QString& priority) {
     });
 }
 
+QString ChatView::status() const {
+    return status_->text();
+}
+
+void ChatView::opened(const client::OperationResult& r) {
+    if (!r.ok) {
+        status_->setText(
+            tr("The conversation could not be opened: %1")
+                .arg(r.error_code == QLatin1String("bad_request") && !r.error_message.isEmpty()
+                         ? r.error_message
+                         : admin_message_for(r.error_code, {})));
+        return;
+    }
+    status_->clear();
+    open(r.conversation_id);
+}
+
+void ChatView::open_direct(const QString& user_id) {
+    if (user_id.isEmpty()) return;
+    status_->setText(tr("Opening the conversation…"));
+    QPointer<ChatView> self(this);
+    recorder_.start_direct(user_id, [self](const client::OperationResult& r) {
+        if (self) self->opened(r);
+    });
+}
+
 void ChatView::start_new_conversation() {
-    auto* dialog = new NewConversationDialog(colleagues_, recorder_.user_id(), this);
+    auto* dialog = new NewConversationDialog(colleagues_, recorder_.user_id(), permissions_, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QPointer<ChatView> self(this);
     connect(dialog, &QDialog::accepted, this, [self, dialog] {
-        const QString user_id = dialog->chosen();
-        if (!self || user_id.isEmpty()) return;
-        self->status_->setText(tr("Opening the conversation…"));
-        self->recorder_.start_direct(user_id, [self](const client::OperationResult& r) {
-            if (!self) return;
-            if (!r.ok) {
-                self->status_->setText(tr("The conversation could not be opened: %1")
-                                           .arg(admin_message_for(r.error_code, {})));
-                return;
-            }
-            self->status_->clear();
-            self->open(r.conversation_id);
+        if (!self) return;
+        if (dialog->kind() == QLatin1String("direct")) return self->open_direct(dialog->chosen());
+        self->status_->setText(tr("Creating the conversation…"));
+        self->recorder_.create(dialog->draft(), [self](const client::OperationResult& r) {
+            if (self) self->opened(r);
         });
     });
     dialog->open();

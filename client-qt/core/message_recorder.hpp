@@ -11,9 +11,11 @@
 //  - acknowledgements (messages.acknowledge, message.acknowledged), recalls (the body is
 //    dropped for good) and escalations (message.escalated).
 // It also carries the user's intents that change this state: send, mark read, acknowledge,
-// start a direct conversation. Store errors are reported by storeFailed with the store's
-// message (never content) and do not stop the recorder.
+// start a direct conversation, create a group, patient thread or announcement. Store errors
+// are reported by storeFailed with the store's message (never content) and do not stop the
+// recorder.
 #include "client-qt/core/colleague_directory.hpp"
+#include "client-qt/core/conversation_draft.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/local_store.hpp"
 
@@ -51,6 +53,9 @@ public:
     void acknowledge(const QString& conversation_id, qint64 seq, Done done = {});
     /// Opens (or finds) the direct conversation with `user_id`.
     void start_direct(const QString& user_id, Done done);
+    /// Creates a group, patient thread or announcement with every member's devices in its MLS
+    /// group; a draft with a problem is refused locally (bad_request, the problem as message).
+    void create(const ConversationDraft& draft, Done done);
 
     const QString& user_id() const noexcept { return user_id_; }
 

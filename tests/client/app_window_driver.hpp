@@ -108,4 +108,17 @@ protected:
     }
 };
 
+/// Every control of `window` that takes focus has an accessible name.
+inline void expect_named(QWidget* window, const char* when, int at_least = 6) {
+    int checked = 0;
+    for (QWidget* c : window->findChildren<QWidget*>()) {
+        if (c->focusPolicy() == Qt::NoFocus || c->window() != window) continue;
+        ++checked;
+        EXPECT_FALSE(c->accessibleName().isEmpty())
+            << when << ": " << c->metaObject()->className() << " " << c->objectName().toStdString()
+            << " has no accessible name";
+    }
+    EXPECT_GE(checked, at_least) << when;
+}
+
 }  // namespace wardline::test
