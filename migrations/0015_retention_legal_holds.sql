@@ -106,11 +106,41 @@ CREATE TABLE retention_runs (
     deleted_messages bigint NOT NULL DEFAULT 0 CHECK (deleted_messages >= 0)
 );
 
+-- The policy that applies to each conversation: the most specific that exists. keep_days NULL
+-- with has_policy true is "forever"; has_policy false means no policy at all (also forever).
+CREATE VIEW retention_effective AS
+SELECT c.id AS conversation_id, c.org_id, c.kind,
+       CASE WHEN pc.id IS NOT NULL THEN pc.keep_days
+            WHEN pk.id IS NOT NULL THEN pk.keep_days
+            ELSE po.keep_days END AS keep_days,
+       CASE WHEN pc.id IS NOT NULL THEN 'conversation'
+            WHEN pk.id IS NOT NULL THEN 'kind'
+            WHEN po.id IS NOT NULL THEN 'organization' END AS policy_scope
+FROM conversations c
+LEFT JOIN retention_policies pc ON pc.scope = 'conversation' AND pc.conversation_id = c.id
+LEFT JOIN retention_policies pk
+    ON pk.scope = 'kind' AND pk.org_id = c.org_id AND pk.conversation_kind = c.kind
+LEFT JOIN retention_policies po ON po.scope = 'organization' AND po.org_id = c.org_id;
+
+-- Whether a message is under a legal hold that is not released (a pending release still
+-- holds): a user hold covers what the user sent in its range, a conversation or patient-thread
+-- hold the conversation's messages in its range.
+CREATE FUNCTION message_held(p_org uuid, p_conversation uuid, p_sender uuid,
+                             p_created timestamptz) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM legal_holds h
+        WHERE h.org_id = p_org AND h.released_at IS NULL
+          AND (h.conversation_id = p_conversation OR (p_sender IS NOT NULL AND h.user_id = p_sender))
+          AND p_created >= h.starts_at AND (h.ends_at IS NULL OR p_created < h.ends_at))
+$$;
+
 -- The job's scan: messages by age within a conversation.
 CREATE INDEX messages_created ON messages (conversation_id, created_at);
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON retention_policies TO wardline_runtime;
 GRANT SELECT, INSERT, UPDATE ON retention_changes, legal_holds TO wardline_runtime;
 GRANT SELECT, INSERT, UPDATE ON retention_runs TO wardline_runtime;
+GRANT SELECT ON retention_effective TO wardline_runtime;
 -- The retention job deletes expired messages and what references them.
 GRANT DELETE ON messages, message_acks, escalations TO wardline_runtime;

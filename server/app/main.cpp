@@ -30,6 +30,7 @@
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
+#include "server/retention/retention_job.hpp"
 #include "server/storage/pg_pool.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -210,11 +211,16 @@ int main(int argc, char** argv) {
                                });
         server::messaging::Escalator escalator(ioc.get_executor(), pool, sessions,
                                                config.messaging.escalation_scan);
+        // Deletes expired messages; one process of the cluster at a time (advisory lock).
+        server::retention::RetentionJob retention_job(ioc.get_executor(), pool, sessions, node,
+                                                      config.retention.interval,
+                                                      config.retention.batch_size);
         writer.start();
         relay.start();
         listener.start();
         removals.start();
         escalator.start();
+        retention_job.start();
         // Presence is shared by every process through the database: this process registers
         // as a node under the same id, heartbeats, and removes itself on a graceful stop.
         server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions, node,
