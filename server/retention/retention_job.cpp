@@ -84,30 +84,7 @@ asio::awaitable<Result<void>> record_run(PgLease& lease, const RunOptions& optio
         if (!orgs_r) co_return orgs_r.error();
         std::set<std::string> orgs;
         for (int i = 0; i < orgs_r->rows(); ++i) orgs.emplace(orgs_r->text_or_throw(i, 0));
-        for (const auto& c : report.conversations) orgs.insert(c.org_id);
-        for (const auto& org : orgs) {
-            identity::AuditNote n;
-            n.action = options.dry_run ? "retention.dry_run" : "retention.run";
-            n.outcome = "success";
-            n.org_id = org;
-            n.actor_kind = "system";
-            n.actor_id = options.runner;
-            n.target_kind = "retention_run";
-            n.target_id = std::to_string(report.run_id);
-            n.details["as_of_ms"] = options.as_of_ms;
-            json listed = json::array();
-            std::int64_t total = 0;
-            for (const auto& c : report.conversations) {
-                if (c.org_id != org) continue;
-                total += c.count;
-                if (listed.size() < kMaxListedConversations)
-                    listed.push_back({{"conversation_id", c.conversation_id},
-                                      {"messages", c.count},
-                                      {"up_to_seq", c.up_to_seq}});
-            }
-            n.details["messages"] = total;
-            n.details["conversations"] = std::move(listed);
-            n.high_severity = total > 0 && !options.dry_run;
+        for (auto& n : run_audit_notes(options, report, std::move(orgs))) {
             auto writing = identity::write_audit(l, std::move(n));
             if (auto w = co_await std::move(writing); !w) co_return w.error();
         }
@@ -149,6 +126,38 @@ asio::awaitable<Result<RunReport>> run_locked(PgLease& lease, RunOptions options
 }
 
 }  // namespace
+
+std::vector<identity::AuditNote> run_audit_notes(const RunOptions& options, const RunReport& report,
+                                                 std::set<std::string> orgs) {
+    for (const auto& c : report.conversations) orgs.insert(c.org_id);
+    std::vector<identity::AuditNote> notes;
+    for (const auto& org : orgs) {
+        identity::AuditNote n;
+        n.action = options.dry_run ? "retention.dry_run" : "retention.run";
+        n.outcome = "success";
+        n.org_id = org;
+        n.actor_kind = "system";
+        n.actor_id = options.runner;
+        n.target_kind = "retention_run";
+        n.target_id = std::to_string(report.run_id);
+        n.details["as_of_ms"] = options.as_of_ms;
+        json listed = json::array();
+        std::int64_t total = 0;
+        for (const auto& c : report.conversations) {
+            if (c.org_id != org) continue;
+            total += c.count;
+            if (listed.size() < kMaxListedConversations)
+                listed.push_back({{"conversation_id", c.conversation_id},
+                                  {"messages", c.count},
+                                  {"up_to_seq", c.up_to_seq}});
+        }
+        n.details["messages"] = total;
+        n.details["conversations"] = std::move(listed);
+        n.high_severity = total > 0 && !options.dry_run;
+        notes.push_back(std::move(n));
+    }
+    return notes;
+}
 
 json expired_event_body(const ExpiredConversation& c) {
     return json{{"conversation_id", c.conversation_id},

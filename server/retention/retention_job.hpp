@@ -10,6 +10,7 @@
 // retention_runs row and one audit record per organization with a policy that has a duration,
 // with the counts per conversation. RetentionJob runs it every retention.interval_seconds
 // with the wall clock, then tells the members' devices with messages.expired.
+#include "server/identity/audit_bridge.hpp"
 #include "server/storage/pg_pool.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -18,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,11 @@ boost::asio::awaitable<Result<RunReport>> run_retention(storage::PgPool& pool, R
 boost::asio::awaitable<void> announce_expired(storage::PgPool& pool,
                                               identity::SessionRegistry& sessions,
                                               RunReport report);
+
+/// The run's audit records: one per organization of `orgs` (those with a policy that has a
+/// duration) or of the report, with its counts per conversation. wardlinectl writes the same.
+std::vector<identity::AuditNote> run_audit_notes(const RunOptions& options, const RunReport& report,
+                                                 std::set<std::string> orgs);
 
 /// The body of messages.expired for one conversation.
 nlohmann::json expired_event_body(const ExpiredConversation& c);
