@@ -77,7 +77,8 @@ asio::awaitable<Result<void>> record_run(PgLease& lease, const RunOptions& optio
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         PgParams finish;
         finish.integer(report.run_id).integer(report.total);
-        if (auto f = co_await l.query(storage::statement("retention_run_finish"), std::move(finish));
+        if (auto f =
+                co_await l.query(storage::statement("retention_run_finish"), std::move(finish));
             !f)
             co_return f.error();
         auto orgs_r = co_await l.query(storage::statement("retention_orgs_with_duration"));
@@ -97,7 +98,8 @@ asio::awaitable<Result<RunReport>> run_locked(PgLease& lease, RunOptions options
     RunReport report;
     PgParams start;
     start.integer(options.as_of_ms).text(options.runner).boolean(options.dry_run);
-    auto started = co_await lease.query(storage::statement("retention_run_start"), std::move(start));
+    auto started =
+        co_await lease.query(storage::statement("retention_run_start"), std::move(start));
     if (!started) co_return started.error();
     report.run_id = started->int64(0, 0);
     Tally tally;
@@ -160,9 +162,8 @@ std::vector<identity::AuditNote> run_audit_notes(const RunOptions& options, cons
 }
 
 json expired_event_body(const ExpiredConversation& c) {
-    return json{{"conversation_id", c.conversation_id},
-                {"up_to_seq", c.up_to_seq},
-                {"count", c.count}};
+    return json{
+        {"conversation_id", c.conversation_id}, {"up_to_seq", c.up_to_seq}, {"count", c.count}};
 }
 
 asio::awaitable<Result<RunReport>> run_retention(storage::PgPool& pool, RunOptions options) {
@@ -215,8 +216,12 @@ asio::awaitable<void> announce_expired(storage::PgPool& pool, identity::SessionR
 RetentionJob::RetentionJob(asio::any_io_executor executor, storage::PgPool& pool,
                            identity::SessionRegistry& sessions, std::string node,
                            std::chrono::seconds interval, int batch_size)
-    : executor_(std::move(executor)), pool_(pool), sessions_(sessions), node_(std::move(node)),
-      interval_(interval), batch_size_(batch_size) {}
+    : executor_(std::move(executor)),
+      pool_(pool),
+      sessions_(sessions),
+      node_(std::move(node)),
+      interval_(interval),
+      batch_size_(batch_size) {}
 
 void RetentionJob::start() {
     asio::co_spawn(executor_, run(), asio::detached);

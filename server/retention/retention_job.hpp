@@ -30,11 +30,11 @@ class SessionRegistry;
 namespace wardline::server::retention {
 
 struct RunOptions {
-    std::int64_t as_of_ms = 0;  ///< the clock: a message expires when older than this
-    int batch_size = 500;       ///< messages per transaction
+    std::int64_t as_of_ms = 0;            ///< the clock: a message expires when older than this
+    int batch_size = 500;                 ///< messages per transaction
     std::chrono::milliseconds pause{50};  ///< between two batches
-    bool dry_run = false;       ///< count what would go, delete nothing
-    std::string runner;         ///< node id or "wardlinectl", for retention_runs
+    bool dry_run = false;                 ///< count what would go, delete nothing
+    std::string runner;                   ///< node id or "wardlinectl", for retention_runs
 };
 
 /// What went from one conversation (or would, in a dry run).
