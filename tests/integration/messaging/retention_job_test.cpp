@@ -387,5 +387,36 @@ TEST_F(RetentionJobLive, MembersAreToldAndADeviceStillSyncsAndSendsAfterDeletion
     EXPECT_EQ(open(bob, next_event(*bob.ws, "message.new")["body"]), "after the run");
 }
 
+TEST_F(RetentionJobLive, TheServersOwnJobRunsOnItsIntervalAndTellsTheMembers) {
+    start_stream({{"retention.interval_seconds", "1"}, {"retention.batch_size", "1"}});
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    auto bob = session(bob_user);
+    const auto conv = create_conversation(
+        alice_user, {{&alice_user, "owner"}, {&bob_user, "member"}}, random_group_id());
+    auto db = owner();
+    for (int i = 1; i <= 3; ++i) {
+        db.exec("UPDATE conversations SET last_seq = " + std::to_string(i) + " WHERE id = '" +
+                conv + "'");
+        db.exec(
+            "INSERT INTO messages (conversation_id, seq, org_id, kind, sender_user_id, "
+            "client_msg_id, epoch, body_sealed, created_at) SELECT id, " +
+            std::to_string(i) + ", org_id, 'application', '" + alice_user.id +
+            "', gen_random_uuid(), 0, '\\x00', now() - interval '" +
+            std::to_string(i == 3 ? 1 : 40) + " days' FROM conversations WHERE id = '" + conv +
+            "'");
+    }
+    db.exec(
+        "INSERT INTO retention_policies (org_id, scope, keep_days, updated_by) SELECT org_id, "
+        "'organization', 30, id FROM users WHERE id = '" +
+        alice_user.id + "'");
+    const json expired = next_event(*bob, "messages.expired")["body"];
+    EXPECT_EQ(expired["conversation_id"], conv);
+    EXPECT_EQ(expired["up_to_seq"], 2);
+    EXPECT_EQ(expired["count"], 2);
+    EXPECT_EQ(count("SELECT count(*) FROM messages WHERE conversation_id = '" + conv + "'"), 1);
+    EXPECT_GE(audit_count("retention.run", "success"), 1);
+}
+
 }  // namespace
 }  // namespace wardline::test
