@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace wardline::server::retention {
@@ -176,14 +177,22 @@ asio::awaitable<Result<RunReport>> run_retention(storage::PgPool& pool, RunOptio
         lease->release();
         co_return RunReport{RunStatus::busy, 0, 0, 0, {}};
     }
-    auto running = run_locked(*lease, std::move(options));
-    auto report = co_await std::move(running);
+    std::optional<Result<RunReport>> report;
+    try {
+        auto running = run_locked(*lease, std::move(options));
+        report.emplace(co_await std::move(running));
+    } catch (...) {
+        // The lock must not stay with a pooled connection: discard the connection.
+        (*lease)->mark_broken();
+        lease->release();
+        throw;
+    }
     // The lock belongs to the connection: a connection that cannot say it is done must not go
     // back to the pool holding it.
     auto unlocked = co_await lease->query(storage::statement("retention_unlock"));
     if (!unlocked) (*lease)->mark_broken();
     lease->release();
-    co_return report;
+    co_return std::move(*report);
 }
 
 asio::awaitable<void> announce_expired(storage::PgPool& pool, identity::SessionRegistry& sessions,
