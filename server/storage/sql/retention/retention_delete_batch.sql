@@ -1,7 +1,10 @@
 -- SPDX-License-Identifier: Apache-2.0
--- $1 the clock (ms since the epoch), $2 batch size. Deletes up to $2 expired messages that no
--- legal hold covers, oldest first, with the acknowledgements and escalations that reference
--- them (their foreign keys are checked at the end of the statement, when all three are gone).
+-- $1 the clock (ms since the epoch), $2 batch size. Deletes up to $2 expired application
+-- messages that no legal hold covers, oldest first, with the acknowledgements and escalations
+-- that reference them. Handshake messages (commits, proposals) are kept: they carry no content,
+-- and a device coming back after a long absence needs them to follow the group's epochs. The
+-- acknowledgements and escalations go in the same statement (their foreign keys are checked at
+-- its end, when all three are gone).
 -- Rows another transaction holds are skipped and found by a later batch or run. Returns what
 -- went: conversation, organization, seq.
 WITH doomed AS (
@@ -9,6 +12,7 @@ WITH doomed AS (
     FROM retention_effective e
     JOIN messages m ON m.conversation_id = e.conversation_id
     WHERE e.keep_days IS NOT NULL
+      AND m.kind = 'application'
       AND m.created_at < to_timestamp($1::bigint / 1000.0) - make_interval(days => e.keep_days)
       AND NOT message_held(m.org_id, m.conversation_id, m.sender_user_id, m.created_at)
     ORDER BY m.created_at

@@ -10,6 +10,7 @@ SELECT c.kind, COALESCE(c.unit, ''), count(*),
 FROM conversations c
 JOIN messages m ON m.conversation_id = c.id
 WHERE c.org_id = $1
+  AND m.kind = 'application'
   AND CASE $2
         WHEN 'conversation' THEN c.id = $4::uuid
         WHEN 'kind' THEN c.kind = $3 AND NOT EXISTS (
