@@ -45,25 +45,28 @@ using Tester = QAbstractItemModelTester;
 /// A TCP relay between a client and the server that can drop the server's answer to the
 /// next large request: once armed, the first data from the server after the client has
 /// written a chunk of at least `min_request_bytes` (a messages.send frame; keep-alive frames
-/// are far smaller) is not passed on, the connection is cut, and new connections are refused
-/// until resume(). It relays TLS bytes as they are; it reads nothing.
+/// are far smaller) is not passed on, the connection is cut, and the relay stops listening
+/// (connections are refused) until resume(). It relays TLS bytes as they are; it reads
+/// nothing.
 class CuttingRelay {
 public:
     explicit CuttingRelay(std::uint16_t server_port) : server_port_(server_port) {
         server_.listen(QHostAddress::LocalHost, 0);
+        port_ = server_.serverPort();
         QObject::connect(&server_, &QTcpServer::newConnection, [this] { accept(); });
     }
-    std::uint16_t port() const { return server_.serverPort(); }
+    std::uint16_t port() const { return port_; }
     void arm(qint64 min_request_bytes) {
         min_request_bytes_ = min_request_bytes;
         armed_ = true;
     }
     bool cut() const { return cut_; }
+    std::size_t connections() const { return pairs_.size(); }
     /// Nothing went either way for `quiet` (e.g. KeyPackage uploads after a join are done).
     bool quiet_for(std::chrono::milliseconds quiet) const {
         return std::chrono::steady_clock::now() - last_traffic_ >= quiet;
     }
-    void resume() { refusing_ = false; }
+    void resume() { server_.listen(QHostAddress::LocalHost, port_); }
 
 private:
     struct Pair {
@@ -74,11 +77,6 @@ private:
 
     void accept() {
         while (QTcpSocket* incoming = server_.nextPendingConnection()) {
-            if (refusing_) {
-                incoming->abort();
-                incoming->deleteLater();
-                continue;
-            }
             auto pair = std::make_shared<Pair>();
             pair->client.reset(incoming);
             pair->client->setParent(nullptr);
@@ -100,7 +98,7 @@ private:
                 if (armed_ && p->large_request_seen) {
                     armed_ = false;
                     cut_ = true;
-                    refusing_ = true;
+                    server_.close();
                     p->client->abort();
                     p->upstream->abort();
                     return;
@@ -122,7 +120,7 @@ private:
     qint64 min_request_bytes_ = 0;
     bool armed_ = false;
     bool cut_ = false;
-    bool refusing_ = false;
+    std::uint16_t port_ = 0;
     std::chrono::steady_clock::time_point last_traffic_ = std::chrono::steady_clock::now();
 };
 
@@ -350,7 +348,10 @@ TEST_F(ClientSendQueue, ALostAcknowledgementIsAnsweredOnTheRetryWithoutADuplicat
     EXPECT_EQ(rows(alice_view), (Rows{{text, "sending"}}));
 
     relay.resume();
-    ASSERT_TRUE(qt_wait_for([&] { return result.has_value(); }, 30s));
+    ASSERT_TRUE(qt_wait_for([&] { return result.has_value(); }, 30s))
+        << "connection state " << static_cast<int>(alice.connection->state()) << ", session step "
+        << static_cast<int>(alice.session->step()) << ", relayed connections "
+        << relay.connections();
     EXPECT_TRUE(result->ok) << result->error_code.toStdString();
     EXPECT_TRUE(result->duplicate) << "the retry was answered with the original acknowledgement";
     ASSERT_TRUE(qt_wait_for([&] { return bob_view.rowCount() == 1; }, 20s));
