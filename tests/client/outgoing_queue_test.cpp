@@ -4,6 +4,7 @@
 // order and ids across a restart, acknowledgement of one item only, failures counted, bad
 // input, a full queue, and sealed bodies on a real SQLite file.
 #include "client-qt/core/outgoing_queue.hpp"
+#include "client-qt/core/send_queue.hpp"
 #include "tests/client/store_test_support.hpp"
 
 #include <QRegularExpression>
@@ -257,6 +258,24 @@ TEST_F(ClientOutgoingQueue, BodiesAreSealedAndBoundToTheirItem) {
     EXPECT_EQ(error_of([&] { queue_->acknowledge(a, 1, 1); }), Code::tampered);
     EXPECT_FALSE(store_->message(QStringLiteral("c1"), 1).has_value());
     EXPECT_EQ(queue_->size(), 2);
+}
+
+// Which refusals SendQueue retries by itself, and what the view says about them.
+TEST(ClientSendQueueErrors, TransientCodesAreRetriedAndRefusalsForGoodAreNot) {
+    for (const char* code : {"unavailable", "timeout", "rate_limited", "too_many_in_flight",
+                             "shutting_down", "internal", "unauthenticated", "stale_epoch"})
+        EXPECT_TRUE(is_transient_send_error(QString::fromLatin1(code))) << code;
+    for (const char* code :
+         {"forbidden", "not_found", "bad_request", "archived", "device_quarantined", "not_a_member",
+          "mls_failed", "conflict", "", "something_new"})
+        EXPECT_FALSE(is_transient_send_error(QString::fromLatin1(code))) << code;
+    EXPECT_EQ(send_failure_text(QStringLiteral("not_found")),
+              send_failure_text(QStringLiteral("not_a_member")));
+    EXPECT_NE(send_failure_text(QStringLiteral("forbidden")),
+              send_failure_text(QStringLiteral("device_quarantined")));
+    // An unknown code is not echoed back into the text.
+    EXPECT_FALSE(send_failure_text(QStringLiteral("secret_marker")).contains("secret_marker"));
+    EXPECT_FALSE(send_failure_text(QStringLiteral("secret_marker")).isEmpty());
 }
 
 }  // namespace
