@@ -185,6 +185,12 @@ void SendQueue::on_result(const QueuedMessage& item, const OperationResult& r) {
         emit queueChanged(conversation_id);                     // the pending row goes first ...
         if (stored) emit acknowledged(conversation_id, r.seq);  // ... then the stored one comes
         finish(id, r);
+        if (!stored) {
+            // The store refused (reported by storeFailed): the item is still queued; asking
+            // again at once would only repeat the same answer.
+            retry_timer_.start(backoff_.next());
+            return;
+        }
     } else if (!r.ok && is_transient_send_error(r.error_code)) {
         qCInfo(lcSendQueue) << "a queued message was not sent yet:" << r.error_code;
         guarded(
