@@ -31,6 +31,8 @@ void tint(QStyleOptionViewItem* option, QColor background) {
 
 QString ConversationDelegate::text_of(const QModelIndex& index) {
     QString s = index.data(Conversations::TitleRole).toString();
+    const QString patient = index.data(Conversations::PatientRole).toString();
+    if (!patient.isEmpty()) s += QLatin1Char('\n') + patient;
     QStringList details;
     const auto time = when(index.data(Conversations::LastActivityRole).toDateTime());
     if (!time.isEmpty()) details << time;

@@ -176,7 +176,7 @@ void ChatView::show_conversation(const QString& conversation_id) {
     title_->setText(row >= 0 ? conversations_.index(row).data(Qt::DisplayRole).toString()
                              : tr("Conversation"));
     status_->clear();
-    composer_->setEnabled(true);
+    composer_->setEnabled(!sending_held_);
     connect(messages_.get(), &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex&, int first, int) {
                 if (first > 0 && first == messages_->rowCount() - 1) {
@@ -240,8 +240,13 @@ void ChatView::update_queued_actions() {
     discard_->setEnabled(failed);
 }
 
+void ChatView::hold_sending(bool held) {
+    sending_held_ = held;
+    composer_->setEnabled(messages_ != nullptr && !held);
+}
+
 void ChatView::send(const QString& text, const QString& priority) {
-    if (!messages_) return;
+    if (!messages_ || sending_held_) return;
     const QString conversation_id = messages_->conversation_id();
     composer_->clear();
     QPointer<ChatView> self(this);
@@ -260,23 +265,42 @@ void ChatView::send(const QString& text, const QString& priority) {
     });
 }
 
+QString ChatView::status() const {
+    return status_->text();
+}
+
+void ChatView::opened(const client::OperationResult& r) {
+    if (!r.ok) {
+        status_->setText(
+            tr("The conversation could not be opened: %1")
+                .arg(r.error_code == QLatin1String("bad_request") && !r.error_message.isEmpty()
+                         ? r.error_message
+                         : admin_message_for(r.error_code, {})));
+        return;
+    }
+    status_->clear();
+    open(r.conversation_id);
+}
+
+void ChatView::open_direct(const QString& user_id) {
+    if (user_id.isEmpty()) return;
+    status_->setText(tr("Opening the conversation…"));
+    QPointer<ChatView> self(this);
+    recorder_.start_direct(user_id, [self](const client::OperationResult& r) {
+        if (self) self->opened(r);
+    });
+}
+
 void ChatView::start_new_conversation() {
-    auto* dialog = new NewConversationDialog(colleagues_, recorder_.user_id(), this);
+    auto* dialog = new NewConversationDialog(colleagues_, recorder_.user_id(), permissions_, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QPointer<ChatView> self(this);
     connect(dialog, &QDialog::accepted, this, [self, dialog] {
-        const QString user_id = dialog->chosen();
-        if (!self || user_id.isEmpty()) return;
-        self->status_->setText(tr("Opening the conversation…"));
-        self->recorder_.start_direct(user_id, [self](const client::OperationResult& r) {
-            if (!self) return;
-            if (!r.ok) {
-                self->status_->setText(tr("The conversation could not be opened: %1")
-                                           .arg(admin_message_for(r.error_code, {})));
-                return;
-            }
-            self->status_->clear();
-            self->open(r.conversation_id);
+        if (!self) return;
+        if (dialog->kind() == QLatin1String("direct")) return self->open_direct(dialog->chosen());
+        self->status_->setText(tr("Creating the conversation…"));
+        self->recorder_.create(dialog->draft(), [self](const client::OperationResult& r) {
+            if (self) self->opened(r);
         });
     });
     dialog->open();

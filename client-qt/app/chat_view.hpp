@@ -40,12 +40,21 @@ public:
     QString open_conversation_id() const;
     /// Opens a conversation (selects it in the list).
     void open(const QString& conversation_id);
-    /// Asks for a colleague and opens the direct conversation with them.
+    /// Asks what to start (a direct conversation, or a group, patient thread or announcement
+    /// as `permissions` allow) and opens it.
     void start_new_conversation();
+    /// While held (the device is quarantined), the composer is disabled and nothing is sent.
+    void hold_sending(bool held);
+    /// Opens the direct conversation with `user_id`, creating it if there is none.
+    void open_direct(const QString& user_id);
+    /// The signed-in user's permissions: which kinds the new-conversation dialog offers.
+    void set_permissions(const QStringList& permissions) { permissions_ = permissions; }
+    QString status() const;
 
 private:
     void show_conversation(const QString& conversation_id);
     void send(const QString& text, const QString& priority);
+    void opened(const client::OperationResult& r);
     void update_acknowledge();
     /// Retry and Discard act on the selected message when it is a failed queued one.
     void update_queued_actions();
@@ -71,6 +80,8 @@ private:
     QPushButton* retry_ = nullptr;
     QPushButton* discard_ = nullptr;
     MessageComposer* composer_ = nullptr;
+    bool sending_held_ = false;
+    QStringList permissions_;
 };
 
 }  // namespace wardline::app

@@ -4,7 +4,11 @@
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/audit_view.hpp"
 #include "client-qt/app/chat_view.hpp"
+#include "client-qt/app/device_order_text.hpp"
+#include "client-qt/app/directory_view.hpp"
+#include "client-qt/app/on_call_view.hpp"
 #include "client-qt/app/org_policy_view.hpp"
+#include "client-qt/app/shift_admin_view.hpp"
 #include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_admin_view.hpp"
 
@@ -41,13 +45,33 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     header->addWidget(lock);
     header->addWidget(sign_out);
     layout->addLayout(header);
+    quarantine_notice_ = new QLabel(quarantine_notice(), this);
+    quarantine_notice_->setObjectName(QStringLiteral("quarantineNotice"));
+    quarantine_notice_->setWordWrap(true);
+    quarantine_notice_->setFrameShape(QFrame::StyledPanel);
+    quarantine_notice_->setMargin(8);
+    quarantine_notice_->setAccessibleName(tr("Device notice"));
+    quarantine_notice_->setAccessibleDescription(quarantine_notice_->text());
+    quarantine_notice_->hide();
+    layout->addWidget(quarantine_notice_);
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("mainTabs"));
     tabs_->setAccessibleName(tr("Views"));
     tabs_->tabBar()->setAccessibleName(tr("Views"));
     chat_ = new ChatView(connection_, store, recorder_, colleagues_, tabs_);
+    chat_->set_permissions(info.permissions);
     tabs_->addTab(chat_, tr("&Chat"));
+    directory_ = new DirectoryView(colleagues_, info.user_id, tabs_);
+    tabs_->addTab(directory_, tr("&Directory"));
+    on_call_ = new OnCallView(connection_, tabs_);
+    tabs_->addTab(on_call_, tr("O&n call"));
+    const auto message = [this](const QString& user_id) {
+        tabs_->setCurrentWidget(chat_);
+        chat_->open_direct(user_id);
+    };
+    connect(directory_, &DirectoryView::messageRequested, this, message);
+    connect(on_call_, &OnCallView::messageRequested, this, message);
     if (info.permissions.contains(kUsersRead)) {
         user_admin_ = new UserAdminView(connection_, info.permissions, tabs_);
         tabs_->addTab(user_admin_, tr("&Users"));
@@ -57,6 +81,8 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
         tabs_->addTab(org_policy_, tr("O&rganization"));
         template_admin_ = new TemplateAdminView(connection_, tabs_);
         tabs_->addTab(template_admin_, tr("&Templates"));
+        shift_admin_ = new ShiftAdminView(connection_, colleagues_, tabs_);
+        tabs_->addTab(shift_admin_, tr("&Schedule"));
     }
     if (info.permissions.contains(kAuditRead)) {
         audit_view_ = new AuditView(connection_, tabs_);
@@ -70,6 +96,22 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     connect(sign_out, &QPushButton::clicked, this, &MainShell::signOutRequested);
     colleagues_.load_names();
     recorder_.start();
+    directory_->search();
+    on_call_->reload();
+    if (shift_admin_) shift_admin_->load_teams();
+}
+
+void MainShell::open_conversation(const QString& conversation_id) {
+    tabs_->setCurrentWidget(chat_);
+    chat_->open(conversation_id);
+}
+
+void MainShell::set_quarantined(bool quarantined) {
+    if (quarantined == quarantined_) return;
+    quarantined_ = quarantined;
+    quarantine_notice_->setVisible(quarantined);
+    chat_->hold_sending(quarantined);
+    if (!quarantined) recorder_.start();  // what changed meanwhile
 }
 
 MainShell::~MainShell() {

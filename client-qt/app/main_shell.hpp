@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a signed-in user sees (issue #6): who is signed in, the chat (ChatView, over the
-// account's local store and MLS engine, kept in step by a MessageRecorder), the users view
+// account's local store and MLS engine, kept in step by a MessageRecorder), the directory and
+// the on-call view (both open direct conversations in the chat), the on-call schedule for
+// holders of org.settings, the users view
 // for holders of users.read, the organization and templates views for org.settings and the
 // audit view for audit.read. The shell is built at sign-in and destroyed whole on lock and
 // sign-out, so nothing it showed stays in memory behind the lock screen.
@@ -14,12 +16,16 @@
 
 #include <QWidget>
 
+class QLabel;
 class QTabWidget;
 
 namespace wardline::app {
 
 class AuditView;
 class ChatView;
+class DirectoryView;
+class OnCallView;
+class ShiftAdminView;
 class OrgPolicyView;
 class TemplateAdminView;
 class UserAdminView;
@@ -37,12 +43,24 @@ public:
     ChatView* chat() const { return chat_; }
     client::MessageRecorder& recorder() { return recorder_; }
     client::GroupEngine& engine() { return engine_; }
+    client::ColleagueDirectory& colleagues() { return colleagues_; }
+    /// Shows the chat tab with `conversation_id` open (a notification was clicked).
+    void open_conversation(const QString& conversation_id);
     /// The compliance view, or null without audit.read.
     AuditView* audit_view() const { return audit_view_; }
     /// The organization settings, or null without org.settings.
     OrgPolicyView* org_policy() const { return org_policy_; }
     /// The message templates, or null without org.settings.
     TemplateAdminView* template_admin() const { return template_admin_; }
+    /// The administrator quarantined this device (true) or released it (false): a notice above
+    /// the views and no sending while it lasts; on release the conversations are read again.
+    void set_quarantined(bool quarantined);
+    bool quarantined() const { return quarantined_; }
+    DirectoryView* directory() const { return directory_; }
+    OnCallView* on_call() const { return on_call_; }
+    /// The on-call schedule, or null without org.settings.
+    ShiftAdminView* shift_admin() const { return shift_admin_; }
+    QTabWidget* tabs() const { return tabs_; }
 
 signals:
     void lockRequested();
@@ -54,11 +72,16 @@ private:
     client::ColleagueDirectory colleagues_;
     client::MessageRecorder recorder_;
     QTabWidget* tabs_ = nullptr;
+    QLabel* quarantine_notice_ = nullptr;
+    bool quarantined_ = false;
     ChatView* chat_ = nullptr;
     UserAdminView* user_admin_ = nullptr;
     AuditView* audit_view_ = nullptr;
     OrgPolicyView* org_policy_ = nullptr;
     TemplateAdminView* template_admin_ = nullptr;
+    DirectoryView* directory_ = nullptr;
+    OnCallView* on_call_ = nullptr;
+    ShiftAdminView* shift_admin_ = nullptr;
 };
 
 }  // namespace wardline::app

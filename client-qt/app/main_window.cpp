@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client-qt/app/main_window.hpp"
 
+#include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/server_address.hpp"
 #include "client-qt/app/sign_in_widget.hpp"
+#include "client-qt/app/tray_notifier.hpp"
 
 #include <QCoreApplication>
 #include <QLineEdit>
@@ -11,6 +13,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QSysInfo>
+#include <QThread>
 
 namespace wardline::app {
 
@@ -68,6 +71,7 @@ MainWindow::MainWindow(AppOptions options, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+    if (preparing_) preparing_->wait();  // it uses the keychain member
     idle_.stop();
     drop_shell();
     close_account();
@@ -124,6 +128,7 @@ bool MainWindow::use_server(const QUrl& url) {
 
 void MainWindow::start_sign_in(const QString& server, const QString& organization,
                                const QString& username, const QString& password) {
+    if (preparing_) return;  // the last sign-in is still opening its device; it goes on
     const auto url = server_url(server);
     if (!url) {
         sign_in_->show_message(
@@ -137,12 +142,7 @@ void MainWindow::start_sign_in(const QString& server, const QString& organizatio
     if (!use_server(*url)) return;
     organization_ = organization;
     username_ = username;
-    prepare_device(password);
-    if (logout_pending_) {
-        deferred_sign_in_ = DeferredSignIn{organization, username, password};
-        return;
-    }
-    session_->sign_in(organization, username, password);
+    prepare_device_and_sign_in(organization, username, password);
 }
 
 void MainWindow::on_step(Step step) {
@@ -183,16 +183,54 @@ QString MainWindow::data_directory() const {
     return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
 }
 
-void MainWindow::prepare_device(const QString& password) {
+void MainWindow::prepare_device_and_sign_in(const QString& organization, const QString& username,
+                                            const QString& password) {
+    struct Prepared {
+        client::DeviceIdentity identity;
+        client::DevicePreparation outcome;
+    };
     const client::DeviceAccount account{
-        url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization_, username_};
-    keeper_ = std::make_unique<client::DeviceKeeper>(data_directory(), account, keychain_);
-    const auto prepared = keeper_->prepare(device_, password, device_name_, device_platform_);
-    forget_password();
-    key_password_ = password;
-    if (prepared.file_error != client::DeviceFileError::none &&
-        prepared.file_error != client::DeviceFileError::not_found)
-        sign_in_->show_message(client::describe(prepared.file_error));
+        url_.host() + QLatin1Char(':') + QString::number(url_.port()), organization, username};
+    auto keeper = std::make_shared<client::DeviceKeeper>(data_directory(), account, keychain_);
+    auto prepared = std::make_shared<Prepared>();
+    const quint64 attempt = ++sign_in_attempt_;
+    // The worker touches only `keeper` (and through it the keychain, which nothing else uses
+    // meanwhile) and `prepared`; the window waits for it before it goes.
+    QThread* worker = QThread::create(
+        [keeper, prepared, password, name = device_name_, platform = device_platform_] {
+            prepared->outcome = keeper->prepare(prepared->identity, password, name, platform);
+        });
+    worker->setParent(this);
+    preparing_ = worker;
+    connect(worker, &QThread::finished, this,
+            [this, worker, keeper, prepared, attempt, organization, username,
+             pw = QString(password)]() mutable {
+                worker->deleteLater();
+                if (preparing_ == worker) preparing_ = nullptr;
+                if (attempt != sign_in_attempt_ || !session_) {
+                    // Abandoned (start over, another server) while it ran.
+                    prepared->identity.forget_secret();
+                    pw.fill(QChar(u'\0'));
+                    return;
+                }
+                keeper_ = std::move(keeper);
+                device_.forget_secret();
+                device_ = std::move(prepared->identity);
+                prepared->identity.forget_secret();
+                forget_password();
+                key_password_ = pw;
+                const auto error = prepared->outcome.file_error;
+                if (error != client::DeviceFileError::none &&
+                    error != client::DeviceFileError::not_found)
+                    sign_in_->show_message(client::describe(error));
+                if (logout_pending_) {
+                    deferred_sign_in_ = DeferredSignIn{organization, username, pw};
+                } else {
+                    session_->sign_in(organization, username, pw);
+                }
+                pw.fill(QChar(u'\0'));
+            });
+    worker->start();
 }
 
 bool MainWindow::open_account(const client::SessionInfo& info) {
@@ -212,10 +250,65 @@ bool MainWindow::open_account(const client::SessionInfo& info) {
                                                     storage_->key_package_secrets());
     engine_->start();
     keep_alive_ = std::make_unique<client::SessionKeepAlive>(*connection_, *session_);
+    watch_device_orders();
     return true;
 }
 
+void MainWindow::watch_device_orders() {
+    client::LocalWipeTargets targets;
+    targets.store_database =
+        client::LocalStore::database_path(keeper_->directory(), storage_->store().account());
+    targets.key_file = keeper_->key_file_path();
+    targets.device_file = keeper_->device_file_path();
+    targets.device = &device_;
+    targets.keychain = &keychain_;
+    targets.keychain_account = keeper_->account().keychain_name();
+    // The key itself is the storage's: closing it (wipeStarting) zeroes it.
+    remote_wipe_ = std::make_unique<client::RemoteWipe>(*connection_, *session_, targets);
+    connect(remote_wipe_.get(), &client::RemoteWipe::wipeStarting, this, [this] {
+        // Before anything is erased: nothing may still read or write the store.
+        idle_.stop();
+        drop_shell();
+        close_account_data();
+    });
+    connect(remote_wipe_.get(), &client::RemoteWipe::wipedOut, this, &MainWindow::on_wiped_out);
+    connect(remote_wipe_.get(), &client::RemoteWipe::quarantineChanged, this,
+            [this](bool quarantined) {
+                if (shell_) shell_->set_quarantined(quarantined);
+                if (!quarantined && engine_) engine_->sync();  // what was held back meanwhile
+            });
+}
+
+bool MainWindow::wiping() const {
+    return remote_wipe_ && remote_wipe_->state() == client::RemoteWipe::State::wiping;
+}
+
+void MainWindow::on_wiped_out(bool erased, bool confirmed) {
+    idle_.stop();
+    drop_shell();
+    close_account_data();
+    // This runs inside the watch's own signal: it goes once control is back in the event loop.
+    remote_wipe_.release()->deleteLater();
+    end_session();
+    // The device is gone (revoked by the confirmation): the next sign-in registers a new one.
+    device_.forget_secret();
+    device_ = client::DeviceIdentity{};
+    keeper_.reset();
+    locked_.reset();
+    recovery_codes_pending_ = false;
+    sign_in_->set_locked(false);
+    sign_in_->clear_secrets();
+    sign_in_->show_message(wiped_out_message(erased, confirmed));
+    sign_in_->show_page(SignInWidget::Page::credentials);
+    stack_->setCurrentWidget(sign_in_);
+}
+
 void MainWindow::close_account() {
+    close_account_data();
+    remote_wipe_.reset();
+}
+
+void MainWindow::close_account_data() {
     keep_alive_.reset();
     engine_.reset();
     storage_.reset();
@@ -238,6 +331,18 @@ void MainWindow::show_shell() {
     stack_->setCurrentWidget(shell_);
     connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
     connect(shell_, &MainShell::signOutRequested, this, &MainWindow::sign_out);
+    if (remote_wipe_ && remote_wipe_->quarantined()) shell_->set_quarantined(true);
+    // No organization policy widens notifications yet: the defaults (no sender) apply.
+    tray_notifier_ = new TrayNotifier(shell_->recorder(), storage_->store(), shell_->colleagues(),
+                                      this, client::NotificationPolicy{}, shell_);
+    connect(tray_notifier_, &TrayNotifier::conversationRequested, this,
+            [this](const QString& conversation_id) {
+                if (!shell_) return;
+                showNormal();
+                raise();
+                activateWindow();
+                shell_->open_conversation(conversation_id);
+            });
     const auto timeout = options_.idle_timeout.value_or(
         std::chrono::seconds(info.idle_timeout_seconds > 0 ? info.idle_timeout_seconds : 900));
     idle_.start(timeout);
@@ -246,6 +351,8 @@ void MainWindow::show_shell() {
 void MainWindow::drop_shell() {
     if (!shell_) return;
     stack_->removeWidget(shell_);
+    delete tray_notifier_;  // before the recorder it listens to
+    tray_notifier_ = nullptr;
     // Deleted now, not later: its models hold names and titles that must not outlive the lock.
     delete shell_;
     shell_ = nullptr;
@@ -280,6 +387,7 @@ void MainWindow::sign_out() {
 }
 
 void MainWindow::start_over() {
+    ++sign_in_attempt_;  // a device still being opened for the last sign-in is dropped
     drop_shell();
     close_account();
     end_session();
@@ -312,6 +420,9 @@ void MainWindow::end_session() {
 
 void MainWindow::on_session_ended(const QString& reason) {
     if (ending_on_purpose_) return;
+    // The confirmation of a wipe revokes the device, which ends the session: the wipe's own
+    // message follows.
+    if (wiping()) return;
     // Ended by the server (another device, IT, a timeout): back to the sign-in, saying why.
     idle_.stop();
     drop_shell();

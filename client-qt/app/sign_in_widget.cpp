@@ -287,7 +287,8 @@ void SignInWidget::clear_secrets() {
 }
 
 void SignInWidget::set_busy(bool busy) {
-    for (auto* b : {sign_in_, change_password_, confirm_code_, verify_}) b->setEnabled(!busy);
+    for (auto* b : {sign_in_, change_password_, confirm_code_, verify_, leave_lock_})
+        b->setEnabled(!busy);
 }
 
 void SignInWidget::submit_credentials() {

@@ -1,11 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client-qt/core/conversation_list_model.hpp"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 
 namespace wardline::client {
 namespace {
 Q_LOGGING_CATEGORY(lcConversations, "wardline.chat.conversations")
+
+/// The patient line of a patient thread: name, MRN, then unit and bed where known.
+QString patient_summary(const std::optional<QJsonObject>& patient) {
+    if (!patient) return {};
+    const auto field = [&](const char* name) {
+        return patient->value(QLatin1String(name)).toString();
+    };
+    QStringList parts;
+    if (!field("name").isEmpty()) parts << field("name");
+    if (!field("mrn").isEmpty())
+        parts << QCoreApplication::translate("ConversationListModel", "MRN %1").arg(field("mrn"));
+    QStringList place;
+    if (!field("unit").isEmpty()) place << field("unit");
+    if (!field("bed").isEmpty())
+        place << QCoreApplication::translate("ConversationListModel", "bed %1").arg(field("bed"));
+    if (!place.isEmpty()) parts << place.join(QStringLiteral(", "));
+    return parts.join(QStringLiteral(" · "));
+}
 
 bool before(qint64 a_ms, const QString& a_id, qint64 b_ms, const QString& b_id) {
     return a_ms != b_ms ? a_ms > b_ms : a_id < b_id;
@@ -41,6 +60,7 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
             return shown_title(r);
         case Qt::AccessibleTextRole: {
             QString s = shown_title(r);
+            if (!r.patient.isEmpty()) s += QStringLiteral(", ") + r.patient;
             if (r.unread > 0) s += tr(", %n unread", "", static_cast<int>(r.unread));
             if (r.badge > 0)
                 s += tr(", %n urgent awaiting acknowledgement", "", static_cast<int>(r.badge));
@@ -56,6 +76,8 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
             return r.unread;
         case BadgeRole:
             return r.badge;
+        case PatientRole:
+            return r.patient;
         default:
             return {};
     }
@@ -69,6 +91,7 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
     names.insert(LastActivityRole, "lastActivity");
     names.insert(UnreadRole, "unread");
     names.insert(BadgeRole, "badge");
+    names.insert(PatientRole, "patient");
     return names;
 }
 
@@ -88,6 +111,7 @@ ConversationListModel::Row ConversationListModel::read_row(const StoredConversat
     r.title = c.title;
     r.kind = c.kind;
     r.updated_ms = c.updated_ms;
+    if (c.kind == QLatin1String("patient")) r.patient = patient_summary(c.patient);
     r.unread = store_.unread_count(c.id, recorder_.user_id());
     r.badge = store_.unacknowledged_count(c.id, recorder_.user_id());
     return r;

@@ -3,7 +3,9 @@
 // The user's conversations as a list model (docs/client.md, "Chat views"), read from the local
 // store and kept live by the MessageRecorder's signals: title, kind, last activity, unread
 // count and the badge of urgent or critical messages still waiting for the user's
-// acknowledgement, newest activity first. A conversation whose activity changes moves (a row
+// acknowledgement, newest activity first. A patient thread also shows its patient's name, MRN,
+// unit and bed (PatientRole): inside the signed-in app only, never in a notification or a
+// window title. A conversation whose activity changes moves (a row
 // move, so a view keeps its selection).
 #include "client-qt/core/local_store.hpp"
 #include "client-qt/core/message_recorder.hpp"
@@ -25,6 +27,7 @@ public:
         LastActivityRole,  ///< QDateTime (local time), invalid when nothing happened yet
         UnreadRole,        ///< messages from others the user has not read
         BadgeRole,         ///< urgent or critical messages waiting for the user's acknowledgement
+        PatientRole,       ///< patient threads: "name · MRN … · unit, bed …"; empty otherwise
     };
     Q_ENUM(Roles)
 
@@ -48,6 +51,7 @@ private:
         qint64 updated_ms = 0;
         qint64 unread = 0;
         qint64 badge = 0;
+        QString patient;
     };
     std::optional<Row> read(const QString& conversation_id) const;
     Row read_row(const StoredConversation& c) const;

@@ -170,6 +170,11 @@ public:
     /// Receipts of the message at `seq`, counting every member but `sender_user_id`.
     MessageReceipts receipts(const QString& conversation_id, qint64 seq,
                              const QString& sender_user_id) const;
+    /// Receipts of each of `messages` (all of one conversation), in their order: the same
+    /// answers as receipts() for each, in three queries however many messages there are (a
+    /// page of a conversation, or every loaded row when a receipt moves).
+    std::vector<MessageReceipts> receipts_of(const QString& conversation_id,
+                                             std::span<const StoredMessage> messages) const;
 
     // MLS group state, one per conversation.
     void save_group_state(const QString& conversation_id, const StoredGroupState& state);

@@ -7,6 +7,9 @@
 
 #include <QVariant>
 
+#include <algorithm>
+#include <map>
+
 namespace wardline::client {
 
 namespace {
@@ -175,6 +178,87 @@ MessageReceipts LocalStore::receipts(const QString& conversation_id, qint64 seq,
         if (q.next()) r.escalation = q.value(0).toString();
     }
     return r;
+}
+
+}  // namespace wardline::client
+
+namespace wardline::client {
+
+std::vector<MessageReceipts> LocalStore::receipts_of(
+    const QString& conversation_id, std::span<const StoredMessage> messages) const {
+    std::vector<MessageReceipts> out(messages.size());
+    if (messages.empty()) return out;
+    qint64 first = messages.front().seq;
+    qint64 last = first;
+    for (const auto& m : messages) {
+        first = std::min(first, m.seq);
+        last = std::max(last, m.seq);
+    }
+    const QSqlDatabase d = db();
+    // Every member's positions, sorted, so each message's counts are two binary searches (an
+    // announcement channel may have thousands of members).
+    std::vector<qint64> delivered;
+    std::vector<qint64> read;
+    std::map<QString, std::pair<qint64, qint64>> position_of;
+    {
+        auto q = sqlite::prepare(d,
+                                 "SELECT user_id, delivered_seq, read_seq FROM member_positions"
+                                 " WHERE conversation_id = ?",
+                                 "read receipts");
+        q.addBindValue(conversation_id);
+        sqlite::exec(q, "read receipts");
+        while (q.next()) {
+            const qint64 dv = q.value(1).toLongLong();
+            const qint64 r = q.value(2).toLongLong();
+            delivered.push_back(dv);
+            read.push_back(r);
+            position_of[q.value(0).toString()] = {dv, r};
+        }
+    }
+    std::sort(delivered.begin(), delivered.end());
+    std::sort(read.begin(), read.end());
+    const auto at_least = [](const std::vector<qint64>& sorted, qint64 seq) {
+        return static_cast<int>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), seq));
+    };
+    std::map<qint64, QStringList> acknowledged;
+    {
+        auto q = sqlite::prepare(d,
+                                 "SELECT seq, user_id FROM message_acks WHERE conversation_id = ?"
+                                 " AND seq BETWEEN ? AND ? ORDER BY seq, acknowledged_ms, user_id",
+                                 "read acknowledgements");
+        q.addBindValue(conversation_id);
+        q.addBindValue(first);
+        q.addBindValue(last);
+        sqlite::exec(q, "read acknowledgements");
+        while (q.next()) acknowledged[q.value(0).toLongLong()].append(q.value(1).toString());
+    }
+    std::map<qint64, QString> escalation;
+    {
+        auto q = sqlite::prepare(d,
+                                 "SELECT seq, status FROM message_escalations WHERE"
+                                 " conversation_id = ? AND seq BETWEEN ? AND ?",
+                                 "read escalation");
+        q.addBindValue(conversation_id);
+        q.addBindValue(first);
+        q.addBindValue(last);
+        sqlite::exec(q, "read escalation");
+        while (q.next()) escalation[q.value(0).toLongLong()] = q.value(1).toString();
+    }
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const StoredMessage& m = messages[i];
+        MessageReceipts& r = out[i];
+        r.delivered = at_least(delivered, m.seq);
+        r.read = at_least(read, m.seq);
+        // The sender's own position does not count.
+        if (const auto own = position_of.find(m.sender_user_id); own != position_of.end()) {
+            if (own->second.first >= m.seq) --r.delivered;
+            if (own->second.second >= m.seq) --r.read;
+        }
+        if (const auto a = acknowledged.find(m.seq); a != acknowledged.end())
+            r.acknowledged_by = a->second;
+        if (const auto e = escalation.find(m.seq); e != escalation.end()) r.escalation = e->second;
+    }
+    return out;
 }
 
 }  // namespace wardline::client

@@ -8,6 +8,21 @@
 #include <QFile>
 
 namespace wardline::client {
+namespace {
+
+/// Overwrites a small file with zeros, then deletes it. True when it is gone.
+bool shred_small_file(const QString& path) {
+    QFile f(path);
+    if (!f.exists()) return true;
+    if (f.size() <= 64 * 1024 && f.open(QIODevice::ReadWrite)) {
+        f.write(QByteArray(static_cast<qsizetype>(f.size()), '\0'));
+        f.flush();
+        f.close();
+    }
+    return f.remove();
+}
+
+}  // namespace
 
 bool wipe_local_data(const LocalWipeTargets& targets) {
     // Memory first: it cannot fail, and it is what matters most.
@@ -16,6 +31,16 @@ bool wipe_local_data(const LocalWipeTargets& targets) {
 
     bool gone = true;
     if (!targets.key_file.isEmpty()) gone = LocalKeyFile(targets.key_file).remove() && gone;
+    if (!targets.device_file.isEmpty()) gone = shred_small_file(targets.device_file) && gone;
+    if (!targets.store_database.isEmpty())
+        gone = LocalStore::remove_files(targets.store_database) && gone;
+    if (targets.keychain != nullptr && !targets.keychain_account.isEmpty()) {
+        using Status = KeychainKeyStore::Status;
+        const auto removed = targets.keychain->remove(targets.keychain_account);
+        gone = (removed == Status::ok || removed == Status::not_found ||
+                removed == Status::unavailable) &&
+               gone;
+    }
     if (!targets.store_directory.isEmpty()) {
         const QDir dir(targets.store_directory);
         const auto databases = dir.entryList({QStringLiteral("account-*.sqlite")}, QDir::Files);

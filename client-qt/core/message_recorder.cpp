@@ -314,6 +314,21 @@ void MessageRecorder::start_direct(const QString& other_user_id, Done done) {
     });
 }
 
+void MessageRecorder::create(const ConversationDraft& draft, Done done) {
+    if (const auto problem = draft_problem(draft))
+        return done(refused({}, "bad_request", *problem));
+    std::weak_ptr<bool> alive = alive_;
+    engine_.create_conversation(draft_request(draft),
+                                [this, alive, done](const OperationResult& r) {
+                                    if (alive.expired()) return;
+                                    if (r.ok) {
+                                        touch(r.conversation_id, now_ms());
+                                        refresh(r.conversation_id);
+                                    }
+                                    done(r);
+                                });
+}
+
 // ---- Events -------------------------------------------------------------------------------
 
 void MessageRecorder::on_event(const ServerEvent& e) {

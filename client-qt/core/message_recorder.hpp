@@ -13,10 +13,12 @@
 // It also carries the user's intents that change this state: send (through the persisted
 // outgoing queue, SendQueue: a message is queued first and shown as sending, then sent, and
 // retried with the same client message id until the server acknowledges it), retry or discard
-// a message the server refused, mark read, acknowledge, start a direct conversation. Store errors
+// a message the server refused, mark read, acknowledge, start a direct conversation, create a
+// group, patient thread or announcement. Store errors
 // are reported by storeFailed with the store's message (never content) and do not stop the
 // recorder.
 #include "client-qt/core/colleague_directory.hpp"
+#include "client-qt/core/conversation_draft.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/local_store.hpp"
 #include "client-qt/core/send_queue.hpp"
@@ -73,6 +75,9 @@ public:
     void acknowledge(const QString& conversation_id, qint64 seq, Done done = {});
     /// Opens (or finds) the direct conversation with `user_id`.
     void start_direct(const QString& user_id, Done done);
+    /// Creates a group, patient thread or announcement with every member's devices in its MLS
+    /// group; a draft with a problem is refused locally (bad_request, the problem as message).
+    void create(const ConversationDraft& draft, Done done);
 
     const QString& user_id() const noexcept { return user_id_; }
 

@@ -30,6 +30,9 @@
 #include "server/metrics/metrics.hpp"
 #include "server/net/server.hpp"
 #include "server/protocol/dispatcher.hpp"
+#include "server/retention/legal_hold_service.hpp"
+#include "server/retention/retention_job.hpp"
+#include "server/retention/retention_service.hpp"
 #include "server/storage/pg_pool.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -210,11 +213,28 @@ int main(int argc, char** argv) {
                                });
         server::messaging::Escalator escalator(ioc.get_executor(), pool, sessions,
                                                config.messaging.escalation_scan);
+        // Retention policies (retention.manage) and legal holds (legal_hold.manage).
+        server::retention::RetentionService retention(pool);
+        dispatcher.add_service({"retention."}, [&retention](std::string type, nlohmann::json body,
+                                                            server::identity::ConnectionAuth& a) {
+            return retention.handle(std::move(type), std::move(body), a);
+        });
+        server::retention::LegalHoldService legal_holds(pool);
+        dispatcher.add_service({"legal_holds."}, [&legal_holds](std::string type,
+                                                                nlohmann::json body,
+                                                                server::identity::ConnectionAuth& a) {
+            return legal_holds.handle(std::move(type), std::move(body), a);
+        });
+        // Deletes expired messages; one process of the cluster at a time (advisory lock).
+        server::retention::RetentionJob retention_job(ioc.get_executor(), pool, sessions, node,
+                                                      config.retention.interval,
+                                                      config.retention.batch_size);
         writer.start();
         relay.start();
         listener.start();
         removals.start();
         escalator.start();
+        retention_job.start();
         // Presence is shared by every process through the database: this process registers
         // as a node under the same id, heartbeats, and removes itself on a graceful stop.
         server::clinical::ClinicalServices clinical(ioc.get_executor(), pool, sessions, node,

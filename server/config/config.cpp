@@ -62,6 +62,8 @@ constexpr Key kKeys[] = {
     {"messaging.recall_window_seconds", "900", "How long after sending a sender may recall a message (messages.recall)."},
     {"messaging.removal_sweep_ms", "2000", "How often the server looks for leaves of MLS groups whose device was revoked or whose user left or was suspended, and proposes their Remove as external sender."},
     {"presence.node_ttl_seconds", "30", "Presence across server processes: each process writes a heartbeat to the database every third of this; a process silent for longer (crashed, killed, cut off from the database) is dead: its users' connections there stop counting, and the next live process removes them and tells their peers. 3 to 600."},
+    {"retention.interval_seconds", "3600", "How often each server process tries a run of the retention job, which deletes messages older than their conversation's retention policy (never one under a legal hold). One process of a cluster runs it at a time (a PostgreSQL advisory lock); the others skip that turn. 1 to 604800."},
+    {"retention.batch_size", "500", "Messages the retention job deletes per transaction; it pauses briefly between batches so live traffic keeps its share of the database. 1 to 100000."},
     {"audit.signing_key_file", "", "Required. Ed25519 key that signs audit checkpoints (create it with `wardlinectl audit keygen`). Keep it outside the database and its backups, readable only by the server's user."},
     {"audit.checkpoint_every_records", "1000", "Sign a checkpoint after this many new audit records..."},
     {"audit.checkpoint_interval_seconds", "60", "...or after this many seconds, whichever comes first (only when there are new records)."},
@@ -184,6 +186,9 @@ Config build(const po::variables_map& vm) {
     c.presence.node_ttl = std::chrono::seconds(parse_int(vm, "presence.node_ttl_seconds",
                                                          PresenceConfig::kMinNodeTtlSeconds,
                                                          PresenceConfig::kMaxNodeTtlSeconds));
+
+    c.retention.interval = std::chrono::seconds(parse_int(vm, "retention.interval_seconds", 1, 604800));
+    c.retention.batch_size = static_cast<int>(parse_int(vm, "retention.batch_size", 1, 100000));
 
     c.audit.signing_key_file = str("audit.signing_key_file");
     if (c.audit.signing_key_file.empty()) fail("audit.signing_key_file: required");

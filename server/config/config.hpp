@@ -69,6 +69,12 @@ struct PresenceConfig {
     std::chrono::seconds node_ttl{30};
 };
 
+/// The retention job (issue #7; server/retention/retention_job.hpp).
+struct RetentionConfig {
+    std::chrono::seconds interval{3600};  ///< how often each process tries a run
+    int batch_size = 500;                 ///< messages deleted per transaction
+};
+
 /// The audit trail's checkpoint signing (issue #3).
 struct AuditConfig {
     std::string signing_key_file;
@@ -96,6 +102,7 @@ struct Config {
     IdentityConfig identity;
     MessagingConfig messaging;
     PresenceConfig presence;
+    RetentionConfig retention;
     AuditConfig audit;
     DeliveryConfig delivery;
     std::string log_level = "info";

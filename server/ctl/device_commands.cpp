@@ -25,28 +25,6 @@ constexpr const char* kUsage =
     "       wardlinectl devices quarantine|release|wipe|revoke DEVICE_ID --org NAME "
     "[--reason TEXT] --database-url CONNINFO\n";
 
-/// A node id of its own for the relay payload (32 lowercase hex digits), so that no server
-/// process takes the notification for its own.
-std::string cli_node_id() {
-    std::array<unsigned char, 16> bytes{};
-    randombytes_buf(bytes.data(), bytes.size());
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += kHex[b >> 4];
-        out += kHex[b & 15];
-    }
-    return out;
-}
-
-/// NOTIFYs the servers (delivered when the transaction commits).
-bool relay(storage::PgSyncConnection& conn, const RelayedEvent& e, std::ostream& err) {
-    const std::string payload =
-        identity::relay_payload(cli_node_id(), {identity::encode_relay_event(e)});
-    const storage::PgParams params{json::array({payload}).dump()};
-    return run(conn, "events_notify", params, err).has_value();
-}
-
 int list(const CliArgs& a, std::ostream& out, std::ostream& err) {
     const auto org = a.value("--org");
     const auto user = a.value("--user");

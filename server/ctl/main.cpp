@@ -7,6 +7,7 @@
 #include "server/ctl/oncall_commands.hpp"
 #include "server/ctl/device_commands.hpp"
 #include "server/ctl/org_user_commands.hpp"
+#include "server/ctl/retention_commands.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/net/self_signed_cert.hpp"
 
@@ -33,6 +34,9 @@ void usage(std::ostream& out) {
            "  devices quarantine|release|wipe|revoke DEVICE_ID --org NAME [--reason TEXT] "
            "--database-url CONNINFO\n"
            "                                   device control (docs/admin-guide.md)\n"
+           "  retention run [--dry-run] [--batch-size N] --database-url CONNINFO   delete "
+           "expired messages now\n"
+           "  retention policies [--org NAME] --database-url CONNINFO   list retention policies\n"
            "  oncall import --org NAME FILE.csv   add on-call shifts (docs/oncall.md), all or "
            "nothing\n"
            "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit "
@@ -102,6 +106,7 @@ int main(int argc, char** argv) {
     if (command == "org") return ctl::run_org(args, std::cout, std::cerr);
     if (command == "user") return ctl::run_user(args, std::cout, std::cerr);
     if (command == "devices") return ctl::run_devices(args, std::cout, std::cerr);
+    if (command == "retention") return ctl::run_retention_command(args, std::cout, std::cerr);
     if (command == "tls") return run_tls(args);
     if (command == "keys" || command == "keyring") return ctl::run_keys(args, std::cout, std::cerr);
     if (command == "audit") return ctl::run_audit(args, std::cout, std::cerr);

@@ -5,6 +5,10 @@
 // and SQLSTATE, never parameters.
 #include "server/storage/pg_sync.hpp"
 
+namespace wardline::server::identity {
+struct RelayedEvent;
+}
+
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -19,5 +23,9 @@ std::optional<storage::PgResult> run(storage::PgSyncConnection& conn, std::strin
 /// BEGIN, `work`, COMMIT; ROLLBACK when `work` returns false or a statement fails.
 bool in_transaction(storage::PgSyncConnection& conn, const std::function<bool()>& work,
                     std::ostream& err);
+
+/// NOTIFYs the server processes of `e` on their relay channel (server/identity/relayed_event.hpp),
+/// under a node id of its own; delivered when the transaction commits.
+bool relay(storage::PgSyncConnection& conn, const identity::RelayedEvent& e, std::ostream& err);
 
 }  // namespace wardline::server::ctl

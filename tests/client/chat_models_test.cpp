@@ -12,8 +12,8 @@
 #include "client-qt/core/local_store.hpp"
 #include "client-qt/core/message_list_model.hpp"
 #include "client-qt/core/message_recorder.hpp"
-#include "tests/client/memory_stores.hpp"
 #include "tests/client/enrolled_installation.hpp"
+#include "tests/client/memory_stores.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/client/store_test_support.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
@@ -444,6 +444,61 @@ TEST(MessageListModelPaging, LoadsTheNewestPageFirstAndOlderPagesOnDemand) {
     EXPECT_TRUE(last(model, MessageModel::NeedsAcknowledgementRole).toBool());
     emit recorder.messageAdded(conv, total + 1);  // twice: still once
     EXPECT_EQ(model.rowCount(), total + 1);
+}
+
+TEST_F(ConversationListModel, APatientThreadShowsItsPatientToTheMembersAndIsSealedInTheirStores) {
+    start_server();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    TestUser fran_user = enroll("General", "fran.desk", "front_desk");
+    auto& alice = install(alice_user);
+    auto& bob = install(bob_user);
+    auto& fran = install(fran_user);
+    client::ConversationDraft draft;
+    draft.kind = QStringLiteral("patient");
+    draft.title = QStringLiteral("Sepsis watch");
+    draft.members = {QString::fromStdString(bob_user.id)};
+    draft.patient = {QStringLiteral("mrn-778 899"), QStringLiteral("Jane Roe"),
+                     QStringLiteral("1948-03-02"), QStringLiteral("4 West"), QStringLiteral("12")};
+    const auto created = finish([&](auto done) { alice.recorder->create(draft, done); });
+    ASSERT_TRUE(created.ok) << created.error_code.toStdString();
+    const QString conv = created.conversation_id;
+    ASSERT_TRUE(qt_wait_for([&] { return bob.engine->has_group(conv); }, 20s));
+    const QString expected = QStringLiteral("Jane Roe · MRN MRN778899 · 4 West, bed 12");
+    ASSERT_TRUE(qt_wait_for([&] {
+        return bob.conversation_data(conv, ConversationModel::PatientRole).toString() == expected;
+    })) << bob.conversation_data(conv, ConversationModel::PatientRole).toString().toStdString();
+    EXPECT_EQ(alice.conversation_data(conv, ConversationModel::PatientRole).toString(), expected);
+    EXPECT_TRUE(bob.conversation_data(conv, Qt::AccessibleTextRole).toString().contains(expected));
+    EXPECT_EQ(bob.conversation_data(conv, ConversationModel::KindRole).toString(), "patient");
+
+    const auto sent = finish([&](auto done) {
+        alice.recorder->send(conv, QStringLiteral("Lactate 4.1"), "urgent", done);
+    });
+    ASSERT_TRUE(sent.ok) << sent.error_code.toStdString();
+    auto& bob_view = bob.messages(conv);
+    ASSERT_TRUE(qt_wait_for([&] { return bob_view.rowCount() == 1; }, 20s));
+    EXPECT_EQ(last(bob_view, MessageModel::BodyRole).toString(), "Lactate 4.1");
+    for (const char* secret : {"Jane Roe", "MRN778899", "1948-03-02"}) {
+        EXPECT_FALSE(files_contain(bob.directory.path(), QByteArray(secret))) << secret;
+        EXPECT_FALSE(files_contain(alice.directory.path(), QByteArray(secret))) << secret;
+    }
+    EXPECT_EQ(server().log().find("Jane Roe"), std::string::npos);
+
+    // Front desk may create conversations but not patient threads: refused by the server,
+    // nothing created. A draft with a bad date of birth is refused before anything is sent.
+    const auto refused = finish([&](auto done) {
+        client::ConversationDraft theirs = draft;
+        theirs.members = {QString::fromStdString(alice_user.id)};
+        fran.recorder->create(theirs, done);
+    });
+    EXPECT_FALSE(refused.ok);
+    EXPECT_EQ(refused.error_code, "forbidden");
+    draft.patient.date_of_birth = QStringLiteral("1948-13-40");
+    const auto local = finish([&](auto done) { alice.recorder->create(draft, done); });
+    EXPECT_EQ(local.error_code, "bad_request");
+    EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE kind = 'patient'"), 1);
+    EXPECT_EQ(fran.conversations->rowCount(), 0);
 }
 
 }  // namespace

@@ -183,6 +183,60 @@ TEST_F(ClientLocalStore, PagesOverAHundredThousandMessagesByLimitQueries) {
     }
 }
 
+TEST_F(ClientLocalStore, ReceiptsOfAPageAgreeWithEachMessagesOwnReceipts) {
+    // Messages from three senders; positions of four members, the sender's own among them;
+    // acknowledgements and escalations on some; one message of another conversation.
+    const QString conv = QStringLiteral("ward");
+    std::vector<StoredMessage> page;
+    const QStringList senders{QStringLiteral("user-a"), QStringLiteral("user-b"),
+                              QStringLiteral("user-c")};
+    for (qint64 s = 1; s <= 40; ++s) {
+        StoredMessage m = msg(conv, s, "x");
+        m.sender_user_id = senders[static_cast<int>(s % 3)];
+        page.push_back(m);
+    }
+    store_->store_messages(page);
+    store_->store_messages(std::vector<StoredMessage>{msg(QStringLiteral("other"), 7, "y")});
+    store_->raise_member_position(conv, QStringLiteral("user-a"), 40, 30);
+    store_->raise_member_position(conv, QStringLiteral("user-b"), 25, 12);
+    store_->raise_member_position(conv, QStringLiteral("user-c"), 0, 18);  // read implies delivered
+    store_->raise_member_position(conv, QStringLiteral("user-d"), 5, 0);
+    store_->raise_member_position(QStringLiteral("other"), QStringLiteral("user-b"), 40, 40);
+    store_->add_acknowledgement(conv, 9, QStringLiteral("user-b"), 2000);
+    store_->add_acknowledgement(conv, 9, QStringLiteral("user-a"), 1000);
+    store_->add_acknowledgement(conv, 33, QStringLiteral("user-d"), 3000);
+    store_->add_acknowledgement(QStringLiteral("other"), 7, QStringLiteral("user-a"), 1000);
+    store_->set_escalation(conv, 9, QStringLiteral("escalated"), 5000);
+    store_->set_escalation(conv, 40, QStringLiteral("target_missing"), 6000);
+
+    // The whole conversation, and a page from its middle.
+    for (const auto& [from, to] : {std::pair<std::size_t, std::size_t>{0, 40}, {10, 20}}) {
+        const std::span<const StoredMessage> part(page.data() + from, to - from);
+        const auto batch = store_->receipts_of(conv, part);
+        ASSERT_EQ(batch.size(), part.size());
+        for (std::size_t i = 0; i < part.size(); ++i) {
+            const auto one = store_->receipts(conv, part[i].seq, part[i].sender_user_id);
+            SCOPED_TRACE(part[i].seq);
+            EXPECT_EQ(batch[i].delivered, one.delivered);
+            EXPECT_EQ(batch[i].read, one.read);
+            EXPECT_EQ(batch[i].acknowledged_by, one.acknowledged_by);
+            EXPECT_EQ(batch[i].escalation, one.escalation);
+        }
+    }
+    // A few answers spelled out, so that both cannot be wrong alike.
+    const auto all = store_->receipts_of(conv, page);
+    EXPECT_EQ(all[8].acknowledged_by,
+              (QStringList{QStringLiteral("user-a"), QStringLiteral("user-b")}));
+    EXPECT_EQ(all[8].escalation, QStringLiteral("escalated"));
+    // seq 12, sent by user-a: user-b (delivered 25, read 12) and user-c (read 18) have read
+    // it; user-d (delivered 5) has not received it.
+    EXPECT_EQ(all[11].delivered, 2);
+    EXPECT_EQ(all[11].read, 2);
+    // seq 30 from user-a: nobody else has it.
+    EXPECT_EQ(all[29].delivered, 0);
+    EXPECT_TRUE(store_->receipts_of(conv, {}).empty());
+}
+
 TEST_F(ClientLocalStore, BadInputIsRefusedAndTheStoreCarriesOn) {
     const QString c = QStringLiteral("c1");
     EXPECT_EQ(error_of([&] { store_->messages_before(c, 10, 0); }), Code::bad_input);
@@ -565,12 +619,61 @@ TEST_F(ClientLocalStore, WipingTheDeviceErasesStoresKeyFileAndKeysInMemory) {
     ASSERT_FALSE(device.secret_key.isEmpty());
     ASSERT_FALSE(test::files_in(directory()).isEmpty());
 
-    EXPECT_TRUE(wipe_local_data({directory(), key_path, &key_, &device}));
+    LocalWipeTargets targets;
+    targets.store_directory = directory();
+    targets.key_file = key_path;
+    targets.key = &key_;
+    targets.device = &device;
+    EXPECT_TRUE(wipe_local_data(targets));
     EXPECT_TRUE(test::files_in(directory()).isEmpty())
         << test::files_in(directory()).join(' ').toStdString();
     EXPECT_FALSE(QFileInfo::exists(key_path));
     EXPECT_TRUE(key_.empty());
     EXPECT_TRUE(device.secret_key.isEmpty());
+}
+
+TEST_F(ClientLocalStore, WipingOneAccountErasesItsStoreKeyAndDeviceFilesAndLeavesOthersAlone) {
+    const QString key_path = dir_.filePath(QStringLiteral("store/key-a.wlkey"));
+    const QString device_path = dir_.filePath(QStringLiteral("store/device-a.wldevice"));
+    ASSERT_EQ(LocalKeyFile(key_path).write(key_, QStringLiteral("pw"), KeyDerivation::minimum()),
+              KeyFileError::none);
+    {
+        QFile device_file(device_path);
+        ASSERT_TRUE(device_file.open(QIODevice::WriteOnly));
+        device_file.write("sealed device");
+    }
+    StoreAccount other = account_;
+    other.user_id = QStringLiteral("user-b");
+    const auto m = msg("c1", 1, "x");
+    {
+        LocalStore second(directory(), other, key_);
+        second.store_messages(std::span(&m, 1));
+    }
+    store_->store_messages(std::span(&m, 1));
+    store_.reset();
+    const QString mine = LocalStore::database_path(directory(), account_);
+    const QString theirs = LocalStore::database_path(directory(), other);
+    ASSERT_TRUE(QFileInfo::exists(mine));
+    LocalKey copy = LocalKey::generate();  // the key in memory that the wipe zeroes
+    auto device = DeviceIdentity::generate(QStringLiteral("pc"), QStringLiteral("linux"));
+
+    LocalWipeTargets targets;
+    targets.store_database = mine;
+    targets.key_file = key_path;
+    targets.device_file = device_path;
+    targets.key = &copy;
+    targets.device = &device;
+    EXPECT_TRUE(wipe_local_data(targets));
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        EXPECT_FALSE(QFileInfo::exists(mine + QLatin1String(suffix))) << suffix;
+    EXPECT_FALSE(QFileInfo::exists(key_path));
+    EXPECT_FALSE(QFileInfo::exists(device_path));
+    EXPECT_TRUE(copy.empty());
+    EXPECT_TRUE(device.secret_key.isEmpty());
+    // Another account's store on the same computer is not this device's: it stays and opens.
+    ASSERT_TRUE(QFileInfo::exists(theirs));
+    LocalStore second(directory(), other, key_);
+    EXPECT_TRUE(second.message(QStringLiteral("c1"), 1).has_value());
 }
 
 }  // namespace

@@ -72,6 +72,12 @@ const std::map<std::string, json>& examples() {
         {"key_packages.status", json::object()},
         // Not a KeyPackage: bad_request once authorized (tests/integration/delivery has real ones).
         {"key_packages.upload", {{"key_packages", {"AAAA"}}}},
+        // Legal holds and retention (tests/integration/messaging/retention_requests_test.cpp):
+        // malformed ids answer bad_request once authorized.
+        {"legal_holds.confirm_release", {{"hold_id", std::string(36, 'z')}}},
+        {"legal_holds.list", json::object()},
+        {"legal_holds.place", {{"scope", "user"}, {"user_id", "$USER"}, {"case_name", "Matrix"}, {"from_ms", 0}}},
+        {"legal_holds.release", {{"hold_id", std::string(36, 'z')}}},
         {"messages.acknowledge", {{"conversation_id", std::string(36, 'z')}, {"seq", 1}}},
         {"messages.delivered", {{"conversation_id", std::string(36, 'z')}, {"seq", 0}}},
         {"messages.read", {{"conversation_id", std::string(36, 'z')}, {"seq", 0}}},
@@ -92,6 +98,11 @@ const std::map<std::string, json>& examples() {
         {"patients.find", {{"mrn", "MRN-0001"}}},
         {"presence.set", {{"status", "busy"}}},
         {"receipts.get", {{"conversation_id", std::string(36, 'z')}, {"seq", 1}}},
+        {"retention.changes.confirm", {{"change_id", std::string(36, 'z')}}},
+        {"retention.changes.reject", {{"change_id", std::string(36, 'z')}}},
+        {"retention.policies.list", json::object()},
+        {"retention.policies.set", {{"scope", "organization"}, {"forever", true}}},
+        {"retention.preview", {{"scope", "organization"}, {"keep_days", 30}}},
         {"sessions.revoke", {{"session_id", "$SESSION"}}},
         {"system.hello", json::object()},
         {"system.ping", json::object()},
