@@ -64,7 +64,15 @@ QString MessageDelegate::text_of(const QModelIndex& index) {
     QString s = header + QLatin1Char('\n') + index.data(Qt::DisplayRole).toString();
     QStringList status;
     if (index.data(Messages::RecalledRole).toBool()) return s;
-    if (own) {
+    const QString state = index.data(Messages::StateRole).toString();
+    if (state == QLatin1String("sending")) {
+        status << QObject::tr("Sending…");
+        const QString why = index.data(Messages::FailureRole).toString();
+        if (!why.isEmpty()) status << why;
+    } else if (state == QLatin1String("failed")) {
+        status << QObject::tr("Not sent: %1").arg(index.data(Messages::FailureRole).toString())
+               << QObject::tr("Select it to retry or discard");
+    } else if (own) {
         const int read = index.data(Messages::ReadCountRole).toInt();
         const int delivered = index.data(Messages::DeliveredCountRole).toInt();
         if (read > 0)

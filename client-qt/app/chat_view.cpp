@@ -87,6 +87,14 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
     acknowledge_->setObjectName(QStringLiteral("acknowledgeButton"));
     acknowledge_->setAccessibleName(tr("Acknowledge the urgent or critical message"));
     acknowledge_->setEnabled(false);
+    retry_ = new QPushButton(tr("&Retry"), right);
+    retry_->setObjectName(QStringLiteral("retrySendButton"));
+    retry_->setAccessibleName(tr("Send the selected failed message again"));
+    retry_->setEnabled(false);
+    discard_ = new QPushButton(tr("&Discard"), right);
+    discard_->setObjectName(QStringLiteral("discardSendButton"));
+    discard_->setAccessibleName(tr("Discard the selected failed message"));
+    discard_->setEnabled(false);
     status_ = new QLabel(right);
     status_->setObjectName(QStringLiteral("chatStatus"));
     status_->setWordWrap(true);
@@ -94,6 +102,8 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
     composer_->setEnabled(false);
     auto* ack_row = new QHBoxLayout;
     ack_row->addWidget(status_, 1);
+    ack_row->addWidget(retry_);
+    ack_row->addWidget(discard_);
     ack_row->addWidget(acknowledge_);
     right_layout->addWidget(title_);
     right_layout->addWidget(message_list_, 1);
@@ -123,6 +133,17 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
                         tr("Not acknowledged: %1").arg(admin_message_for(r.error_code, {})));
                 self->update_acknowledge();
             });
+    });
+    connect(retry_, &QPushButton::clicked, this, [this] {
+        const QString id = selected_failed_message();
+        if (!id.isEmpty() && recorder_.retry_send(id)) status_->setText(tr("Sending…"));
+        update_queued_actions();
+    });
+    connect(discard_, &QPushButton::clicked, this, [this] {
+        const QString id = selected_failed_message();
+        if (!id.isEmpty()) recorder_.discard_send(id);
+        status_->clear();
+        update_queued_actions();
     });
     connect(message_list_->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &ChatView::load_older_if_at_top);
@@ -165,8 +186,14 @@ void ChatView::show_conversation(const QString& conversation_id) {
                 update_acknowledge();
             });
     connect(messages_.get(), &QAbstractItemModel::dataChanged, this, &ChatView::update_acknowledge);
+    connect(messages_.get(), &QAbstractItemModel::dataChanged, this,
+            &ChatView::update_queued_actions);
+    connect(messages_.get(), &QAbstractItemModel::rowsRemoved, this,
+            &ChatView::update_queued_actions);
     connect(message_list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &ChatView::update_acknowledge, Qt::UniqueConnection);
+    connect(message_list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ChatView::update_queued_actions, Qt::UniqueConnection);
     message_list_->scrollToBottom();
     update_acknowledge();
     recorder_.mark_read(conversation_id);
@@ -198,6 +225,21 @@ void ChatView::update_acknowledge() {
     acknowledge_->setEnabled(acknowledge_target() >= 0);
 }
 
+QString ChatView::selected_failed_message() const {
+    if (!messages_) return {};
+    const QModelIndex current = message_list_->currentIndex();
+    if (!current.isValid() ||
+        current.data(Messages::StateRole).toString() != QLatin1String("failed"))
+        return {};
+    return current.data(Messages::ClientMsgIdRole).toString();
+}
+
+void ChatView::update_queued_actions() {
+    const bool failed = !selected_failed_message().isEmpty();
+    retry_->setEnabled(failed);
+    discard_->setEnabled(failed);
+}
+
 void ChatView::hold_sending(bool held) {
     sending_held_ = held;
     composer_->setEnabled(messages_ != nullptr && !held);
@@ -207,15 +249,17 @@ void ChatView::send(const QString& text, const QString& priority) {
     if (!messages_ || sending_held_) return;
     const QString conversation_id = messages_->conversation_id();
     composer_->clear();
-    status_->setText(tr("Sending…"));
     QPointer<ChatView> self(this);
+    // Queued at once and shown as sending in the list; the status line only tells of a
+    // refusal.
     recorder_.send(conversation_id, text, priority, [self, text](const client::OperationResult& r) {
-        if (!self) return;
-        if (r.ok) {
-            self->status_->clear();
+        if (!self || r.ok || r.error_code == QLatin1String("discarded")) return;
+        if (self->messages_ && self->messages_->row_of_queued(r.client_msg_id) >= 0) {
+            // Kept in the list as failed: Retry or Discard there.
+            self->status_->setText(tr("Not sent: %1").arg(client::send_failure_text(r.error_code)));
             return;
         }
-        // Not sent: the text goes back into the composer if it is still empty.
+        // Refused before it was queued: the text goes back into the composer if still empty.
         if (self->composer_->text().isEmpty()) self->composer_->editor()->setPlainText(text);
         self->status_->setText(tr("Not sent: %1").arg(admin_message_for(r.error_code, {})));
     });

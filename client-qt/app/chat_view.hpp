@@ -3,7 +3,9 @@
 // The chat tab (docs/client.md, "Chat views"): the user's conversations on the left (unread
 // counts, a badge for messages awaiting acknowledgement), the open conversation on the right
 // (messages oldest at the top, older pages loaded on scrolling up, receipts of the user's own
-// messages), an acknowledge button for urgent and critical messages, and the composer. The
+// messages; queued ones as sending or, refused for good, as failed, with Retry and Discard
+// buttons for the selected one), an acknowledge button for urgent and critical messages, and
+// the composer. The
 // open conversation is marked read (messages.read) when it opens and as messages arrive while
 // it is shown. It binds models and forwards intents to the MessageRecorder; nothing else.
 #include "client-qt/core/colleague_directory.hpp"
@@ -54,6 +56,9 @@ private:
     void send(const QString& text, const QString& priority);
     void opened(const client::OperationResult& r);
     void update_acknowledge();
+    /// Retry and Discard act on the selected message when it is a failed queued one.
+    void update_queued_actions();
+    QString selected_failed_message() const;
     /// The message the acknowledge button acts on: the selected one if it needs it, else the
     /// newest that does; -1 when none.
     int acknowledge_target() const;
@@ -72,6 +77,8 @@ private:
     QLabel* title_ = nullptr;
     QLabel* status_ = nullptr;
     QPushButton* acknowledge_ = nullptr;
+    QPushButton* retry_ = nullptr;
+    QPushButton* discard_ = nullptr;
     MessageComposer* composer_ = nullptr;
     bool sending_held_ = false;
     QStringList permissions_;

@@ -72,7 +72,14 @@ constexpr const char* v2[] = {
     " PRIMARY KEY (conversation_id, seq))",
 };
 
-constexpr Migration all[] = {{1, v1}, {2, v2}};
+// Version 3 (the send path goes through the outgoing queue): a queued message the server
+// refused for good (forbidden, not a member, ...) is kept, marked failed, until the user
+// retries or discards it; it is not sent again by itself.
+constexpr const char* v3[] = {
+    "ALTER TABLE outgoing ADD COLUMN failed INTEGER NOT NULL DEFAULT 0",
+};
+
+constexpr Migration all[] = {{1, v1}, {2, v2}, {3, v3}};
 
 }  // namespace
 

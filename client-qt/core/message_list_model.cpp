@@ -38,6 +38,8 @@ MessageListModel::MessageListModel(LocalStore& store, MessageRecorder& recorder,
         at_start_ = page.size() < static_cast<std::size_t>(page_size);
         for (auto& m : page) rows_.push_back(read_row(std::move(m)));
     });
+    queued_ = recorder_.queued(conversation_id_);
+    connect(&recorder_, &MessageRecorder::queueChanged, this, &MessageListModel::on_queue);
     connect(&recorder_, &MessageRecorder::messageAdded, this, &MessageListModel::on_added);
     connect(&recorder_, &MessageRecorder::messageChanged, this, &MessageListModel::on_changed);
     connect(&recorder_, &MessageRecorder::receiptsChanged, this, &MessageListModel::on_receipts);
@@ -64,13 +66,53 @@ MessageListModel::Row MessageListModel::read_row(StoredMessage m) const {
 }
 
 int MessageListModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size() + queued_.size());
+}
+
+QVariant MessageListModel::queued_data(const QueuedMessage& m, int role) const {
+    switch (role) {
+        case Qt::DisplayRole:
+        case BodyRole:
+            return QString::fromUtf8(m.body);
+        case SenderIdRole:
+            return recorder_.user_id();
+        case SenderNameRole:
+            return tr("You");
+        case TimeRole:
+            return QDateTime::fromMSecsSinceEpoch(m.created_ms);
+        case PriorityRole:
+            return priority_name(m.priority);
+        case OwnRole:
+        case QueuedRole:
+            return true;
+        case SeqRole:
+        case DeliveredCountRole:
+        case ReadCountRole:
+        case AcknowledgedCountRole:
+            return 0;
+        case NeedsAcknowledgementRole:
+        case AcknowledgedRole:
+        case RecalledRole:
+            return false;
+        case EscalationRole:
+            return QString();
+        case StateRole:
+            return m.failed ? QStringLiteral("failed") : QStringLiteral("sending");
+        case FailureRole:
+            return m.last_error.isEmpty() ? QString() : send_failure_text(m.last_error);
+        case ClientMsgIdRole:
+            return m.client_msg_id;
+        default:
+            return {};
+    }
 }
 
 QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row& r = rows_[static_cast<std::size_t>(index.row())];
+    const auto at = static_cast<std::size_t>(index.row());
+    if (at >= rows_.size()) return queued_data(queued_[at - rows_.size()], role);
+    const Row& r = rows_[at];
     const StoredMessage& m = r.message;
     const QString& me = recorder_.user_id();
     const bool own = m.sender_user_id == me;
@@ -111,6 +153,15 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
             return recalled;
         case EscalationRole:
             return r.receipts.escalation;
+        case StateRole:
+            if (recalled) return QStringLiteral("recalled");
+            return own ? QStringLiteral("sent") : QStringLiteral("received");
+        case FailureRole:
+            return QString();
+        case ClientMsgIdRole:
+            return m.client_msg_id;
+        case QueuedRole:
+            return false;
         default:
             return {};
     }
@@ -132,6 +183,10 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
     names.insert(AcknowledgedCountRole, "acknowledgedCount");
     names.insert(RecalledRole, "recalled");
     names.insert(EscalationRole, "escalation");
+    names.insert(StateRole, "state");
+    names.insert(FailureRole, "failure");
+    names.insert(ClientMsgIdRole, "clientMsgId");
+    names.insert(QueuedRole, "queued");
     return names;
 }
 
@@ -179,6 +234,44 @@ void MessageListModel::on_added(const QString& conversation_id, qint64 seq) {
     const int at = static_cast<int>(it - rows_.begin());
     beginInsertRows({}, at, at);
     rows_.insert(rows_.begin() + at, std::move(*row));
+    endInsertRows();
+}
+
+int MessageListModel::row_of_queued(const QString& client_msg_id) const {
+    for (std::size_t i = 0; i < queued_.size(); ++i)
+        if (queued_[i].client_msg_id == client_msg_id) return static_cast<int>(rows_.size() + i);
+    return -1;
+}
+
+void MessageListModel::on_queue(const QString& conversation_id) {
+    if (conversation_id != conversation_id_) return;
+    const std::vector<QueuedMessage> now = recorder_.queued(conversation_id_);
+    const auto contains = [](const std::vector<QueuedMessage>& list, const QString& id) {
+        return std::any_of(list.begin(), list.end(),
+                           [&](const QueuedMessage& m) { return m.client_msg_id == id; });
+    };
+    const int base = static_cast<int>(rows_.size());
+    // Gone (acknowledged or discarded): removed from the end backwards.
+    for (auto i = static_cast<int>(queued_.size()) - 1; i >= 0; --i) {
+        if (contains(now, queued_[static_cast<std::size_t>(i)].client_msg_id)) continue;
+        beginRemoveRows({}, base + i, base + i);
+        queued_.erase(queued_.begin() + i);
+        endRemoveRows();
+    }
+    // What stayed changed in place (attempts, failed); the queue keeps its order.
+    for (std::size_t i = 0; i < queued_.size(); ++i)
+        for (const auto& m : now)
+            if (m.client_msg_id == queued_[i].client_msg_id) queued_[i] = m;
+    if (!queued_.empty())
+        emit dataChanged(index(base), index(base + static_cast<int>(queued_.size()) - 1));
+    // New ones come at the end (a queue only grows at its end).
+    std::vector<QueuedMessage> added;
+    for (const auto& m : now)
+        if (!contains(queued_, m.client_msg_id)) added.push_back(m);
+    if (added.empty()) return;
+    const int first = rowCount();
+    beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
+    for (auto& m : added) queued_.push_back(std::move(m));
     endInsertRows();
 }
 

@@ -4,7 +4,10 @@
 // the top. Reads the local store in pages by seq: the newest page first, older pages through
 // fetchMore() as the view scrolls up, so a conversation of 100,000 messages is never loaded
 // whole. New, changed and recalled messages and moved receipts arrive through the
-// MessageRecorder's signals.
+// MessageRecorder's signals. After the stored messages come this device's queued ones (the
+// outgoing queue, in the order typed), shown as sending or, when the server refused them for
+// good, as failed with the reason in words; an acknowledged one leaves the queue rows and
+// appears once among the stored messages at its seq.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/local_store.hpp"
 #include "client-qt/core/message_recorder.hpp"
@@ -36,7 +39,11 @@ public:
         AcknowledgedRole,          ///< others' messages: this user acknowledged; own: someone did
         AcknowledgedCountRole,     ///< how many acknowledged it
         RecalledRole,
-        EscalationRole,  ///< empty, escalated or target_missing
+        EscalationRole,   ///< empty, escalated or target_missing
+        StateRole,        ///< received, sent, sending (queued) or failed (refused for good)
+        FailureRole,      ///< failed or retried queued messages: why, in words; else empty
+        ClientMsgIdRole,  ///< the client message id (queued messages: for retry and discard)
+        QueuedRole,       ///< a queued message, not stored by the server yet
     };
     Q_ENUM(Roles)
 
@@ -53,6 +60,10 @@ public:
     const QString& conversation_id() const noexcept { return conversation_id_; }
     /// The row of `seq`, or -1 when it is not loaded.
     int row_of(qint64 seq) const;
+    /// The row of a queued message, or -1.
+    int row_of_queued(const QString& client_msg_id) const;
+    /// Stored rows (the queued ones follow them).
+    int stored_count() const noexcept { return static_cast<int>(rows_.size()); }
 
 private:
     struct Row {
@@ -63,6 +74,8 @@ private:
     void on_added(const QString& conversation_id, qint64 seq);
     void on_changed(const QString& conversation_id, qint64 seq);
     void on_receipts(const QString& conversation_id);
+    void on_queue(const QString& conversation_id);
+    QVariant queued_data(const QueuedMessage& m, int role) const;
     void refresh_all();
     bool guarded(const std::function<void()>& op) const;
 
@@ -70,8 +83,9 @@ private:
     MessageRecorder& recorder_;
     const ColleagueDirectory& colleagues_;
     QString conversation_id_;
-    std::vector<Row> rows_;  ///< ascending seq
-    bool at_start_ = false;  ///< the oldest stored message is loaded
+    std::vector<Row> rows_;              ///< ascending seq
+    std::vector<QueuedMessage> queued_;  ///< after rows_, in queue order
+    bool at_start_ = false;              ///< the oldest stored message is loaded
 };
 
 /// "routine", "urgent" or "critical".

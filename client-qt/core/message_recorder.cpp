@@ -52,14 +52,19 @@ OperationResult refused(const QString& conversation_id, const QString& code,
 }  // namespace
 
 MessageRecorder::MessageRecorder(ServerConnection& connection, GroupEngine& engine,
-                                 LocalStore& store, ColleagueDirectory& colleagues, QObject* parent)
+                                 LocalStore& store, ColleagueDirectory& colleagues,
+                                 SendQueueOptions send_options, QObject* parent)
     : QObject(parent),
       connection_(connection),
       engine_(engine),
       store_(store),
       colleagues_(colleagues),
       user_id_(store.account().user_id),
-      device_id_(store.account().device_id) {
+      device_id_(store.account().device_id),
+      outbox_(connection, engine, store, send_options) {
+    connect(&outbox_, &SendQueue::queueChanged, this, &MessageRecorder::queueChanged);
+    connect(&outbox_, &SendQueue::acknowledged, this, &MessageRecorder::on_acknowledged);
+    connect(&outbox_, &SendQueue::storeFailed, this, &MessageRecorder::storeFailed);
     connect(&engine_, &GroupEngine::messageDecrypted, this, &MessageRecorder::on_decrypted);
     connect(&engine_, &GroupEngine::ready, this, &MessageRecorder::start);
     connect(&engine_, &GroupEngine::messageRefused, this, [](const MessageRefusal& r) {
@@ -227,30 +232,28 @@ void MessageRecorder::send(const QString& conversation_id, const QString& messag
     if (!p) return done(refused(conversation_id, "bad_request", "unknown priority"));
     if (message_text.trimmed().isEmpty())
         return done(refused(conversation_id, "bad_request", "the message is empty"));
-    OutgoingMessage out;
-    out.plaintext = message_text.toUtf8();
-    out.priority = priority.isEmpty() ? QStringLiteral("routine") : priority;
-    std::weak_ptr<bool> alive = alive_;
-    engine_.send(
-        conversation_id, out,
-        [this, alive, out, p, conversation_id, done](const OperationResult& r) {
-            if (alive.expired()) return;
-            if (r.ok) {
-                StoredMessage m;
-                m.conversation_id = conversation_id;
-                m.seq = r.seq;
-                m.sender_user_id = user_id_;
-                m.sender_device_id = device_id_;
-                m.client_msg_id = r.client_msg_id;
-                m.server_time_ms = now_ms();
-                m.priority = *p;
-                m.state = MessageState::sent;
-                m.body = out.plaintext;
-                guarded([&] { store_.raise_member_position(conversation_id, user_id_, 0, r.seq); });
-                store_message(m);
-            }
-            done(r);
-        });
+    const QByteArray body = message_text.toUtf8();
+    if (body.size() > max_text_bytes)
+        return done(refused(conversation_id, "bad_request", "the message is too long"));
+    bool known = false;
+    if (valid_id(conversation_id) &&
+        !guarded([&] { known = store_.conversation(conversation_id).has_value(); }))
+        return done(refused(conversation_id, "internal", "the local store failed"));
+    if (!known) return done(refused(conversation_id, "not_found", "no such conversation"));
+    bool queued = false;
+    guarded([&] {
+        outbox_.submit(conversation_id, *p, body, done);
+        queued = true;
+    });
+    if (!queued) done(refused(conversation_id, "internal", "the message could not be queued"));
+}
+
+void MessageRecorder::on_acknowledged(const QString& conversation_id, qint64 seq) {
+    // OutgoingQueue::acknowledge stored it; the rest of what a stored message changes.
+    guarded([&] { store_.raise_member_position(conversation_id, user_id_, 0, seq); });
+    touch(conversation_id, now_ms());
+    emit messageAdded(conversation_id, seq);
+    emit conversationChanged(conversation_id);
 }
 
 void MessageRecorder::mark_read(const QString& conversation_id) {

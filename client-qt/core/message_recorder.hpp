@@ -10,14 +10,18 @@
 //    receipt.read / receipt.delivered events, from which unread counts and receipts follow;
 //  - acknowledgements (messages.acknowledge, message.acknowledged), recalls (the body is
 //    dropped for good) and escalations (message.escalated).
-// It also carries the user's intents that change this state: send, mark read, acknowledge,
-// start a direct conversation, create a group, patient thread or announcement. Store errors
+// It also carries the user's intents that change this state: send (through the persisted
+// outgoing queue, SendQueue: a message is queued first and shown as sending, then sent, and
+// retried with the same client message id until the server acknowledges it), retry or discard
+// a message the server refused, mark read, acknowledge, start a direct conversation, create a
+// group, patient thread or announcement. Store errors
 // are reported by storeFailed with the store's message (never content) and do not stop the
 // recorder.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/conversation_draft.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/local_store.hpp"
+#include "client-qt/core/send_queue.hpp"
 
 #include <QObject>
 
@@ -32,9 +36,14 @@ class MessageRecorder : public QObject {
 public:
     using Done = std::function<void(const OperationResult&)>;
 
+    /// The longest message text, in UTF-8 bytes (its ciphertext stays under the server's
+    /// 32 KiB limit for messages.send).
+    static constexpr qsizetype max_text_bytes = 16 * 1024;
+
     /// The store's account names this user and device.
     MessageRecorder(ServerConnection& connection, GroupEngine& engine, LocalStore& store,
-                    ColleagueDirectory& colleagues, QObject* parent = nullptr);
+                    ColleagueDirectory& colleagues, SendQueueOptions send_options = {},
+                    QObject* parent = nullptr);
     ~MessageRecorder() override;
 
     /// Loads the user's conversations (conversations.list, then conversations.get of each for
@@ -43,10 +52,23 @@ public:
     /// Fetches one conversation again (conversations.get) and stores what changed.
     void refresh(const QString& conversation_id);
 
-    /// Sends `text` with `priority` (routine, urgent, critical) and stores it once the server
-    /// has acknowledged it.
+    /// Queues `text` with `priority` (routine, urgent, critical) for a known conversation: it
+    /// is shown as sending at once (queueChanged), sent when the connection and the engine
+    /// are ready, and stored once the server has acknowledged it. `done` is called when it is
+    /// acknowledged (ok, with its seq), refused for good or discarded, or at once when it is
+    /// refused here (bad_request: empty, too long, unknown priority; not_found: unknown
+    /// conversation). A transient failure leaves it queued; `done` waits.
     void send(const QString& conversation_id, const QString& text, const QString& priority,
               Done done = {});
+    /// Sends a message the server refused again, with the same client message id.
+    bool retry_send(const QString& client_msg_id) { return outbox_.retry(client_msg_id); }
+    /// Gives up on a queued message (one not being sent right now).
+    bool discard_send(const QString& client_msg_id) { return outbox_.discard(client_msg_id); }
+    /// The conversation's queued messages (sending and failed), in the order typed.
+    std::vector<QueuedMessage> queued(const QString& conversation_id) const {
+        return outbox_.queued(conversation_id);
+    }
+    SendQueue& outbox() noexcept { return outbox_; }
     /// The user has seen the conversation up to its last message: messages.read.
     void mark_read(const QString& conversation_id);
     /// The user acknowledges an urgent or critical message (messages.acknowledge).
@@ -66,6 +88,8 @@ signals:
     void messageAdded(const QString& conversation_id, qint64 seq);
     /// A stored message changed (state, acknowledgement, recall, escalation).
     void messageChanged(const QString& conversation_id, qint64 seq);
+    /// The conversation's queued messages changed (one added, attempted, failed or gone).
+    void queueChanged(const QString& conversation_id);
     /// Read or delivery positions of members moved: receipts of many messages may differ.
     void receiptsChanged(const QString& conversation_id);
     void storeFailed(const QString& message);
@@ -75,6 +99,7 @@ private:
     void take_conversation(const QJsonObject& c, bool with_members);
     void on_decrypted(const DecryptedMessage& m);
     void on_event(const ServerEvent& e);
+    void on_acknowledged(const QString& conversation_id, qint64 seq);
     void store_message(const StoredMessage& m);
     void touch(const QString& conversation_id, qint64 time_ms);
     void call(const QString& type, const QJsonObject& body,
@@ -88,6 +113,7 @@ private:
     ColleagueDirectory& colleagues_;
     QString user_id_;
     QString device_id_;
+    SendQueue outbox_;
     std::set<QString> refreshing_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -22,7 +22,7 @@ void require(bool ok, const char* what) {
 
 constexpr const char* select_columns =
     "SELECT position, client_msg_id, conversation_id, priority, created_ms, body, metadata,"
-    " attempts, last_error FROM outgoing";
+    " attempts, last_error, failed FROM outgoing";
 
 /// The row a sealed column of the queue is bound to.
 QByteArray row(const QString& client_msg_id, const QString& conversation_id, int priority,
@@ -61,8 +61,8 @@ QString OutgoingQueue::enqueue(const QString& conversation_id, Priority priority
     return id;
 }
 
-OutgoingMessage OutgoingQueue::read_row(const QSqlQuery& q) const {
-    OutgoingMessage m;
+QueuedMessage OutgoingQueue::read_row(const QSqlQuery& q) const {
+    QueuedMessage m;
     m.position = q.value(0).toLongLong();
     m.client_msg_id = q.value(1).toString();
     m.conversation_id = q.value(2).toString();
@@ -80,26 +80,41 @@ OutgoingMessage OutgoingQueue::read_row(const QSqlQuery& q) const {
                                     "a queued message's metadata");
     m.attempts = q.value(7).toInt();
     m.last_error = q.value(8).toString();
+    m.failed = q.value(9).toInt() != 0;
     return m;
 }
 
-std::vector<OutgoingMessage> OutgoingQueue::pending(int limit) const {
-    const std::string sql = std::string(select_columns) + " ORDER BY position LIMIT ?";
+std::vector<QueuedMessage> OutgoingQueue::read(const char* condition, const QString* value,
+                                               int limit) const {
+    const std::string sql =
+        std::string(select_columns) + " WHERE " + condition + " ORDER BY position LIMIT ?";
     auto q = sqlite::prepare(store_.db(), sql.c_str(), "read outgoing queue");
+    if (value) q.addBindValue(*value);
     q.addBindValue(limit > 0 ? limit : -1);  // SQLite: a negative LIMIT means none
     sqlite::exec(q, "read outgoing queue");
-    std::vector<OutgoingMessage> out;
+    std::vector<QueuedMessage> out;
     while (q.next()) out.push_back(read_row(q));
     return out;
 }
 
-std::optional<OutgoingMessage> OutgoingQueue::find(const QString& client_msg_id) const {
-    const std::string sql = std::string(select_columns) + " WHERE client_msg_id = ?";
-    auto q = sqlite::prepare(store_.db(), sql.c_str(), "read outgoing queue");
-    q.addBindValue(client_msg_id);
-    sqlite::exec(q, "read outgoing queue");
-    if (!q.next()) return std::nullopt;
-    return read_row(q);
+std::vector<QueuedMessage> OutgoingQueue::pending(int limit) const {
+    return read("1 = 1", nullptr, limit);
+}
+
+std::vector<QueuedMessage> OutgoingQueue::pending_in(const QString& conversation_id) const {
+    return read("conversation_id = ?", &conversation_id, 0);
+}
+
+std::optional<QueuedMessage> OutgoingQueue::next_to_send() const {
+    auto first = read("failed = 0", nullptr, 1);
+    if (first.empty()) return std::nullopt;
+    return std::move(first.front());
+}
+
+std::optional<QueuedMessage> OutgoingQueue::find(const QString& client_msg_id) const {
+    auto found = read("client_msg_id = ?", &client_msg_id, 1);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
 }
 
 int OutgoingQueue::size() const {
@@ -108,15 +123,40 @@ int OutgoingQueue::size() const {
     return q.next() ? q.value(0).toInt() : 0;
 }
 
-bool OutgoingQueue::record_failure(const QString& client_msg_id, const QString& error) {
+bool OutgoingQueue::update(const char* sql, const QString& client_msg_id, const QString& error,
+                           const char* what) {
     require(error.size() <= max_error_size, "an error code is at most 200 characters");
-    auto q = sqlite::prepare(store_.db(),
-                             "UPDATE outgoing SET attempts = attempts + 1, last_error = ?"
-                             " WHERE client_msg_id = ?",
-                             "record send failure");
+    auto q = sqlite::prepare(store_.db(), sql, what);
     q.addBindValue(error);
     q.addBindValue(client_msg_id);
-    sqlite::exec(q, "record send failure");
+    sqlite::exec(q, what);
+    return q.numRowsAffected() > 0;
+}
+
+bool OutgoingQueue::record_failure(const QString& client_msg_id, const QString& error) {
+    return update(
+        "UPDATE outgoing SET attempts = attempts + 1, last_error = ?"
+        " WHERE client_msg_id = ?",
+        client_msg_id, error, "record send failure");
+}
+
+bool OutgoingQueue::mark_failed(const QString& client_msg_id, const QString& error) {
+    return update(
+        "UPDATE outgoing SET attempts = attempts + 1, last_error = ?, failed = 1"
+        " WHERE client_msg_id = ?",
+        client_msg_id, error, "mark send failed");
+}
+
+bool OutgoingQueue::retry(const QString& client_msg_id) {
+    return update("UPDATE outgoing SET last_error = ?, failed = 0 WHERE client_msg_id = ?",
+                  client_msg_id, QStringLiteral(""), "retry send");
+}
+
+bool OutgoingQueue::discard(const QString& client_msg_id) {
+    auto q = sqlite::prepare(store_.db(), "DELETE FROM outgoing WHERE client_msg_id = ?",
+                             "discard queued message");
+    q.addBindValue(client_msg_id);
+    sqlite::exec(q, "discard queued message");
     return q.numRowsAffected() > 0;
 }
 

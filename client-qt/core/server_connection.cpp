@@ -108,6 +108,9 @@ void ServerConnection::on_connected() {
 void ServerConnection::on_disconnected() {
     if (state_ == State::closed || state_ == State::refused || state_ == State::waiting_to_retry)
         return;
+    // Not connected any more before any caller hears of it: a request its callback sends again
+    // (a retry) waits for the next connection instead of going out on the dead socket.
+    set_state(refusal_.isEmpty() ? State::waiting_to_retry : State::refused);
     // A request that went out may or may not have been carried out: its caller decides (the
     // protocol's idempotency ids make a retry safe). Requests not yet sent keep waiting.
     std::vector<QString> sent;
@@ -116,7 +119,6 @@ void ServerConnection::on_disconnected() {
     for (const auto& id : sent) fail(id, kUnavailable, "the connection dropped");
     if (!refusal_.isEmpty()) {
         qCWarning(lcConnection) << "connection refused:" << refusal_;
-        set_state(State::refused);
         std::vector<QString> rest;
         for (const auto& [id, p] : pending_) rest.push_back(id);
         for (const auto& id : rest) fail(id, kTlsRefused, "the server's certificate was refused");

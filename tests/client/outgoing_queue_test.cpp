@@ -4,6 +4,7 @@
 // order and ids across a restart, acknowledgement of one item only, failures counted, bad
 // input, a full queue, and sealed bodies on a real SQLite file.
 #include "client-qt/core/outgoing_queue.hpp"
+#include "client-qt/core/send_queue.hpp"
 #include "tests/client/store_test_support.hpp"
 
 #include <QRegularExpression>
@@ -138,6 +139,41 @@ TEST_F(ClientOutgoingQueue, FailuresAreCountedAndKeptAcrossRestarts) {
     EXPECT_EQ(queue_->find(a)->attempts, 2);
 }
 
+TEST_F(ClientOutgoingQueue, AFailedItemIsSkippedUntilRetriedOrDiscarded) {
+    const QString a = queue_->enqueue(QStringLiteral("c1"), Priority::routine, "refused");
+    const QString b = queue_->enqueue(QStringLiteral("c2"), Priority::routine, "next");
+    const QString c = queue_->enqueue(QStringLiteral("c1"), Priority::routine, "later");
+    EXPECT_EQ(queue_->next_to_send()->client_msg_id, a);
+    EXPECT_TRUE(queue_->mark_failed(a, QStringLiteral("forbidden")));
+    EXPECT_FALSE(queue_->mark_failed(QStringLiteral("unknown"), QStringLiteral("forbidden")));
+    EXPECT_EQ(queue_->next_to_send()->client_msg_id, b) << "a failed item is passed over";
+
+    open();  // kept across a restart, still failed, still first in its conversation
+    const auto in_c1 = queue_->pending_in(QStringLiteral("c1"));
+    ASSERT_EQ(in_c1.size(), 2u);
+    EXPECT_EQ(in_c1[0].client_msg_id, a);
+    EXPECT_TRUE(in_c1[0].failed);
+    EXPECT_EQ(in_c1[0].last_error, QStringLiteral("forbidden"));
+    EXPECT_EQ(in_c1[0].attempts, 1);
+    EXPECT_FALSE(in_c1[1].failed);
+    EXPECT_EQ(queue_->pending_in(QStringLiteral("c2")).size(), 1u);
+    EXPECT_TRUE(queue_->pending_in(QStringLiteral("c3")).empty());
+    EXPECT_EQ(queue_->pending().size(), 3u) << "failed items are still listed";
+
+    EXPECT_TRUE(queue_->retry(a));
+    EXPECT_FALSE(queue_->find(a)->failed);
+    EXPECT_EQ(queue_->find(a)->last_error, QString());
+    EXPECT_EQ(queue_->find(a)->attempts, 1);
+    EXPECT_EQ(queue_->next_to_send()->client_msg_id, a) << "back in its place, same id";
+    EXPECT_FALSE(queue_->retry(QStringLiteral("unknown")));
+
+    EXPECT_TRUE(queue_->discard(b));
+    EXPECT_FALSE(queue_->discard(b));
+    EXPECT_EQ(ids(), (std::vector<QString>{a, c}));
+    EXPECT_EQ(error_of([&] { queue_->mark_failed(a, QString(201, 'e')); }), Code::bad_input);
+    EXPECT_FALSE(queue_->find(a)->failed);
+}
+
 TEST_F(ClientOutgoingQueue, BadInputIsRefusedAndNothingIsQueued) {
     const QString c = QStringLiteral("c1");
     EXPECT_EQ(error_of([&] { queue_->enqueue(QString(), Priority::routine, "x"); }),
@@ -222,6 +258,24 @@ TEST_F(ClientOutgoingQueue, BodiesAreSealedAndBoundToTheirItem) {
     EXPECT_EQ(error_of([&] { queue_->acknowledge(a, 1, 1); }), Code::tampered);
     EXPECT_FALSE(store_->message(QStringLiteral("c1"), 1).has_value());
     EXPECT_EQ(queue_->size(), 2);
+}
+
+// Which refusals SendQueue retries by itself, and what the view says about them.
+TEST(ClientSendQueueErrors, TransientCodesAreRetriedAndRefusalsForGoodAreNot) {
+    for (const char* code : {"unavailable", "timeout", "rate_limited", "too_many_in_flight",
+                             "shutting_down", "internal", "unauthenticated", "stale_epoch"})
+        EXPECT_TRUE(is_transient_send_error(QString::fromLatin1(code))) << code;
+    for (const char* code :
+         {"forbidden", "not_found", "bad_request", "archived", "device_quarantined", "not_a_member",
+          "mls_failed", "conflict", "", "something_new"})
+        EXPECT_FALSE(is_transient_send_error(QString::fromLatin1(code))) << code;
+    EXPECT_EQ(send_failure_text(QStringLiteral("not_found")),
+              send_failure_text(QStringLiteral("not_a_member")));
+    EXPECT_NE(send_failure_text(QStringLiteral("forbidden")),
+              send_failure_text(QStringLiteral("device_quarantined")));
+    // An unknown code is not echoed back into the text.
+    EXPECT_FALSE(send_failure_text(QStringLiteral("secret_marker")).contains("secret_marker"));
+    EXPECT_FALSE(send_failure_text(QStringLiteral("secret_marker")).isEmpty());
 }
 
 }  // namespace

@@ -128,11 +128,16 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
         std::ofstream pw(dir_ + "/db-password");
         pw << db.password << "\n";
     }
+    db_password_ = db.password;
+    spawn();
+}
+
+void ServerProcess::spawn() {
     // The password travels in the environment, as an operator's systemd unit would pass it.
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e)
         if (std::string(*e).rfind("WARDLINE_DB_PASSWORD=", 0) != 0) env_strings.emplace_back(*e);
-    env_strings.push_back("WARDLINE_DB_PASSWORD=" + db.password);
+    env_strings.push_back("WARDLINE_DB_PASSWORD=" + db_password_);
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);
@@ -141,7 +146,9 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
     const std::string log_path = dir_ + "/server.log";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    // A restart appends to the log of the earlier run.
+    posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0600);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     // Nothing else of the test process goes along: a server left behind by a crashed test
     // must not keep the test's files open (the build lock that `flock` hands down, sockets).
@@ -154,6 +161,12 @@ ServerProcess::ServerProcess(const DbTarget& db, ServerOptions options) {
     if (rc != 0) throw std::runtime_error("cannot start wardline-server");
     if (!wait_for([&] { return can_connect(port_) || !running(); }, std::chrono::seconds(20)) || !running())
         throw std::runtime_error("wardline-server did not start; its log:\n" + log());
+}
+
+void ServerProcess::restart() {
+    if (running()) stop(SIGTERM);
+    exit_status_ = -1;
+    spawn();
 }
 
 ServerProcess::~ServerProcess() {

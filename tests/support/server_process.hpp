@@ -41,13 +41,19 @@ public:
     /// Sends `signal` and waits for the exit; returns the exit status (128+N if killed by N),
     /// or -1 if it did not exit within `timeout` (it is then killed).
     int stop(int signal = 15, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+    /// Starts the server again (stopping it first if it runs) with the same configuration:
+    /// the same ports, keys, certificate and database.
+    void restart();
     /// What the server wrote to stderr so far.
     std::string log() const;
     /// Resident memory of the process in KiB (from /proc).
     long rss_kib() const;
 
 private:
+    void spawn();
+
     std::string dir_;
+    std::string db_password_;
     std::string cert_;
     std::uint16_t port_ = 0;
     std::uint16_t plain_port_ = 0;
