@@ -479,6 +479,32 @@ bool LocalStore::mark_recalled(const QString& conversation_id, qint64 seq) {
     return found;
 }
 
+int LocalStore::expire_messages(const QString& conversation_id, qint64 up_to_seq) {
+    require_id(conversation_id, "a conversation id is needed");
+    require(up_to_seq >= 1, "a message's seq starts at 1");
+    const QSqlDatabase d = db();
+    int gone = 0;
+    {
+        sqlite::Transaction t(d);
+        for (const char* sql : {"DELETE FROM message_acks WHERE conversation_id = ? AND seq <= ?",
+                                "DELETE FROM message_escalations WHERE conversation_id = ?"
+                                " AND seq <= ?",
+                                "DELETE FROM messages WHERE conversation_id = ? AND seq <= ?"}) {
+            auto q = sqlite::prepare(d, sql, "expire messages");
+            q.addBindValue(conversation_id);
+            q.addBindValue(up_to_seq);
+            sqlite::exec(q, "expire messages");
+            gone = q.numRowsAffected();  // the last statement's: the messages
+        }
+        t.commit();
+    }
+    if (gone > 0) {
+        QSqlQuery checkpoint(d);
+        checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));  // best effort
+    }
+    return gone;
+}
+
 // --- group state, cursors, secrets -----------------------------------------------------------
 
 void LocalStore::save_group_state(const QString& conversation_id, const StoredGroupState& state) {

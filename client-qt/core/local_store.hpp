@@ -151,6 +151,10 @@ public:
     /// Drops the body for good and marks the message recalled; false when there is no such
     /// message. The WAL is checkpointed and truncated so the old page leaves it.
     bool mark_recalled(const QString& conversation_id, qint64 seq);
+    /// The server's retention deleted the conversation's messages up to `up_to_seq`
+    /// (messages.expired): deletes them here too, with their acknowledgements and escalations,
+    /// and checkpoints the WAL as mark_recalled does. Returns how many messages went.
+    int expire_messages(const QString& conversation_id, qint64 up_to_seq);
 
     // Receipts and acknowledgements (local_store_receipts.cpp).
     /// Moves `user_id`'s delivered and read positions in a conversation forward (never back;

@@ -36,13 +36,14 @@ MessageListModel::MessageListModel(LocalStore& store, MessageRecorder& recorder,
         auto page =
             store_.messages_before(conversation_id_, std::numeric_limits<qint64>::max(), page_size);
         at_start_ = page.size() < static_cast<std::size_t>(page_size);
-        for (auto& m : page) rows_.push_back(read_row(std::move(m)));
+        for (auto& r : read_rows(std::move(page))) rows_.push_back(std::move(r));
     });
     queued_ = recorder_.queued(conversation_id_);
     connect(&recorder_, &MessageRecorder::queueChanged, this, &MessageListModel::on_queue);
     connect(&recorder_, &MessageRecorder::messageAdded, this, &MessageListModel::on_added);
     connect(&recorder_, &MessageRecorder::messageChanged, this, &MessageListModel::on_changed);
     connect(&recorder_, &MessageRecorder::receiptsChanged, this, &MessageListModel::on_receipts);
+    connect(&recorder_, &MessageRecorder::messagesExpired, this, &MessageListModel::on_expired);
     connect(&colleagues_, &ColleagueDirectory::namesChanged, this, [this] {
         if (!rows_.empty()) emit dataChanged(index(0), index(rowCount() - 1), {SenderNameRole});
     });
@@ -63,6 +64,17 @@ MessageListModel::Row MessageListModel::read_row(StoredMessage m) const {
     r.receipts = store_.receipts(conversation_id_, m.seq, m.sender_user_id);
     r.message = std::move(m);
     return r;
+}
+
+std::vector<MessageListModel::Row> MessageListModel::read_rows(
+    std::vector<StoredMessage> page) const {
+    auto receipts = store_.receipts_of(conversation_id_, page);
+    std::vector<Row> out(page.size());
+    for (std::size_t i = 0; i < page.size(); ++i) {
+        out[i].message = std::move(page[i]);
+        out[i].receipts = std::move(receipts[i]);
+    }
+    return out;
 }
 
 int MessageListModel::rowCount(const QModelIndex& parent) const {
@@ -204,9 +216,7 @@ void MessageListModel::fetchMore(const QModelIndex& parent) {
     at_start_ = page.size() < static_cast<std::size_t>(page_size);
     if (page.empty()) return;
     std::vector<Row> fresh;
-    guarded([&] {
-        for (auto& m : page) fresh.push_back(read_row(std::move(m)));
-    });
+    if (!guarded([&] { fresh = read_rows(std::move(page)); })) return;
     beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
     rows_.insert(rows_.begin(), std::make_move_iterator(fresh.begin()),
                  std::make_move_iterator(fresh.end()));
@@ -294,12 +304,25 @@ void MessageListModel::on_receipts(const QString& conversation_id) {
 void MessageListModel::refresh_all() {
     if (rows_.empty()) return;
     guarded([&] {
-        for (auto& r : rows_)
-            r.receipts = store_.receipts(conversation_id_, r.message.seq, r.message.sender_user_id);
+        std::vector<StoredMessage> loaded;
+        loaded.reserve(rows_.size());
+        for (const auto& r : rows_) loaded.push_back(r.message);
+        auto receipts = store_.receipts_of(conversation_id_, loaded);
+        for (std::size_t i = 0; i < rows_.size(); ++i) rows_[i].receipts = std::move(receipts[i]);
     });
     emit dataChanged(index(0), index(rowCount() - 1),
                      {DeliveredCountRole, ReadCountRole, AcknowledgedRole, AcknowledgedCountRole,
                       NeedsAcknowledgementRole, EscalationRole});
+}
+
+void MessageListModel::on_expired(const QString& conversation_id, qint64 up_to_seq) {
+    if (conversation_id != conversation_id_) return;
+    std::size_t gone = 0;
+    while (gone < rows_.size() && rows_[gone].message.seq <= up_to_seq) ++gone;
+    if (gone == 0) return;
+    beginRemoveRows({}, 0, static_cast<int>(gone) - 1);
+    rows_.erase(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(gone));
+    endRemoveRows();
 }
 
 }  // namespace wardline::client

@@ -14,6 +14,7 @@
 
 #include <QAbstractListModel>
 
+#include <deque>
 #include <vector>
 
 namespace wardline::client {
@@ -71,6 +72,9 @@ private:
         MessageReceipts receipts;
     };
     Row read_row(StoredMessage m) const;
+    /// A page's rows, with their receipts read in one batch (LocalStore::receipts_of).
+    std::vector<Row> read_rows(std::vector<StoredMessage> page) const;
+    void on_expired(const QString& conversation_id, qint64 up_to_seq);
     void on_added(const QString& conversation_id, qint64 seq);
     void on_changed(const QString& conversation_id, qint64 seq);
     void on_receipts(const QString& conversation_id);
@@ -83,7 +87,9 @@ private:
     MessageRecorder& recorder_;
     const ColleagueDirectory& colleagues_;
     QString conversation_id_;
-    std::vector<Row> rows_;              ///< ascending seq
+    /// Ascending seq. A deque: older pages are put in front as the view scrolls up, without
+    /// moving the rows already loaded.
+    std::deque<Row> rows_;
     std::vector<QueuedMessage> queued_;  ///< after rows_, in queue order
     bool at_start_ = false;              ///< the oldest stored message is loaded
 };

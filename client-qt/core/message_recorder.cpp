@@ -335,6 +335,16 @@ void MessageRecorder::on_event(const ServerEvent& e) {
     const QString conversation_id = text(e.body, "conversation_id");
     if (!valid_id(conversation_id)) return;
     if (e.type.startsWith(QLatin1String("conversation."))) return refresh(conversation_id);
+    if (e.type == QLatin1String("messages.expired")) {
+        const auto up_to = integer(e.body, "up_to_seq", 1);
+        if (!up_to) return;
+        int gone = 0;
+        if (guarded([&] { gone = store_.expire_messages(conversation_id, *up_to); }) && gone > 0) {
+            emit messagesExpired(conversation_id, *up_to);
+            emit conversationChanged(conversation_id);
+        }
+        return;
+    }
     const auto seq = integer(e.body, "seq", 1);
     if (!seq) return;  // every other event this recorder takes names a message
     const QString user = text(e.body, "user_id");

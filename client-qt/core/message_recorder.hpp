@@ -92,6 +92,9 @@ signals:
     void queueChanged(const QString& conversation_id);
     /// Read or delivery positions of members moved: receipts of many messages may differ.
     void receiptsChanged(const QString& conversation_id);
+    /// The server's retention deleted the conversation's messages up to `up_to_seq`; they are
+    /// gone from the local store too.
+    void messagesExpired(const QString& conversation_id, qint64 up_to_seq);
     void storeFailed(const QString& message);
 
 private:

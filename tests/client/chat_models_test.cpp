@@ -308,6 +308,47 @@ TEST_F(MessageRecorder, ARecalledMessageLosesItsBodyOnTheOtherSide) {
     EXPECT_EQ(bob.conversation_data(conv, ConversationModel::UnreadRole).toLongLong(), 0);
 }
 
+TEST_F(MessageRecorder, MessagesTheServersRetentionDeletedLeaveTheLocalStoreAndTheView) {
+    start_server();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    auto& alice = install(alice_user);
+    auto& bob = install(bob_user);
+    const QString conv = direct(alice, bob, bob_user);
+    auto& bob_view = bob.messages(conv);
+    std::vector<qint64> seqs;
+    for (const char* text : {"old: obs due", "old: obs done", "today: handover"}) {
+        const auto sent = finish([&](auto done) { alice.recorder->send(conv, text, "routine", done); });
+        ASSERT_TRUE(sent.ok) << sent.error_code.toStdString();
+        seqs.push_back(sent.seq);
+    }
+    ASSERT_TRUE(qt_wait_for([&] { return bob_view.rowCount() == 3; }));
+    // Bob acknowledges nothing; the first two become 40 days old under a 30-day policy.
+    auto db = owner();
+    db.exec("UPDATE messages SET created_at = now() - interval '40 days' WHERE conversation_id = '" +
+            conv.toStdString() + "' AND seq <= " + std::to_string(seqs[1]));
+    db.exec("INSERT INTO retention_policies (org_id, scope, keep_days, updated_by) SELECT org_id, "
+            "'organization', 30, id FROM users WHERE id = '" + alice_user.id + "'");
+    const auto run = ctl("retention run");
+    ASSERT_EQ(run.status, 0) << run.output;
+
+    for (auto* side : {&alice, &bob}) {
+        auto& view = side->messages(conv);
+        ASSERT_TRUE(qt_wait_for([&] { return view.rowCount() == 1; })) << "the view kept them";
+        EXPECT_EQ(view.data(view.index(0), MessageModel::SeqRole).toLongLong(), seqs[2]);
+        EXPECT_EQ(view.data(view.index(0), MessageModel::BodyRole).toString(), "today: handover");
+        EXPECT_FALSE(side->store->message(conv, seqs[0]).has_value());
+        EXPECT_FALSE(side->store->message(conv, seqs[1]).has_value());
+        EXPECT_TRUE(side->store->message(conv, seqs[2]).has_value());
+    }
+    EXPECT_GE(bob.row(conv), 0) << "the conversation stays listed";
+    // A malformed order deletes nothing (the recorder validates before it touches the store).
+    EXPECT_EQ(bob.store->expire_messages(conv, seqs[1]), 0) << "already gone";
+    EXPECT_THROW(bob.store->expire_messages(conv, 0), client::LocalStoreError);
+    EXPECT_THROW(bob.store->expire_messages(QString(), 5), client::LocalStoreError);
+    EXPECT_TRUE(bob.store->message(conv, seqs[2]).has_value());
+}
+
 TEST_F(MessageRecorder, MalformedEventsAndBadRequestsChangeNothing) {
     start_server();
     TestUser alice_user = enroll("General", "alice.physician", "physician");
