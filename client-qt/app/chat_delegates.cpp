@@ -22,6 +22,13 @@ QString when(const QDateTime& t) {
 }
 
 /// A light background with dark text, whatever the desktop's theme.
+/// The style lays an item's text out with QTextLayout, which breaks lines at Unicode line
+/// separators, not at '\n' (drawn as nothing, so the lines ran together).
+QString on_lines(QString text) {
+    text.replace(QLatin1Char('\n'), QChar::LineSeparator);
+    return text;
+}
+
 void tint(QStyleOptionViewItem* option, QColor background) {
     option->backgroundBrush = background;
     option->palette.setColor(QPalette::Text, Qt::black);
@@ -48,7 +55,7 @@ QString ConversationDelegate::text_of(const QModelIndex& index) {
 void ConversationDelegate::initStyleOption(QStyleOptionViewItem* option,
                                            const QModelIndex& index) const {
     QStyledItemDelegate::initStyleOption(option, index);
-    option->text = text_of(index);
+    option->text = on_lines(text_of(index));
     if (index.data(Conversations::UnreadRole).toLongLong() > 0) option->font.setBold(true);
     if (index.data(Conversations::BadgeRole).toLongLong() > 0)
         tint(option, QColor(0xfd, 0xe2, 0xe1));
@@ -102,7 +109,7 @@ QString MessageDelegate::text_of(const QModelIndex& index) {
 void MessageDelegate::initStyleOption(QStyleOptionViewItem* option,
                                       const QModelIndex& index) const {
     QStyledItemDelegate::initStyleOption(option, index);
-    option->text = text_of(index);
+    option->text = on_lines(text_of(index));
     option->features |= QStyleOptionViewItem::WrapText;
     const QString priority = index.data(Messages::PriorityRole).toString();
     if (index.data(Messages::RecalledRole).toBool()) {
