@@ -21,7 +21,6 @@ QString when(const QDateTime& t) {
     return locale.toString(t, QLocale::ShortFormat);
 }
 
-/// A light background with dark text, whatever the desktop's theme.
 /// The style lays an item's text out with QTextLayout, which breaks lines at Unicode line
 /// separators, not at '\n' (drawn as nothing, so the lines ran together).
 QString on_lines(QString text) {
@@ -29,6 +28,23 @@ QString on_lines(QString text) {
     return text;
 }
 
+/// "— Monday, 7 December 2026 —" above the first message of each day (the row before it is of
+/// another day, or there is none).
+QString day_separator(const QModelIndex& index) {
+    const QDateTime time = index.data(Messages::TimeRole).toDateTime();
+    if (!time.isValid()) return {};
+    const QModelIndex before = index.siblingAtRow(index.row() - 1);
+    if (before.isValid() && before.data(Messages::TimeRole).toDateTime().date() == time.date())
+        return {};
+    const QDate day = time.date();
+    const QString name = day == QDate::currentDate()                ? QObject::tr("Today")
+                         : day == QDate::currentDate().addDays(-1) ? QObject::tr("Yesterday")
+                                                                   : QLocale().toString(
+                                                                         day, QLocale::LongFormat);
+    return QStringLiteral("— %1 —").arg(name);
+}
+
+/// A light background with dark text, whatever the desktop's theme.
 void tint(QStyleOptionViewItem* option, QColor background) {
     option->backgroundBrush = background;
     option->palette.setColor(QPalette::Text, Qt::black);
@@ -69,6 +85,7 @@ QString MessageDelegate::text_of(const QModelIndex& index) {
     if (priority == QLatin1String("critical")) header += QObject::tr(" · CRITICAL");
     if (priority == QLatin1String("urgent")) header += QObject::tr(" · URGENT");
     QString s = header + QLatin1Char('\n') + index.data(Qt::DisplayRole).toString();
+    if (const QString day = day_separator(index); !day.isEmpty()) s = day + QLatin1Char('\n') + s;
     QStringList status;
     if (index.data(Messages::RecalledRole).toBool()) return s;
     const QString state = index.data(Messages::StateRole).toString();

@@ -95,6 +95,11 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
     discard_->setObjectName(QStringLiteral("discardSendButton"));
     discard_->setAccessibleName(tr("Discard the selected failed message"));
     discard_->setEnabled(false);
+    recall_ = new QPushButton(tr("Re&call"), right);
+    recall_->setObjectName(QStringLiteral("recallButton"));
+    recall_->setAccessibleName(tr("Recall the selected message you sent"));
+    recall_->setToolTip(tr("Removes your message from everyone's view, shortly after sending"));
+    recall_->setEnabled(false);
     status_ = new QLabel(right);
     status_->setObjectName(QStringLiteral("chatStatus"));
     status_->setWordWrap(true);
@@ -104,6 +109,7 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
     ack_row->addWidget(status_, 1);
     ack_row->addWidget(retry_);
     ack_row->addWidget(discard_);
+    ack_row->addWidget(recall_);
     ack_row->addWidget(acknowledge_);
     right_layout->addWidget(title_);
     right_layout->addWidget(message_list_, 1);
@@ -138,6 +144,25 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
         const QString id = selected_failed_message();
         if (!id.isEmpty() && recorder_.retry_send(id)) status_->setText(tr("Sending…"));
         update_queued_actions();
+    });
+    connect(recall_, &QPushButton::clicked, this, [this] {
+        const qint64 seq = selected_recallable();
+        if (seq <= 0 || !messages_) return;
+        recall_->setEnabled(false);
+        QPointer<ChatView> self(this);
+        recorder_.recall(messages_->conversation_id(), seq,
+                         [self](const client::OperationResult& r) {
+                             if (!self) return;
+                             if (r.ok)
+                                 self->status_->setText(tr("Recalled."));
+                             else if (r.error_code == QLatin1String("conflict"))
+                                 self->status_->setText(
+                                     tr("Not recalled: it was sent too long ago."));
+                             else
+                                 self->status_->setText(tr("Not recalled: %1")
+                                                            .arg(admin_message_for(r.error_code, {})));
+                             self->update_queued_actions();
+                         });
     });
     connect(discard_, &QPushButton::clicked, this, [this] {
         const QString id = selected_failed_message();
@@ -234,15 +259,27 @@ QString ChatView::selected_failed_message() const {
     return current.data(Messages::ClientMsgIdRole).toString();
 }
 
+qint64 ChatView::selected_recallable() const {
+    if (!messages_) return 0;
+    const QModelIndex current = message_list_->currentIndex();
+    if (!current.isValid() || !current.data(Messages::OwnRole).toBool() ||
+        current.data(Messages::QueuedRole).toBool() ||
+        current.data(Messages::RecalledRole).toBool())
+        return 0;
+    return current.data(Messages::SeqRole).toLongLong();
+}
+
 void ChatView::update_queued_actions() {
     const bool failed = !selected_failed_message().isEmpty();
     retry_->setEnabled(failed);
     discard_->setEnabled(failed);
+    recall_->setEnabled(selected_recallable() > 0 && !sending_held_);
 }
 
 void ChatView::hold_sending(bool held) {
     sending_held_ = held;
     composer_->setEnabled(messages_ != nullptr && !held);
+    update_queued_actions();
 }
 
 void ChatView::send(const QString& text, const QString& priority) {

@@ -59,6 +59,8 @@ private:
     /// Retry and Discard act on the selected message when it is a failed queued one.
     void update_queued_actions();
     QString selected_failed_message() const;
+    /// The seq of the selected message if it is the user's own, stored and not recalled; else 0.
+    qint64 selected_recallable() const;
     /// The message the acknowledge button acts on: the selected one if it needs it, else the
     /// newest that does; -1 when none.
     int acknowledge_target() const;
@@ -78,6 +80,7 @@ private:
     QLabel* status_ = nullptr;
     QPushButton* acknowledge_ = nullptr;
     QPushButton* retry_ = nullptr;
+    QPushButton* recall_ = nullptr;
     QPushButton* discard_ = nullptr;
     MessageComposer* composer_ = nullptr;
     bool sending_held_ = false;

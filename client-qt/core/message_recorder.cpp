@@ -298,6 +298,25 @@ void MessageRecorder::acknowledge(const QString& conversation_id, qint64 seq, Do
          });
 }
 
+void MessageRecorder::recall(const QString& conversation_id, qint64 seq, Done done) {
+    if (!done) done = [](const OperationResult&) {};
+    call(QStringLiteral("messages.recall"),
+         {{QStringLiteral("conversation_id"), conversation_id}, {QStringLiteral("seq"), seq}},
+         [this, conversation_id, seq, done](const ServerResponse& r) {
+             if (!r.ok) return done(refused(conversation_id, r.error_code, r.error_message));
+             bool had = false;
+             if (guarded([&] { had = store_.mark_recalled(conversation_id, seq); }) && had) {
+                 emit messageChanged(conversation_id, seq);
+                 emit conversationChanged(conversation_id);
+             }
+             OperationResult ok;
+             ok.ok = true;
+             ok.conversation_id = conversation_id;
+             ok.seq = seq;
+             done(ok);
+         });
+}
+
 void MessageRecorder::start_direct(const QString& other_user_id, Done done) {
     if (!valid_id(other_user_id) || other_user_id == user_id_)
         return done(refused({}, "bad_request", "choose a colleague"));

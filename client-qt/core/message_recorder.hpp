@@ -73,6 +73,10 @@ public:
     void mark_read(const QString& conversation_id);
     /// The user acknowledges an urgent or critical message (messages.acknowledge).
     void acknowledge(const QString& conversation_id, qint64 seq, Done done = {});
+    /// Recalls one of the user's own messages (messages.recall, within the server's recall
+    /// window): its body is dropped here at once, and on the other members' devices when their
+    /// message.recalled arrives.
+    void recall(const QString& conversation_id, qint64 seq, Done done = {});
     /// Opens (or finds) the direct conversation with `user_id`.
     void start_direct(const QString& user_id, Done done);
     /// Creates a group, patient thread or announcement with every member's devices in its MLS

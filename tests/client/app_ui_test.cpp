@@ -8,6 +8,7 @@
 // an active user kept signed in past the server's idle timeout; the users, organization,
 // templates and audit views; the chat between two windows.
 #include "client-qt/app/audit_view.hpp"
+#include "client-qt/app/chat_delegates.hpp"
 #include "client-qt/app/chat_view.hpp"
 #include "client-qt/app/main_shell.hpp"
 #include "client-qt/app/org_policy_view.hpp"
@@ -800,6 +801,34 @@ TEST_F(ClientAppUi, AMessageTypedAndSentWithEnterAppearsInTheOtherClientsChat) {
     EXPECT_EQ(wb->windowTitle(), "Wardline") << "no message text or title in the window title";
     snapshot(wa.get(), "chat-sender");
     snapshot(wb.get(), "chat-recipient");
+
+    // Day separators: the first message of the day says so, the next one of the same day not.
+    const auto* messages_a = chat_a->messages();
+    EXPECT_TRUE(app::MessageDelegate::text_of(messages_a->index(0)).startsWith("— Today —"));
+    EXPECT_FALSE(app::MessageDelegate::text_of(messages_a->index(1)).contains("— Today —"));
+
+    // Recall: Bob cannot recall Alice's message (the button stays off on it); Alice recalls her
+    // first message, and it loses its body on both sides.
+    auto* list_view_b = find<QListView>(chat_b, "messageList");
+    list_view_b->setCurrentIndex(list_view_b->model()->index(0, 0));
+    EXPECT_FALSE(find<QPushButton>(chat_b, "recallButton")->isEnabled());
+    auto* list_view_a = find<QListView>(chat_a, "messageList");
+    list_view_a->setCurrentIndex(list_view_a->model()->index(0, 0));
+    auto* recall = find<QPushButton>(chat_a, "recallButton");
+    ASSERT_TRUE(recall->isEnabled());
+    click(chat_a, "recallButton");
+    EXPECT_TRUE(qt_wait_for([&] {
+        return chat_b->messages()->index(0).data(MessageListModel::RecalledRole).toBool();
+    })) << "bob's view still shows the recalled message";
+    EXPECT_TRUE(chat_b->messages()->index(0).data(MessageListModel::BodyRole).toString().isEmpty());
+    EXPECT_TRUE(qt_wait_for([&] {
+        return chat_a->messages()->index(0).data(MessageListModel::RecalledRole).toBool() &&
+               find<QLabel>(chat_a, "chatStatus")->text() == "Recalled.";
+    })) << find<QLabel>(chat_a, "chatStatus")->text().toStdString();
+    EXPECT_FALSE(recall->isEnabled()) << "a recalled message cannot be recalled again";
+    EXPECT_EQ(chat_b->messages()->index(1).data(MessageListModel::BodyRole).toString(),
+              "Code blue, bed 4")
+        << "the other message is untouched";
 }
 
 }  // namespace
