@@ -12,9 +12,7 @@ namespace wardline::server::clinical {
 
 inline const Failure kUnavailable{Errc::unavailable, "database unavailable"};
 
-/// A success record of `action` by the caller on the target (ids only, never texts).
-identity::AuditNote caller_note(const identity::BoundSession& caller, std::string action,
-                                std::string target_kind, std::string target_id,
-                                const std::string& source);
+/// A success record of `action` by the caller on the target (identity/audit_bridge.hpp).
+using identity::caller_note;
 
 }  // namespace wardline::server::clinical

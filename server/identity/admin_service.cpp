@@ -97,21 +97,6 @@ json user_row(const PgResult& r, int i) {
                 {"roles", parse_name_array(r.text_or_throw(i, 8))}};
 }
 
-AuditNote admin_note(const BoundSession& caller, std::string action, std::string target_kind,
-                     std::string target_id, const std::string& source) {
-    AuditNote n;
-    n.action = std::move(action);
-    n.outcome = "success";
-    n.org_id = caller.org_id;
-    n.actor_kind = "user";
-    n.actor_id = caller.user_id;
-    n.target_kind = std::move(target_kind);
-    n.target_id = std::move(target_id);
-    n.source_address = source;
-    n.details["session_id"] = caller.session_id;
-    return n;
-}
-
 }  // namespace
 
 bool is_uuid(std::string_view t) noexcept {
@@ -232,7 +217,7 @@ boost::asio::awaitable<Outcome> AdminService::create(json body, BoundSession cal
             refusal = "unknown role name (see docs/permissions.md)";
             co_return Errc::conflict;
         }
-        AuditNote n = admin_note(caller, "user.create", "user", user_id, source);
+        AuditNote n = caller_note(caller, "user.create", "user", user_id, source);
         n.details["roles"] = body.at("roles");
         auto writing = write_audit(l, std::move(n));
         co_return co_await std::move(writing);
@@ -266,7 +251,7 @@ boost::asio::awaitable<Outcome> AdminService::change(std::string type, json body
     std::string refusal;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         Result<PgResult> r = Errc::internal;
-        AuditNote n = admin_note(caller, "", "user", user_id, source);
+        AuditNote n = caller_note(caller, "", "user", user_id, source);
         if (type == "users.update") {
             n.action = "user.update";
             PgParams params{caller.org_id, user_id};
@@ -377,7 +362,7 @@ boost::asio::awaitable<Outcome> AdminService::reset_password(json body, BoundSes
         end.null();
         auto ended = co_await l.query(sql::sessions_end_for_user(), std::move(end));
         if (!ended) co_return ended.error();
-        AuditNote n = admin_note(caller, "user.reset_password", "user", user_id, source);
+        AuditNote n = caller_note(caller, "user.reset_password", "user", user_id, source);
         n.high_severity = true;
         n.details["sessions_ended"] = ended->rows();
         auto writing = write_audit(l, std::move(n));
@@ -453,7 +438,7 @@ boost::asio::awaitable<Outcome> AdminService::revoke(std::string type, json body
                                   std::move(params));
         if (!r) co_return r.error();
         if (r->rows() != 1) co_return Errc::not_found;
-        AuditNote n = admin_note(caller, device ? "device.revoke" : "session.revoke",
+        AuditNote n = caller_note(caller, device ? "device.revoke" : "session.revoke",
                                  device ? "device" : "session", id, source);
         n.details["user_id"] = std::string(r->text_or_throw(0, 0));
         if (device) {
@@ -522,7 +507,7 @@ boost::asio::awaitable<Outcome> AdminService::policy(std::string type, json body
         if (!r) co_return r.error();
         if (r->rows() != 1) co_return Errc::not_found;
         out = render(*r);
-        AuditNote n = admin_note(caller, "org.policy_change", "organization", caller.org_id, source);
+        AuditNote n = caller_note(caller, "org.policy_change", "organization", caller.org_id, source);
         for (const char* k : kFields)
             if (body.contains(k)) n.details["changed"][k] = body[k];
         n.high_severity = body.contains("mfa_required") && !body["mfa_required"].get<bool>();
@@ -574,7 +559,7 @@ boost::asio::awaitable<Outcome> AdminService::audit_query(json body, BoundSessio
                                {"source_address", std::string(r->text_or_throw(i, 9))},
                                {"details", std::string(r->text_or_throw(i, 10))}});
         if (r->rows() > limit) next = r->int64(shown - 1, 0);
-        AuditNote n = admin_note(caller, "audit.query", "", "", source);
+        AuditNote n = caller_note(caller, "audit.query", "", "", source);
         json filters = body;
         filters.erase("limit");
         n.details["filters"] = std::move(filters);
@@ -597,7 +582,7 @@ boost::asio::awaitable<Outcome> AdminService::audit_verify(BoundSession caller, 
         co_return Failure{Errc::conflict, "a check of the audit chain is running; ask again when it ends"};
     if (!verdict) co_return kUnavailable;
     // The verdict is itself audited: high severity when the chain is broken.
-    AuditNote n = admin_note(caller, "audit.verify", "", "", source);
+    AuditNote n = caller_note(caller, "audit.verify", "", "", source);
     n.outcome = verdict->ok ? "success" : "failure";
     n.high_severity = !verdict->ok;
     n.details["records"] = verdict->records;

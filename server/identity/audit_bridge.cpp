@@ -2,6 +2,7 @@
 #include "server/identity/audit_bridge.hpp"
 
 #include "server/audit/audit_log.hpp"
+#include "server/identity/connection_auth.hpp"
 #include "server/storage/pg_sync.hpp"
 
 namespace wardline::server::identity {
@@ -23,6 +24,21 @@ audit::AuditRecord to_record(AuditNote n) {
 }
 
 }  // namespace
+
+AuditNote caller_note(const BoundSession& caller, std::string action, std::string target_kind,
+                      std::string target_id, std::string source) {
+    AuditNote n;
+    n.action = std::move(action);
+    n.outcome = "success";
+    n.org_id = caller.org_id;
+    n.actor_kind = "user";
+    n.actor_id = caller.user_id;
+    n.target_kind = std::move(target_kind);
+    n.target_id = std::move(target_id);
+    n.source_address = std::move(source);
+    n.details["session_id"] = caller.session_id;
+    return n;
+}
 
 boost::asio::awaitable<Result<void>> write_audit(storage::PgLease& lease, AuditNote note) {
     auto appending = audit::append(lease, to_record(std::move(note)));

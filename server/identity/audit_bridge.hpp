@@ -15,6 +15,8 @@ class PgSyncConnection;
 
 namespace wardline::server::identity {
 
+struct BoundSession;
+
 /// One audit record as the identity services describe it. Details carry ids, codes and
 /// reasons only: never passwords, codes, tokens or patient data.
 struct AuditNote {
@@ -29,6 +31,11 @@ struct AuditNote {
     nlohmann::json details = nlohmann::json::object();
     bool high_severity = false;
 };
+
+/// A success record of `action` by a signed-in caller on a target: the caller's organization,
+/// the user as actor, the session in the details (ids only, never texts). Services add to it.
+AuditNote caller_note(const BoundSession& caller, std::string action, std::string target_kind,
+                      std::string target_id, std::string source);
 
 /// Appends the record inside the transaction running on `lease`.
 boost::asio::awaitable<Result<void>> write_audit(storage::PgLease& lease, AuditNote note);

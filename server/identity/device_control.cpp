@@ -29,20 +29,11 @@ storage::Statement device_sql(std::string_view name) {
 
 AuditNote device_note(const BoundSession& caller, std::string action, std::string outcome,
                       const std::string& device_id, const std::string& source) {
-    AuditNote n;
-    n.action = std::move(action);
+    AuditNote n = caller_note(caller, std::move(action), "device", device_id, source);
     n.outcome = std::move(outcome);
-    n.org_id = caller.org_id;
-    n.actor_kind = "user";
-    n.actor_id = caller.user_id;
-    n.target_kind = "device";
-    n.target_id = device_id;
-    n.source_address = source;
-    n.details["session_id"] = caller.session_id;
     n.details["caller_device_id"] = caller.device_id;
     return n;
 }
-
 /// What the device looked like, locked, before a change.
 struct DeviceFacts {
     std::string user_id;

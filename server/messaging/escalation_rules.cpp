@@ -28,19 +28,11 @@ std::optional<std::string> optional_string(const json& body, const char* key) {
 
 identity::AuditNote note(const BoundSession& caller, std::string action, std::string target_id,
                          std::string source) {
-    identity::AuditNote n;
-    n.action = std::move(action);
-    n.outcome = "success";
-    n.org_id = caller.org_id;
-    n.actor_kind = "user";
-    n.actor_id = caller.user_id;
-    n.target_kind = "escalation_rule";
-    n.target_id = std::move(target_id);
-    n.source_address = std::move(source);
+    identity::AuditNote n = identity::caller_note(caller, std::move(action), "escalation_rule",
+                                                  std::move(target_id), std::move(source));
     n.details["device_id"] = caller.device_id;
     return n;
 }
-
 }  // namespace
 
 asio::awaitable<Outcome> EscalationRuleService::handle(std::string type, json body,

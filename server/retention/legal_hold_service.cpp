@@ -23,19 +23,9 @@ const Failure kNoSuchHold{Errc::not_found, "no such legal hold in your organizat
 
 identity::AuditNote note(const BoundSession& caller, std::string action, std::string target_id,
                          std::string source) {
-    identity::AuditNote n;
-    n.action = std::move(action);
-    n.outcome = "success";
-    n.org_id = caller.org_id;
-    n.actor_kind = "user";
-    n.actor_id = caller.user_id;
-    n.target_kind = "legal_hold";
-    n.target_id = std::move(target_id);
-    n.source_address = std::move(source);
-    n.details["session_id"] = caller.session_id;
-    return n;
+    return identity::caller_note(caller, std::move(action), "legal_hold", std::move(target_id),
+                                 std::move(source));
 }
-
 std::optional<std::string> text_or_null(const storage::PgResult& r, int row, int col) {
     if (r.is_null(row, col)) return std::nullopt;
     return std::string(r.text_or_throw(row, col));

@@ -24,20 +24,6 @@ const Failure kUnavailable{Errc::unavailable, "database unavailable"};
 const Failure kNoSuchConversation{Errc::not_found, "no such conversation in your organization"};
 const Failure kNoSuchChange{Errc::not_found, "no such pending retention change"};
 
-identity::AuditNote note(const BoundSession& caller, std::string action, std::string target_kind,
-                         std::string target_id, std::string source) {
-    identity::AuditNote n;
-    n.action = std::move(action);
-    n.outcome = "success";
-    n.org_id = caller.org_id;
-    n.actor_kind = "user";
-    n.actor_id = caller.user_id;
-    n.target_kind = std::move(target_kind);
-    n.target_id = std::move(target_id);
-    n.source_address = std::move(source);
-    n.details["session_id"] = caller.session_id;
-    return n;
-}
 
 /// The scope's statement parameters: org, scope, kind, conversation.
 PgParams scope_params(const std::string& org_id, const PolicyScope& s) {
@@ -133,7 +119,7 @@ asio::awaitable<Outcome> RetentionService::set(json body, BoundSession caller, s
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         refusal.reset();
         out = json::object();
-        auto n = note(caller, "retention.policy_set", "retention_policy", "", source);
+        auto n = identity::caller_note(caller, "retention.policy_set", "retention_policy", "", source);
         n.details["policy"] = scope_json(s);
         n.details["keep_days"] = keep_days ? json(*keep_days) : json(nullptr);
         if (s.conversation_id) {
@@ -268,7 +254,7 @@ asio::awaitable<Outcome> RetentionService::decide(std::string type, json body, B
     std::optional<Failure> refusal;
     auto work = [&](PgLease& l) -> asio::awaitable<Result<void>> {
         refusal.reset();
-        auto n = note(caller, confirm ? "retention.change_confirm" : "retention.change_reject",
+        auto n = identity::caller_note(caller, confirm ? "retention.change_confirm" : "retention.change_reject",
                       "retention_change", change_id, source);
         PgParams find{caller.org_id, change_id};
         auto found = co_await l.query(storage::statement("retention_change_get"), std::move(find));
