@@ -113,7 +113,15 @@ protected:
         EXPECT_TRUE(a->connection->open());
         a->session->resume(QString::fromStdString(user.token));
         EXPECT_TRUE(
-            qt_wait_for([&] { return a->engine->started() && a->colleagues->loaded(); }, 20s))
+            qt_wait_for(
+                [&] {
+                    // Its KeyPackages are on the server before anyone adds it to a group (a
+                    // group made earlier would leave this device out).
+                    auto& stock = a->engine->key_package_stock();
+                    return a->engine->started() && a->colleagues->loaded() && stock.checks() > 0 &&
+                           !stock.busy();
+                },
+                20s))
             << user.username << "'s engine did not start";
         installations_.push_back(std::move(a));
         return *installations_.back();
