@@ -13,6 +13,7 @@
 #include "client-qt/core/message_list_model.hpp"
 #include "client-qt/core/message_recorder.hpp"
 #include "tests/client/enrolled_installation.hpp"
+#include "tests/client/operation_waits.hpp"
 #include "tests/client/memory_stores.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/client/store_test_support.hpp"
@@ -113,26 +114,15 @@ protected:
         EXPECT_TRUE(a->connection->open());
         a->session->resume(QString::fromStdString(user.token));
         EXPECT_TRUE(
-            qt_wait_for(
-                [&] {
-                    // Its KeyPackages are on the server before anyone adds it to a group (a
-                    // group made earlier would leave this device out).
-                    auto& stock = a->engine->key_package_stock();
-                    return a->engine->started() && a->colleagues->loaded() && stock.checks() > 0 &&
-                           !stock.busy();
-                },
-                20s))
+            qt_wait_for([&] { return ready_for_peers(*a->engine) && a->colleagues->loaded(); },
+                        20s))
             << user.username << "'s engine did not start";
         installations_.push_back(std::move(a));
         return *installations_.back();
     }
 
-    OperationResult finish(const std::function<void(client::MessageRecorder::Done)>& op) {
-        std::optional<OperationResult> result;
-        op([&](const OperationResult& r) { result = r; });
-        EXPECT_TRUE(qt_wait_for([&] { return result.has_value(); }, 20s))
-            << "the operation did not finish";
-        return result.value_or(OperationResult{});
+    OperationResult finish(const std::function<void(OperationDone)>& op) {
+        return finish_operation(op);
     }
 
     /// A direct conversation of `a` with `b`'s user, joined by both engines.

@@ -14,6 +14,7 @@
 #include "common/mls/struct_codec.hpp"
 #include "tests/client/memory_stores.hpp"
 #include "tests/client/enrolled_installation.hpp"
+#include "tests/client/operation_waits.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
@@ -157,12 +158,8 @@ protected:
     }
 
     /// Runs an engine operation to its end.
-    OperationResult finish(const std::function<void(GroupEngine::Done)>& op) {
-        std::optional<OperationResult> result;
-        op([&](const OperationResult& r) { result = r; });
-        EXPECT_TRUE(qt_wait_for([&] { return result.has_value(); }, 20s))
-            << "the operation did not finish";
-        return result.value_or(OperationResult{});
+    OperationResult finish(const std::function<void(OperationDone)>& op) {
+        return finish_operation(op);
     }
 
     QString create(Installation& creator, QJsonObject body, const std::vector<TestUser*>& others) {

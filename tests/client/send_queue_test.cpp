@@ -18,6 +18,7 @@
 #include "client-qt/core/message_recorder.hpp"
 #include "client-qt/core/outgoing_queue.hpp"
 #include "tests/client/enrolled_installation.hpp"
+#include "tests/client/operation_waits.hpp"
 #include "tests/client/memory_stores.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
@@ -187,7 +188,8 @@ struct Installation {
             std::make_unique<Tester>(views.back().get(), Tester::FailureReportingMode::Fatal));
         return *views.back();
     }
-    bool ready() const { return engine && engine->started(); }
+    /// Started, with its KeyPackages on the server (others may add it to a group).
+    bool ready() const { return engine && ready_for_peers(*engine); }
 };
 
 /// The rows of a view: body and state, in order.
@@ -229,13 +231,9 @@ protected:
         return *installations_.back();
     }
 
-    OperationResult finish(const std::function<void(client::MessageRecorder::Done)>& op,
+    OperationResult finish(const std::function<void(OperationDone)>& op,
                            std::chrono::milliseconds timeout = 20s) {
-        std::optional<OperationResult> result;
-        op([&](const OperationResult& r) { result = r; });
-        EXPECT_TRUE(qt_wait_for([&] { return result.has_value(); }, timeout))
-            << "the operation did not finish";
-        return result.value_or(OperationResult{});
+        return finish_operation(op, timeout);
     }
 
     /// A direct conversation of `a` with `b_user`, joined by both engines and known to both
