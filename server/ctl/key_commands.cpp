@@ -38,6 +38,8 @@ constexpr const char* kUsage =
     "       wardlinectl keys status --file FILE --database-url CONNINFO\n"
     "       wardlinectl keys reseal --file FILE [--batch N] --database-url CONNINFO\n"
     "       wardlinectl keys retire --file FILE --key-id ID --database-url CONNINFO\n"
+    "       wardlinectl keys shred --file FILE --keep-days N [--batch N] --database-url "
+    "CONNINFO\n"
     "       wardlinectl keys rotate-blind-index --blind-index-file FILE\n"
     "       wardlinectl keys reindex --file FILE --blind-index-file FILE [--batch N] "
     "--database-url CONNINFO\n"
@@ -346,6 +348,64 @@ bool audit(storage::PgSyncConnection& conn, identity::AuditNote note, std::ostre
     }
 }
 
+/// What one re-seal of every value under an older key did.
+struct ResealRun {
+    ResealTotals totals;
+    std::int64_t remaining = -1;  ///< values still under an older key afterwards (-1: unknown)
+    bool failed = false;          ///< a database error stopped it (reported on err)
+    std::int64_t total() const {
+        std::int64_t n = 0;
+        for (const auto& [label, count] : totals.resealed) n += count;
+        return n;
+    }
+};
+
+/// Re-seals every value under an older key with the key that seals, in passes of batches,
+/// until only unreadable values are left (or passes take nothing for too long).
+ResealRun reseal_older(storage::PgSyncConnection& conn, const identity::Credentials& keyring,
+                       long batch, std::ostream& err) {
+    const auto newest = keyring.sealing_key_id();
+    ResealRun run;
+    try {
+        exec(conn, "keys_record", storage::PgParams{std::to_string(newest)});
+        for (int pass = 0, idle = 0; pass < kMaxPasses + idle; ++pass) {
+            const auto before = run.total();
+            run.totals.unreadable = 0;
+            for (const auto& column : sealed_columns())
+                reseal_column(conn, keyring, column, batch, run.totals);
+            run.remaining =
+                exec(conn, "keys_remaining", storage::PgParams{std::to_string(newest)}).int64(0, 0);
+            // Done when only unreadable rows are left.
+            if (run.remaining <= run.totals.unreadable) break;
+            if (run.total() != before) continue;
+            if (++idle > kMaxIdlePasses) break;
+            std::this_thread::sleep_for(kIdlePassWait * idle);
+        }
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        run.failed = true;
+    }
+    return run;
+}
+
+/// The audit details and the printed summary of a re-seal.
+void describe_reseal(const ResealRun& run, long batch, identity::AuditNote& note) {
+    for (const auto& [label, n] : run.totals.resealed) note.details["resealed"][label] = n;
+    note.details["resealed_total"] = run.total();
+    note.details["unreadable"] = run.totals.unreadable;
+    note.details["remaining"] = run.remaining;
+    note.details["batches"] = run.totals.batches;
+    note.details["batch_size"] = batch;
+    if (run.totals.unreadable > 0) note.high_severity = true;
+}
+
+void print_reseal(const ResealRun& run, std::uint32_t newest, std::ostream& out) {
+    out << "re-sealed " << run.total() << " value(s) under key " << newest << " in "
+        << run.totals.batches << " batch(es)\n";
+    for (const auto& [label, n] : run.totals.resealed) out << "  " << label << ' ' << n << '\n';
+    if (run.remaining >= 0) out << "values under older keys: " << run.remaining << "\n";
+}
+
 int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
     const auto batch = batch_size(a, err);
     if (!batch) return 2;
@@ -354,58 +414,55 @@ int keys_reseal(const CliArgs& a, const std::string& file, std::ostream& out, st
     auto conn = connect_owner(a, err);
     if (!conn) return 1;
     const auto newest = keyring->sealing_key_id();
-    ResealTotals totals;
-    std::int64_t remaining = -1;
-    bool failed = false;
-    try {
-        exec(*conn, "keys_record", storage::PgParams{std::to_string(newest)});
-        for (int pass = 0, idle = 0; pass < kMaxPasses + idle; ++pass) {
-            std::int64_t before = 0;
-            for (const auto& [label, n] : totals.resealed) before += n;
-            totals.unreadable = 0;
-            for (const auto& column : sealed_columns())
-                reseal_column(*conn, *keyring, column, *batch, totals);
-            std::int64_t after = 0;
-            for (const auto& [label, n] : totals.resealed) after += n;
-            remaining = exec(*conn, "keys_remaining", storage::PgParams{std::to_string(newest)})
-                            .int64(0, 0);
-            // Done when only unreadable rows are left.
-            if (remaining <= totals.unreadable) break;
-            if (after != before) continue;
-            if (++idle > kMaxIdlePasses) break;
-            std::this_thread::sleep_for(kIdlePassWait * idle);
-        }
-    } catch (const storage::PgSyncError& e) {
-        report_sql_error(e, err);
-        failed = true;
-    }
-    std::int64_t total = 0;
+    const ResealRun run = reseal_older(*conn, *keyring, *batch, err);
+    const auto unreadable = run.totals.unreadable;
     auto note =
-        key_note("keys.reseal", failed || totals.unreadable > 0 ? "failure" : "success", newest);
-    for (const auto& [label, n] : totals.resealed) {
-        note.details["resealed"][label] = n;
-        total += n;
-    }
-    note.details["resealed_total"] = total;
-    note.details["unreadable"] = totals.unreadable;
-    note.details["remaining"] = remaining;
-    note.details["batches"] = totals.batches;
-    note.details["batch_size"] = *batch;
-    if (totals.unreadable > 0) note.high_severity = true;
+        key_note("keys.reseal", run.failed || unreadable > 0 ? "failure" : "success", newest);
+    describe_reseal(run, *batch, note);
     const bool audited = audit(*conn, std::move(note), err);
-    out << "re-sealed " << total << " value(s) under key " << newest << " in " << totals.batches
-        << " batch(es)\n";
-    for (const auto& [label, n] : totals.resealed) out << "  " << label << ' ' << n << '\n';
-    if (remaining >= 0) out << "values under older keys: " << remaining << "\n";
-    if (totals.unreadable > 0)
-        err << "keys reseal: " << totals.unreadable
+    print_reseal(run, newest, out);
+    if (unreadable > 0)
+        err << "keys reseal: " << unreadable
             << " value(s) did not open (their key is not in the keyring, or they are damaged); "
                "they were left as they are\n";
-    if (!failed && remaining > totals.unreadable)
+    if (!run.failed && run.remaining > unreadable)
         err << "keys reseal: values under older keys remain; if the servers still seal with an "
                "older key, send them SIGHUP, then run keys reseal again\n";
-    if (failed || !audited || totals.unreadable > 0) return 1;
+    if (run.failed || !audited || unreadable > 0) return 1;
     return 0;
+}
+
+/// Values of every sealed column still under key `id`.
+std::int64_t values_under(storage::PgSyncConnection& conn, std::uint32_t id) {
+    const Counts counts = status_counts(conn);
+    std::int64_t still = 0;
+    for (const auto& [label, per_key] : counts)
+        if (const auto it = per_key.find(static_cast<std::int64_t>(id)); it != per_key.end())
+            still += it->second;
+    return still;
+}
+
+/// Forgets key `id` (no value may be sealed under it any more): its row in sealing_keys_in_use,
+/// an audit record `note`, and its line in the keyring file, all or nothing. Returns false (and
+/// says why on err, prefixed with `what`) if any of it failed.
+bool forget_key(storage::PgSyncConnection& conn, const std::string& file, std::uint32_t id,
+                identity::AuditNote note, const char* what, std::ostream& err) {
+    conn.exec("BEGIN");
+    exec(conn, "keys_forget", storage::PgParams{std::to_string(id)});
+    if (!identity::write_audit_sync(conn, std::move(note))) {
+        conn.exec("ROLLBACK");
+        err << what << ": the audit record could not be written\n";
+        return false;
+    }
+    try {
+        identity::remove_keyring_key(file, id);
+    } catch (const std::exception& e) {
+        conn.exec("ROLLBACK");
+        err << what << ": " << e.what() << "\n";
+        return false;
+    }
+    conn.exec("COMMIT");
+    return true;
 }
 
 int keys_retire(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
@@ -437,32 +494,15 @@ int keys_retire(const CliArgs& a, const std::string& file, std::ostream& out, st
     auto conn = connect_owner(a, err);
     if (!conn) return 1;
     try {
-        const Counts counts = status_counts(*conn);
-        std::int64_t still = 0;
-        for (const auto& [label, per_key] : counts)
-            if (const auto it = per_key.find(static_cast<std::int64_t>(id)); it != per_key.end())
-                still += it->second;
-        if (still > 0) {
+        const auto key = static_cast<std::uint32_t>(id);
+        if (const auto still = values_under(*conn, key); still > 0) {
             err << "keys retire: " << still << " value(s) are still sealed under key " << id
                 << "; run keys reseal (after SIGHUP to every server) and check keys status\n";
             return 3;
         }
-        conn->exec("BEGIN");
-        exec(*conn, "keys_forget", storage::PgParams{std::to_string(id)});
-        if (!identity::write_audit_sync(
-                *conn, key_note("keys.retire", "success", static_cast<std::uint32_t>(id)))) {
-            conn->exec("ROLLBACK");
-            err << "keys retire: the audit record could not be written\n";
+        if (!forget_key(*conn, file, key, key_note("keys.retire", "success", key), "keys retire",
+                        err))
             return 1;
-        }
-        try {
-            identity::remove_keyring_key(file, static_cast<std::uint32_t>(id));
-        } catch (const std::exception& e) {
-            conn->exec("ROLLBACK");
-            err << "keys retire: " << e.what() << "\n";
-            return 1;
-        }
-        conn->exec("COMMIT");
     } catch (const storage::PgSyncError& e) {
         report_sql_error(e, err);
         return 1;
@@ -470,6 +510,90 @@ int keys_retire(const CliArgs& a, const std::string& file, std::ostream& out, st
     out << "retired key " << id << " from " << file
         << "; send SIGHUP to every wardline-server process so that they drop it\n";
     return 0;
+}
+
+/// keys shred: crypto-shredding (docs/security.md, "Crypto-shredding"). Every key is a period
+/// of the at-rest data: it sealed what was written while it was the newest. Once a key's period
+/// ended more than --keep-days ago (the organization's retention, so the retention job has
+/// deleted that period's expired messages), what is still sealed under it (held or longer-kept
+/// messages, and every other sealed column) is re-sealed under the newest key, and the key is
+/// removed from the keyring and forgotten. A database backup of that period then holds values
+/// no key opens any more. A key a server still seals with (no SIGHUP yet) keeps values, and is
+/// left with a message.
+int keys_shred(const CliArgs& a, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto text = a.value("--keep-days");
+    const bool digits =
+        text && !text->empty() && text->size() <= 5 &&
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    const long keep_days = digits ? std::stol(*text) : -1;
+    if (keep_days < 0 || keep_days > 36500) {
+        err << "keys shred: --keep-days must be a whole number of days from 0 to 36500 (the "
+               "retention the shredded periods must have outlived)\n";
+        return 2;
+    }
+    const auto batch = batch_size(a, err);
+    if (!batch) return 2;
+    const auto keyring = load_keyring(file, err);
+    if (!keyring) return 1;
+    auto conn = connect_owner(a, err);
+    if (!conn) return 1;
+    const auto newest = keyring->sealing_key_id();
+    const auto in_file = keyring->key_ids();
+    std::vector<std::uint32_t> due;
+    try {
+        const auto r =
+            exec(*conn, "keys_due_for_shredding", storage::PgParams{std::to_string(keep_days)});
+        for (int i = 0; i < r.rows(); ++i) {
+            const auto id = static_cast<std::uint32_t>(r.int64(i, 0));
+            if (id != newest && std::find(in_file.begin(), in_file.end(), id) != in_file.end())
+                due.push_back(id);
+        }
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        return 1;
+    }
+    if (due.empty()) {
+        out << "no key's period ended more than " << keep_days
+            << " day(s) ago; nothing to shred (key " << newest << " seals)\n";
+        return 0;
+    }
+    const ResealRun run = reseal_older(*conn, *keyring, *batch, err);
+    auto reseal_note = key_note(
+        "keys.reseal", run.failed || run.totals.unreadable > 0 ? "failure" : "success", newest);
+    reseal_note.details["for"] = "keys.shred";
+    describe_reseal(run, *batch, reseal_note);
+    const bool audited = audit(*conn, std::move(reseal_note), err);
+    print_reseal(run, newest, out);
+    if (run.failed || !audited) return 1;
+    std::vector<std::uint32_t> shredded, kept;
+    try {
+        for (const auto id : due) {
+            if (const auto still = values_under(*conn, id); still > 0) {
+                err << "keys shred: " << still << " value(s) are still sealed under key " << id
+                    << " (a server still seals with it, or they do not open); send SIGHUP to "
+                       "every wardline-server process and run keys shred again\n";
+                kept.push_back(id);
+                continue;
+            }
+            auto note = key_note("keys.shred", "success", id);
+            note.details["keep_days"] = keep_days;
+            note.details["sealing_key"] = newest;
+            if (!forget_key(*conn, file, id, std::move(note), "keys shred", err)) return 1;
+            shredded.push_back(id);
+        }
+    } catch (const storage::PgSyncError& e) {
+        report_sql_error(e, err);
+        return 1;
+    }
+    if (!shredded.empty()) {
+        out << "shredded key(s)";
+        for (const auto id : shredded) out << ' ' << id;
+        out << " from " << file
+            << ": values sealed under them (in backups too) no longer open. Send SIGHUP to every "
+               "wardline-server process so that they drop them, and replace older copies of "
+               "the keyring file\n";
+    }
+    return kept.empty() ? 0 : 1;
 }
 
 int keys_rotate_blind_index(const std::string& path, std::ostream& out, std::ostream& err) {
@@ -638,7 +762,7 @@ int run_keys(const std::vector<std::string>& args, std::ostream& out, std::ostre
     const auto file = a.value("--file");
     if (!file || file->empty() ||
         (verb != "rotate" && verb != "status" && verb != "reseal" && verb != "retire" &&
-         verb != "reindex")) {
+         verb != "reindex" && verb != "shred")) {
         err << kUsage;
         return 2;
     }
@@ -646,6 +770,7 @@ int run_keys(const std::vector<std::string>& args, std::ostream& out, std::ostre
     if (verb == "status") return keys_status(a, *file, out, err);
     if (verb == "reseal") return keys_reseal(a, *file, out, err);
     if (verb == "reindex") return keys_reindex(a, *file, out, err);
+    if (verb == "shred") return keys_shred(a, *file, out, err);
     return keys_retire(a, *file, out, err);
 }
 

@@ -8,7 +8,7 @@
 
 namespace wardline::server::ctl {
 
-/// keys create|rotate|status|reseal|retire (and the older name `keyring create|rotate`).
+/// keys create|rotate|status|reseal|retire|shred (and the older name `keyring create|rotate`).
 /// Returns the process exit code: 0 done, 1 failure, 2 usage, 3 refused.
 int run_keys(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

@@ -48,6 +48,8 @@ void usage(std::ostream& out) {
            "  keys reseal --file FILE [--batch N] --database-url CONNINFO   re-seal under the "
            "newest\n"
            "  keys retire --file FILE --key-id ID --database-url CONNINFO   drop an unused key\n"
+           "  keys shred --file FILE --keep-days N --database-url CONNINFO   crypto-shred keys "
+           "whose period ended over N days ago\n"
            "  (keyring create|rotate: older names of keys create|rotate)\n"
            "  tls self-signed --cert FILE --key FILE [--name HOST]...   development certificate\n"
            "  tls fingerprint --cert FILE                              SHA-256 fingerprint for "

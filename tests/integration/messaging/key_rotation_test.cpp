@@ -2,6 +2,9 @@
 // At-rest key rotation (issue #5; docs/security.md, "Key management") against a real server:
 // rows sealed under key 1, `wardlinectl keys rotate`, SIGHUP, rows under key 2, `keys reseal`
 // while the server runs, and every message, title and patient lookup read back through the API.
+#include "server/identity/credentials.hpp"
+#include "server/identity/sealing_ad.hpp"
+#include "server/storage/pg_sync.hpp"
 #include "tests/integration/messaging/stream_fixture.hpp"
 #include "tests/support/key_package_builder.hpp"
 #include "tests/support/pg_cluster.hpp"
@@ -204,6 +207,83 @@ TEST_F(KeyRotation, RotateReloadResealAndRetireKeepEverythingReadable) {
         EXPECT_EQ(text->find(key_text), std::string::npos);
     EXPECT_EQ(server().log().find(key_text), std::string::npos);
     EXPECT_EQ(server().log().find("MRN-0042"), std::string::npos);
+}
+
+// Crypto-shredding (docs/security.md): a copy of a message row taken while key 1 sealed (a
+// database backup of that period) opens while key 1 is in the keyring and no longer once
+// `keys shred` has removed it, while the live rows, re-sealed, all still read.
+TEST_F(KeyRotation, ShredMakesABackupOfAnEndedPeriodUnreadableAndKeepsTheLiveRowsReadable) {
+    start_stream();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    Client alice = client(alice_user);
+    Client bob = client(bob_user);
+    const auto group = make(alice, {{"kind", "group"}, {"title", "Ward 3"}}, {&bob});
+    bob.ws->close();
+    std::vector<std::string> sent;
+    for (int i = 0; i < 3; ++i) {
+        sent.push_back("period one " + std::to_string(i));
+        ok("messages.send", send(alice, group, sent.back()));
+    }
+    // The "backup": one message row as it was stored under key 1.
+    const auto seq = count("SELECT max(seq) FROM messages WHERE conversation_id = '" + group + "'");
+    std::vector<std::uint8_t> backup;
+    {
+        auto db = owner();
+        const auto r = db.exec_params(
+            "SELECT body_sealed FROM messages WHERE conversation_id = $1 AND seq = $2",
+            server::storage::PgParams{group, std::to_string(seq)});
+        ASSERT_EQ(r.rows(), 1);
+        const auto bytes = r.bytea(0, 0);
+        backup.assign(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                      reinterpret_cast<const std::uint8_t*>(bytes.data()) + bytes.size());
+    }
+    const auto opens = [&] {
+        const server::identity::Credentials keys(keyring(), 2, 19456u * 1024u, "Wardline");
+        return keys.open(backup, server::identity::ad::message(group, seq)).has_value();
+    };
+    EXPECT_TRUE(opens());
+
+    // Bad input is refused before anything is done.
+    for (const char* bad : {"", "--keep-days", "--keep-days -1", "--keep-days x",
+                            "--keep-days 36501", "--keep-days 3 --batch 0"}) {
+        const auto r = keys(std::string("shred ") + bad);
+        EXPECT_EQ(r.status, 2) << bad << ": " << r.output;
+    }
+    // Key 1 still seals: nothing is due.
+    auto r = keys("shred --keep-days 0");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("nothing to shred"), std::string::npos) << r.output;
+
+    ASSERT_EQ(keys("rotate").status, 0);
+    reload(2);
+    for (int i = 0; i < 2; ++i) {
+        sent.push_back("period two " + std::to_string(i));
+        ok("messages.send", send(alice, group, sent.back()));
+    }
+    // Key 1's period ended just now, not 30 days ago: kept.
+    r = keys("shred --keep-days 30");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("nothing to shred"), std::string::npos) << r.output;
+    EXPECT_TRUE(opens());
+    EXPECT_GT(under(1), 0);
+
+    r = keys("shred --keep-days 0 --batch 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("shredded key(s) 1 "), std::string::npos) << r.output;
+    EXPECT_EQ(under(1), 0);
+    EXPECT_FALSE(opens());  // the backup's row: no key opens it any more
+    EXPECT_EQ(audit_count("keys.shred", "success"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM sealing_keys_in_use WHERE key_id = 1"), 0);
+    reload(2);
+    EXPECT_NE(server().log().find("reloaded (1 key(s))"), std::string::npos);
+    bob.ws = session(bob_user);
+    EXPECT_EQ(read_all(bob), sent);  // the live rows, re-sealed under key 2, all read
+    // Nothing more is due; key 2 seals and is never shredded.
+    r = keys("shred --keep-days 0");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("nothing to shred"), std::string::npos) << r.output;
+    EXPECT_EQ(audit_count("keys.shred"), 1);
 }
 
 TEST_F(KeyRotation, ResealWhileTheServerWritesLosesNothing) {
