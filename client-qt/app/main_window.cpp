@@ -338,6 +338,7 @@ void MainWindow::show_shell() {
                                       this, info.notifications, shell_);
     connect(session_.get(), &Session::notificationPolicyChanged, tray_notifier_,
             &TrayNotifier::set_policy);
+    connect(shell_, &MainShell::quietHoursChanged, session_.get(), &Session::set_quiet_hours);
     connect(tray_notifier_, &TrayNotifier::conversationRequested, this,
             [this](const QString& conversation_id) {
                 if (!shell_) return;
