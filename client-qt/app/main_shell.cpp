@@ -7,6 +7,7 @@
 #include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/directory_view.hpp"
 #include "client-qt/app/on_call_view.hpp"
+#include "client-qt/app/notification_settings_dialog.hpp"
 #include "client-qt/app/org_policy_view.hpp"
 #include "client-qt/app/shift_admin_view.hpp"
 #include "client-qt/app/template_admin_view.hpp"
@@ -27,6 +28,7 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     : QWidget(parent),
       connection_(connection),
       engine_(engine),
+      notification_detail_(info.notifications.detail),
       colleagues_(connection),
       recorder_(connection, engine, store, colleagues_) {
     setObjectName(QStringLiteral("mainShell"));
@@ -41,7 +43,12 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     auto* sign_out = new QPushButton(tr("Sign &out"), this);
     sign_out->setObjectName(QStringLiteral("signOutButton"));
     sign_out->setAccessibleName(tr("Sign out"));
+    auto* quiet = new QPushButton(tr("&Quiet hours…"), this);
+    quiet->setObjectName(QStringLiteral("notificationSettingsButton"));
+    quiet->setAccessibleName(tr("Notification settings"));
+    quiet->setToolTip(tr("Quiet hours and what notifications show (Alt+Q)"));
     header->addWidget(who, 1);
+    header->addWidget(quiet);
     header->addWidget(lock);
     header->addWidget(sign_out);
     layout->addLayout(header);
@@ -94,11 +101,29 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     auto* lock_key = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
     connect(lock_key, &QShortcut::activated, this, &MainShell::lockRequested);
     connect(sign_out, &QPushButton::clicked, this, &MainShell::signOutRequested);
+    connect(quiet, &QPushButton::clicked, this, &MainShell::open_notification_settings);
     colleagues_.load_names();
     recorder_.start();
     directory_->search();
     on_call_->reload();
     if (shift_admin_) shift_admin_->load_teams();
+}
+
+void MainShell::open_notification_settings() {
+    if (!notification_settings_) {
+        notification_settings_ =
+            new NotificationSettingsDialog(connection_, notification_detail_, this);
+        notification_settings_->setAttribute(Qt::WA_DeleteOnClose);
+        connect(notification_settings_, &NotificationSettingsDialog::quietHoursSaved, this,
+                &MainShell::quietHoursChanged);
+    }
+    notification_settings_->show();
+    notification_settings_->raise();
+    notification_settings_->activateWindow();
+}
+
+NotificationSettingsDialog* MainShell::notification_settings() const {
+    return notification_settings_;
 }
 
 void MainShell::open_conversation(const QString& conversation_id) {

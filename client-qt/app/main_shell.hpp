@@ -14,6 +14,7 @@
 #include "client-qt/core/server_connection.hpp"
 #include "client-qt/core/session.hpp"
 
+#include <QPointer>
 #include <QWidget>
 
 class QLabel;
@@ -26,6 +27,7 @@ class ChatView;
 class DirectoryView;
 class OnCallView;
 class ShiftAdminView;
+class NotificationSettingsDialog;
 class OrgPolicyView;
 class TemplateAdminView;
 class UserAdminView;
@@ -61,14 +63,22 @@ public:
     /// The on-call schedule, or null without org.settings.
     ShiftAdminView* shift_admin() const { return shift_admin_; }
     QTabWidget* tabs() const { return tabs_; }
+    /// Opens the user's own notification settings (the "Quiet hours" button, Alt+Q).
+    void open_notification_settings();
+    /// The open notification settings dialog, or null.
+    NotificationSettingsDialog* notification_settings() const;
 
 signals:
     void lockRequested();
     void signOutRequested();
+    /// The user saved new quiet hours.
+    void quietHoursChanged(const wardline::client::QuietHours& quiet);
 
 private:
     client::ServerConnection& connection_;
     client::GroupEngine& engine_;
+    client::NotificationDetail notification_detail_;
+    QPointer<NotificationSettingsDialog> notification_settings_;
     client::ColleagueDirectory colleagues_;
     client::MessageRecorder recorder_;
     QTabWidget* tabs_ = nullptr;

@@ -332,9 +332,13 @@ void MainWindow::show_shell() {
     connect(shell_, &MainShell::lockRequested, this, &MainWindow::lock);
     connect(shell_, &MainShell::signOutRequested, this, &MainWindow::sign_out);
     if (remote_wipe_ && remote_wipe_->quarantined()) shell_->set_quarantined(true);
-    // No organization policy widens notifications yet: the defaults (no sender) apply.
+    // What notifications may show and the quiet hours come with the session; a resume or the
+    // user's own change brings new ones.
     tray_notifier_ = new TrayNotifier(shell_->recorder(), storage_->store(), shell_->colleagues(),
-                                      this, client::NotificationPolicy{}, shell_);
+                                      this, info.notifications, shell_);
+    connect(session_.get(), &Session::notificationPolicyChanged, tray_notifier_,
+            &TrayNotifier::set_policy);
+    connect(shell_, &MainShell::quietHoursChanged, session_.get(), &Session::set_quiet_hours);
     connect(tray_notifier_, &TrayNotifier::conversationRequested, this,
             [this](const QString& conversation_id) {
                 if (!shell_) return;

@@ -6,6 +6,7 @@
 #include "client-qt/core/server_connection.hpp"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonObject>
@@ -59,6 +60,17 @@ OrgPolicyView::OrgPolicyView(client::ServerConnection& connection, QWidget* pare
     form->addRow(tr("Sign out after"), lifetime_minutes_);
     form->addRow(tr("Lock account after failed sign-ins"), lockout_);
     form->addRow(tr("Break-glass access lasts"), break_glass_minutes_);
+    notification_detail_ = new QComboBox(this);
+    notification_detail_->setObjectName(QStringLiteral("notificationDetailField"));
+    notification_detail_->setAccessibleName(tr("What notifications may show"));
+    // Never the message, the conversation's name or patient details: no level offers them.
+    notification_detail_->addItem(tr("Only that a message came, and its priority"),
+                                  QStringLiteral("minimal"));
+    notification_detail_->addItem(tr("Priority and kind of conversation (default)"),
+                                  QStringLiteral("kind"));
+    notification_detail_->addItem(tr("Priority, kind of conversation and sender's name"),
+                                  QStringLiteral("sender"));
+    form->addRow(tr("Notifications sho&w"), notification_detail_);
     layout->addLayout(form);
 
     auto* buttons = new QHBoxLayout;
@@ -102,6 +114,9 @@ void OrgPolicyView::show_policy(const QJsonObject& policy) {
     lifetime_minutes_->setValue(seconds_to_minutes(policy, "session_absolute_lifetime_seconds"));
     lockout_->setValue(policy.value(QLatin1String("lockout_threshold")).toInt());
     break_glass_minutes_->setValue(policy.value(QLatin1String("break_glass_minutes")).toInt());
+    const int detail = notification_detail_->findData(
+        policy.value(QLatin1String("notification_detail")).toString(QStringLiteral("minimal")));
+    notification_detail_->setCurrentIndex(detail >= 0 ? detail : 0);
     loaded_ = true;
     save_->setEnabled(true);
 }
@@ -113,7 +128,8 @@ void OrgPolicyView::save() {
         {QStringLiteral("session_idle_timeout_seconds"), idle_minutes_->value() * 60},
         {QStringLiteral("session_absolute_lifetime_seconds"), lifetime_minutes_->value() * 60},
         {QStringLiteral("lockout_threshold"), lockout_->value()},
-        {QStringLiteral("break_glass_minutes"), break_glass_minutes_->value()}};
+        {QStringLiteral("break_glass_minutes"), break_glass_minutes_->value()},
+        {QStringLiteral("notification_detail"), notification_detail_->currentData().toString()}};
     save_->setEnabled(false);
     status_->setText(tr("Saving…"));
     QPointer<OrgPolicyView> self(this);
@@ -129,7 +145,8 @@ void OrgPolicyView::save() {
             self->show_policy(policy);
             QString text =
                 tr("Saved. New sign-ins use these settings; sessions already running keep "
-                   "their timeouts.");
+                   "their timeouts and learn what notifications may show when they next "
+                   "reconnect.");
             if (!policy.value(QLatin1String("mfa_required")).toBool())
                 text +=
                     QLatin1Char(' ') + tr("Warning: users can now sign in with a password alone.");

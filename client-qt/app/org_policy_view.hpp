@@ -2,11 +2,13 @@
 #pragma once
 // The organization settings view (issue #6, "Admin views: organization settings"): the
 // security policy as org.get_policy gives it — MFA required, idle timeout, absolute session
-// lifetime, lockout threshold, break-glass duration — edited within the server's limits and
+// lifetime, lockout threshold, break-glass duration, what desktop notifications may show
+// (notification_detail: minimal, kind, sender) — edited within the server's limits and
 // saved with org.set_policy (audited by the server). Shown only to holders of org.settings.
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QJsonObject;
 class QLabel;
 class QPushButton;
@@ -40,6 +42,7 @@ private:
     QSpinBox* lifetime_minutes_ = nullptr;
     QSpinBox* lockout_ = nullptr;
     QSpinBox* break_glass_minutes_ = nullptr;
+    QComboBox* notification_detail_ = nullptr;
     QPushButton* save_ = nullptr;
     QPushButton* reload_ = nullptr;
     QLabel* status_ = nullptr;

@@ -62,6 +62,7 @@ void TrayNotifier::on_message_added(const QString& conversation_id, qint64 seq) 
     if (!message || message->state != client::MessageState::received ||
         message->sender_user_id == recorder_.user_id())
         return;
+    if (!client::should_notify(message->priority, policy_, clock_())) return;  // quiet hours
     if (!conversation) {
         conversation = client::StoredConversation{};
         conversation->id = conversation_id;

@@ -4,7 +4,9 @@
 // system tray when the desktop has one (QSystemTrayIcon::isSystemTrayAvailable; otherwise it
 // shows nothing). Only messages from others, stored while the window is not the active one,
 // are announced; the user's own messages (from any of their devices) never are. The text comes
-// from client::notification_text: priority and kind of conversation, no PHI. Messages that
+// from client::notification_text: the priority, and as far as the organization's level allows
+// the kind of conversation and the sender; never PHI. During the user's quiet hours routine
+// messages are not announced (nor gathered); urgent and critical ones are. Messages that
 // arrive within a few seconds of a notification are gathered into one ("3 new messages"), so a
 // catch-up after a reconnect does not flood the desktop. Clicking the notification asks for its
 // conversation to be opened (conversationRequested).
@@ -17,7 +19,10 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <QDateTime>
+
 #include <chrono>
+#include <functional>
 
 class QSystemTrayIcon;
 class QWidget;
@@ -40,6 +45,11 @@ public:
     void open_last();
     /// How long after a notification further messages are gathered into one.
     void set_gathering_period(std::chrono::milliseconds period);
+    /// The policy from the session (login, resume, the user's own quiet hours changed).
+    void set_policy(const client::NotificationPolicy& policy) { policy_ = policy; }
+    const client::NotificationPolicy& policy() const { return policy_; }
+    /// What "now" is for quiet hours (tests); the system clock by default.
+    void set_clock(std::function<QDateTime()> clock) { clock_ = std::move(clock); }
 
 signals:
     /// A notification is due with `text` (shown in the tray when there is one).
@@ -58,6 +68,7 @@ private:
     client::ColleagueDirectory& colleagues_;
     QPointer<QWidget> window_;
     client::NotificationPolicy policy_;
+    std::function<QDateTime()> clock_ = [] { return QDateTime::currentDateTimeUtc(); };
     QSystemTrayIcon* tray_ = nullptr;
     QTimer quiet_;  ///< runs after each notification; what arrives meanwhile is gathered
     QString last_conversation_;

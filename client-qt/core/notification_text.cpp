@@ -61,8 +61,13 @@ NotificationText notification_text(const StoredConversation& conversation,
                                    const NotificationPolicy& policy) {
     NotificationText text;
     text.title = title_for(message.priority);
+    if (policy.detail == NotificationDetail::minimal) {
+        text.body = tr("Open Wardline to read it.");
+        return text;
+    }
     const QString place = place_of(conversation.kind);
-    const QString sender = policy.show_sender ? one_line_name(sender_name) : QString();
+    const QString sender =
+        policy.detail == NotificationDetail::sender ? one_line_name(sender_name) : QString();
     text.body = sender.isEmpty() ? capitalized(place) : tr("From %1, %2").arg(sender, place);
     return text;
 }

@@ -113,6 +113,12 @@ void Session::on_reply(const ServerResponse& r, Step step) {
                                                  "Wardline does not understand. Call IT.")});
 }
 
+void Session::set_quiet_hours(const QuietHours& quiet) {
+    if (!info_ || info_->notifications.quiet_hours == quiet) return;
+    info_->notifications.quiet_hours = quiet;
+    emit notificationPolicyChanged(info_->notifications);
+}
+
 void Session::take_session(const QJsonObject& s) {
     SessionInfo info;
     info.session_id = text(s, "session_id");
@@ -126,11 +132,14 @@ void Session::take_session(const QJsonObject& s) {
         info.permissions.append(p.toString());
     info.expires_at_ms = static_cast<qint64>(s.value(QLatin1String("expires_at_ms")).toDouble());
     info.idle_timeout_seconds = s.value(QLatin1String("idle_timeout_seconds")).toInt();
+    info.notifications = notification_policy_from_session(s);
     if (s.contains(QLatin1String("token"))) token_ = text(s, "token");
     if (!info.device_id.isEmpty()) device_.device_id = info.device_id;
+    const bool policy_changed = info_ && info_->notifications != info.notifications;
     info_ = info;
     set_step(Step::signed_in);
     emit signedIn(info);
+    if (policy_changed) emit notificationPolicyChanged(info.notifications);
 }
 
 void Session::on_event(const ServerEvent& e) {

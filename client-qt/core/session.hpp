@@ -8,6 +8,7 @@
 // session (auth.session_ended, or a resume the server refuses). Every refusal comes with a
 // message a clinician can act on; passwords and codes are never logged or kept.
 #include "client-qt/core/device_identity.hpp"
+#include "client-qt/core/notification_policy.hpp"
 #include "client-qt/core/server_connection.hpp"
 
 #include <QObject>
@@ -28,6 +29,8 @@ struct SessionInfo {
     QStringList permissions;
     qint64 expires_at_ms = 0;
     int idle_timeout_seconds = 0;
+    /// What notifications may show and the user's quiet hours, as of this login or resume.
+    NotificationPolicy notifications;
 };
 
 /// Why a step was refused, for the screen: `code` is the protocol's error code (or a local
@@ -67,6 +70,9 @@ public:
     void resume(const QString& token);
     /// Ends the session on the server (and on this client).
     void sign_out();
+    /// The user changed their quiet hours (account.quiet_hours.set answered): keeps the
+    /// session's copy current and emits notificationPolicyChanged.
+    void set_quiet_hours(const QuietHours& quiet);
 
     Step step() const noexcept { return step_; }
     const std::optional<SessionInfo>& info() const noexcept { return info_; }
@@ -85,6 +91,9 @@ signals:
     void mfaEnrollment(const QString& secret, const QString& otpauth_uri);
     void recoveryCodes(const QStringList& codes);
     void signedIn(const wardline::client::SessionInfo& info);
+    /// What notifications may show, or when they stay silent, changed (a resume brought the
+    /// organization's new level, or the user set quiet hours).
+    void notificationPolicyChanged(const wardline::client::NotificationPolicy& policy);
     /// The session ended (reason as auth.session_ended names it, or "resume_refused").
     void sessionEnded(const QString& reason);
 

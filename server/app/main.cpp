@@ -17,6 +17,7 @@
 #include "server/identity/auth_service.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/keyring_guard.hpp"
+#include "server/identity/quiet_hours_service.hpp"
 #include "server/identity/session_registry.hpp"
 #include "server/messaging/escalation_rules.hpp"
 #include "server/messaging/escalator.hpp"
@@ -142,6 +143,13 @@ int main(int argc, char** argv) {
             config.delivery.external_sender_key_file);
         server::Dispatcher dispatcher(protocol, config.limits, pool, workers, auth, admin,
                                       expected_schema_version());
+        // The user's own quiet hours (the rest of account.* is AuthService's).
+        server::identity::QuietHoursService quiet_hours(pool);
+        dispatcher.add_service({"account.quiet_hours."},
+                               [&quiet_hours](std::string type, nlohmann::json body,
+                                              server::identity::ConnectionAuth& a) {
+                                   return quiet_hours.handle(std::move(type), std::move(body), a);
+                               });
         dispatcher.add_service({"key_packages."}, [&key_packages](std::string type,
                                                                   nlohmann::json body,
                                                                   server::identity::ConnectionAuth& a) {

@@ -13,6 +13,8 @@ using enum Target;
 // Sorted by type (checked by a test), so lookups can bisect.
 constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"account.change_password", session, "", none},
+    {"account.quiet_hours.get", session, "", none},
+    {"account.quiet_hours.set", session, "", none},
     {"audit.query", session, "audit.read", none},
     {"audit.verify", session, "audit.read", none},
     {"auth.change_password", login, "", none},

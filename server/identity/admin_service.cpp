@@ -470,14 +470,15 @@ boost::asio::awaitable<Outcome> AdminService::policy(std::string type, json body
                                                      std::string source) {
     static constexpr const char* kFields[] = {"mfa_required", "session_idle_timeout_seconds",
                                               "session_absolute_lifetime_seconds", "lockout_threshold",
-                                              "break_glass_minutes"};
+                                              "break_glass_minutes", "notification_detail"};
     auto render = [](const PgResult& r) {
         return json{{"policy",
                      {{"mfa_required", r.boolean(0, 0)},
                       {"session_idle_timeout_seconds", r.int64(0, 1)},
                       {"session_absolute_lifetime_seconds", r.int64(0, 2)},
                       {"lockout_threshold", r.int64(0, 3)},
-                      {"break_glass_minutes", r.int64(0, 4)}}}};
+                      {"break_glass_minutes", r.int64(0, 4)},
+                      {"notification_detail", std::string(r.text_or_throw(0, 5))}}}};
     };
     if (type == "org.get_policy") {
         PgParams params{caller.org_id};
@@ -499,6 +500,10 @@ boost::asio::awaitable<Outcome> AdminService::policy(std::string type, json body
         else
             params.null();
     }
+    if (auto detail = optional_string(body, "notification_detail"))  // the schema's enum
+        params.text(*detail);
+    else
+        params.null();
     auto lease = co_await pool_.acquire();
     if (!lease) co_return kUnavailable;
     json out;

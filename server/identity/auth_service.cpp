@@ -10,6 +10,7 @@
 #include "server/identity/credentials.hpp"
 #include "server/identity/device_control.hpp"
 #include "server/identity/identity_sql.hpp"
+#include "server/identity/notification_settings.hpp"
 #include "server/identity/sealing_ad.hpp"
 #include "server/identity/second_factor.hpp"
 #include "server/identity/session_registry.hpp"
@@ -432,6 +433,10 @@ boost::asio::awaitable<Result<json>> AuthService::session_json(const BoundSessio
              {"expires_at_ms", s.expires_at_ms}};
     for (const auto& perm : s.permissions) out["permissions"].push_back(perm);
     if (token) out["token"] = *token;
+    // What notifications may show and the user's quiet hours. Left out when the database
+    // cannot be read: the session stands, and the client then shows the least.
+    auto reading = notification_settings_of(pool_, s.org_id, s.user_id);
+    if (auto settings = co_await std::move(reading)) out.update(*settings);
     co_return out;
 }
 

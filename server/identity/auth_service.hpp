@@ -94,6 +94,8 @@ private:
                                                  std::string reason, std::string source);
     /// Writes one audit record in a transaction of its own (for refusals that change nothing).
     boost::asio::awaitable<void> audit_alone(AuditNote note);
+    /// The session as login and resume answer it, with the notification detail and the
+    /// user's quiet hours (notification_settings.hpp) when the database could read them.
     boost::asio::awaitable<Result<nlohmann::json>> session_json(const BoundSession& s,
                                                                 std::optional<std::string> token);
     bool address_allowed(const std::string& address);

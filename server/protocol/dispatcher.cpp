@@ -41,7 +41,9 @@ boost::asio::awaitable<Outcome> Dispatcher::route(proto::Request& request, Reque
     if (type == "system.hello") co_return co_await hello(request.body);
     if (type == "system.ping") co_return ping(request.body);
     if (type == "system.status") co_return co_await status();
-    if (type.starts_with("auth.") || type.starts_with("account.")) {
+    // account.quiet_hours.* is a registered service (identity::QuietHoursService), not login.
+    if (type.starts_with("auth.") ||
+        (type.starts_with("account.") && !type.starts_with("account.quiet_hours."))) {
         auto handled = auth_.handle(request.type, request.body, ctx.auth);
         co_return co_await std::move(handled);
     }

@@ -11,6 +11,7 @@
 #include "tests/client/app_window_driver.hpp"
 
 #include <QSystemTrayIcon>
+#include <QTimeZone>
 
 #include <vector>
 
@@ -36,6 +37,8 @@ TEST_F(ClientAppTray, MessagesFromOthersToAnInactiveWindowAreAnnouncedWithoutPhi
     auto wb = open_window();
     sign_in_with_recovery(*wb, bob, 0);
     ASSERT_TRUE(wa->tray_notifier() && wb->tray_notifier());
+    // What notifications may show comes with the session: the organization default.
+    EXPECT_EQ(wb->tray_notifier()->policy().detail, client::NotificationDetail::kind);
     EXPECT_EQ(wb->tray_notifier()->tray_available(), QSystemTrayIcon::isSystemTrayAvailable());
     std::vector<Shown> to_alice;
     std::vector<Shown> to_bob;
@@ -109,6 +112,23 @@ TEST_F(ClientAppTray, MessagesFromOthersToAnInactiveWindowAreAnnouncedWithoutPhi
     EXPECT_EQ(wb->shell()->chat()->open_conversation_id(), conv);
     EXPECT_TRUE(wb->shell()->chat()->isVisible());
     EXPECT_TRUE(QTest::qWaitForWindowActive(wb.get()));
+
+    // Bob's quiet hours (all day, as his session would bring them): a routine message stays
+    // silent, an urgent one breaks through.
+    client::NotificationPolicy quiet = wb->tray_notifier()->policy();
+    quiet.quiet_hours = client::QuietHours{true, 0, 1439, QStringLiteral("UTC")};
+    wb->tray_notifier()->set_policy(quiet);
+    wb->tray_notifier()->set_clock(
+        [] { return QDateTime(QDate(2026, 1, 15), QTime(12, 0), QTimeZone::utc()); });
+    wa->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(wa.get()));
+    const auto shown_before = to_bob.size();
+    const auto stored_before = stored_by_bob.size();
+    send("Lunch later?", "routine");
+    ASSERT_TRUE(qt_wait_for([&] { return stored_by_bob.size() == stored_before + 1; }, 20s));
+    send("Bed 12 again", "urgent");
+    ASSERT_TRUE(qt_wait_for([&] { return to_bob.size() == shown_before + 1; }, 20s));
+    EXPECT_EQ(to_bob.back().text, (client::NotificationText{"New urgent message", "A direct message"}));
 }
 
 }  // namespace

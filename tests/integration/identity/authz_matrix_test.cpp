@@ -26,6 +26,9 @@ std::string status_of(const json& r) {
 const std::map<std::string, json>& examples() {
     static const std::map<std::string, json> kExamples{
         {"account.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
+        {"account.quiet_hours.get", json::object()},
+        {"account.quiet_hours.set",
+         {{"enabled", true}, {"start_minute", 1320}, {"end_minute", 420}, {"time_zone", "Europe/Berlin"}}},
         {"audit.query", {{"limit", 5}}},
         {"audit.verify", json::object()},
         {"auth.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
