@@ -34,6 +34,7 @@
 #include "server/retention/legal_hold_service.hpp"
 #include "server/retention/retention_job.hpp"
 #include "server/retention/retention_service.hpp"
+#include "server/reports/metrics_service.hpp"
 #include "server/storage/pg_pool.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -232,6 +233,13 @@ int main(int argc, char** argv) {
                                                                 nlohmann::json body,
                                                                 server::identity::ConnectionAuth& a) {
             return legal_holds.handle(std::move(type), std::move(body), a);
+        });
+        // Activity metrics from metadata (metrics.read).
+        server::reports::MetricsService metrics_report(pool);
+        dispatcher.add_service({"reports."}, [&metrics_report](std::string type,
+                                                               nlohmann::json body,
+                                                               server::identity::ConnectionAuth& a) {
+            return metrics_report.handle(std::move(type), std::move(body), a);
         });
         // Deletes expired messages; one process of the cluster at a time (advisory lock).
         server::retention::RetentionJob retention_job(ioc.get_executor(), pool, sessions, node,

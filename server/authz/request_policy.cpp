@@ -75,6 +75,7 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"patients.find", session, "chat.use", none},
     {"presence.set", session, "", none},
     {"receipts.get", session, "chat.use", none},
+    {"reports.metrics", session, "metrics.read", none},
     {"retention.changes.confirm", session, "retention.manage", none},
     {"retention.changes.reject", session, "retention.manage", none},
     {"retention.policies.list", session, "retention.manage", none},
@@ -108,12 +109,12 @@ constexpr std::array<std::string_view, 3> kAllowedWhileQuarantined{
 constexpr std::array<std::string_view, 2> kAllowedWhileWipePending{"auth.logout",
                                                                    "devices.confirm_wipe"};
 
-constexpr std::array<std::string_view, 17> kPermissions{
+constexpr std::array<std::string_view, 18> kPermissions{
     "audit.export",      "audit.read",           "break_glass",       "break_glass.review",
     "chat.use",          "conversations.create", "devices.manage",    "directory.read",
-    "ediscovery.export", "legal_hold.manage",    "org.settings",      "patient_threads.create",
-    "retention.manage",  "roles.assign",         "users.credentials", "users.manage",
-    "users.read",
+    "ediscovery.export", "legal_hold.manage",    "metrics.read",      "org.settings",
+    "patient_threads.create", "retention.manage", "roles.assign",     "users.credentials",
+    "users.manage",      "users.read",
 };
 
 }  // namespace

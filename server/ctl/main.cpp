@@ -7,6 +7,7 @@
 #include "server/ctl/oncall_commands.hpp"
 #include "server/ctl/device_commands.hpp"
 #include "server/ctl/org_user_commands.hpp"
+#include "server/ctl/report_command.hpp"
 #include "server/ctl/retention_commands.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/net/self_signed_cert.hpp"
@@ -37,6 +38,8 @@ void usage(std::ostream& out) {
            "  retention run [--dry-run] [--batch-size N] --database-url CONNINFO   delete "
            "expired messages now\n"
            "  retention policies [--org NAME] --database-url CONNINFO   list retention policies\n"
+           "  report --org NAME [--from DAY] [--to DAY] [--unit UNIT] [--time-zone TZ] [--json]\n"
+           "         --database-url CONNINFO   activity metrics (docs/admin-guide.md)\n"
            "  oncall import --org NAME FILE.csv   add on-call shifts (docs/oncall.md), all or "
            "nothing\n"
            "  audit keygen|verify|checkpoint|export|verify-export ...   the audit trail (audit "
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
     if (command == "user") return ctl::run_user(args, std::cout, std::cerr);
     if (command == "devices") return ctl::run_devices(args, std::cout, std::cerr);
     if (command == "retention") return ctl::run_retention_command(args, std::cout, std::cerr);
+    if (command == "report") return ctl::run_report_command(args, std::cout, std::cerr);
     if (command == "tls") return run_tls(args);
     if (command == "keys" || command == "keyring") return ctl::run_keys(args, std::cout, std::cerr);
     if (command == "audit") return ctl::run_audit(args, std::cout, std::cerr);
