@@ -101,6 +101,7 @@ const std::map<std::string, json>& examples() {
         {"patients.find", {{"mrn", "MRN-0001"}}},
         {"presence.set", {{"status", "busy"}}},
         {"receipts.get", {{"conversation_id", std::string(36, 'z')}, {"seq", 1}}},
+        {"reports.metrics", {{"from", "2026-01-01"}, {"to", "2026-01-31"}}},
         {"retention.changes.confirm", {{"change_id", std::string(36, 'z')}}},
         {"retention.changes.reject", {{"change_id", std::string(36, 'z')}}},
         {"retention.policies.list", json::object()},
