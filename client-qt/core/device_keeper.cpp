@@ -74,7 +74,18 @@ bool DeviceKeeper::erase_store_of(const QString& user_id) const {
 
 KeptAccount DeviceKeeper::keep(const DeviceIdentity& identity, const SessionInfo& info,
                                const QString& password) {
-    KeptAccount result;
+    const auto secured = secure(identity, info, password);
+    if (!secured.ok) {
+        KeptAccount result;
+        result.error = secured.error;
+        return result;
+    }
+    return open(identity.device_id, info);
+}
+
+SecuredDevice DeviceKeeper::secure(const DeviceIdentity& identity, const SessionInfo& info,
+                                   const QString& password) {
+    SecuredDevice result;
     const bool same_device = kept_ && kept_->identity.device_id == identity.device_id &&
                              kept_->user_id == info.user_id && !key_.empty();
     if (!same_device) {
@@ -110,11 +121,16 @@ KeptAccount DeviceKeeper::keep(const DeviceIdentity& identity, const SessionInfo
         kept_->identity.device_id = identity.device_id;
         kept_->user_id = info.user_id;
     }
+    result.ok = true;
+    return result;
+}
+
+KeptAccount DeviceKeeper::open(const QString& device_id, const SessionInfo& info) {
+    KeptAccount result;
     // The storage takes the key: nothing of it stays here once the account is open.
     try {
         result.storage = std::make_unique<AccountStorage>(
-            std::move(key_), directory_,
-            StoreAccount{account_.server, info.user_id, identity.device_id});
+            std::move(key_), directory_, StoreAccount{account_.server, info.user_id, device_id});
     } catch (const LocalStoreError& e) {
         qCWarning(lcDevice) << "the account's store does not open:" << static_cast<int>(e.code());
         result.error = QStringLiteral(

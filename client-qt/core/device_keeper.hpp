@@ -32,6 +32,12 @@ struct DevicePreparation {
     KeyFileError key_error = KeyFileError::none;
 };
 
+/// The outcome of secure(): the key and the device are in place, or why not.
+struct SecuredDevice {
+    bool ok = false;
+    QString error;  ///< a sentence for the user when not ok
+};
+
 /// The outcome of keep(): the open storage, or why there is none.
 struct KeptAccount {
     std::unique_ptr<AccountStorage> storage;
@@ -61,6 +67,16 @@ public:
     /// accepted last (the new one after a password change), for the key file.
     KeptAccount keep(const DeviceIdentity& identity, const SessionInfo& info,
                      const QString& password);
+    /// The slow half of keep(): obtains the account's key (Argon2id when the key file is
+    /// unlocked or, on the first sign-in, made) and writes the device file of a new device. It
+    /// touches only this object, its files and the keychain, so it may run on a worker thread
+    /// (AccountOpening) while nothing else uses them.
+    SecuredDevice secure(const DeviceIdentity& identity, const SessionInfo& info,
+                         const QString& password);
+    /// The other half, after secure() succeeded, on the thread that will use the storage (its
+    /// database connection belongs to that thread): opens the account's storage with the key,
+    /// which it takes.
+    KeptAccount open(const QString& device_id, const SessionInfo& info);
     /// The server refused the kept device (revoked): erases its file and its store, so the
     /// next prepare() makes a new one.
     bool forget();
