@@ -22,6 +22,9 @@ AccountOpening::AccountOpening(std::shared_ptr<DeviceKeeper> keeper, const Devic
     work_->identity = identity;
     work_->info = info;
     work_->password = password;
+    // The keychain is asked here, on the calling thread (its calls wait in a local event loop,
+    // as they always have); only the key file's Argon2id and the files go to the worker.
+    keeper_->key_from_keychain(identity, info);
     worker_ = QThread::create([keeper = keeper_, work = work_] {
         work->secured = keeper->secure(work->identity, work->info, work->password);
         work->password.fill(QChar(u'\0'));

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Opens a signed-in account on this computer without blocking the calling (UI) thread
-// (docs/client.md, "Device identity across restarts"): DeviceKeeper::secure, which runs
-// Argon2id to make the key file on the first sign-in (or to unlock it), runs on a QThread
-// worker; DeviceKeeper::open then opens the account's storage back on the calling thread, which
-// owns its database connection, and `done` gets the outcome there. The worker touches only the
-// keeper (and through it the account's files and the keychain) and its own copies of the
-// identity and password, which it wipes.
+// (docs/client.md, "Device identity across restarts"): the keychain is asked on the calling
+// thread (DeviceKeeper::key_from_keychain); DeviceKeeper::secure, which runs Argon2id to make
+// the key file on the first sign-in (or to unlock it), runs on a QThread worker;
+// DeviceKeeper::open then opens the account's storage back on the calling thread, which owns
+// its database connection, and `done` gets the outcome there. The worker touches only the
+// keeper (and through it the account's files) and its own copies of the identity and
+// password, which it wipes.
 #include "client-qt/core/device_keeper.hpp"
 
 #include <QObject>

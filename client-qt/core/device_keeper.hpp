@@ -67,10 +67,14 @@ public:
     /// accepted last (the new one after a password change), for the key file.
     KeptAccount keep(const DeviceIdentity& identity, const SessionInfo& info,
                      const QString& password);
-    /// The slow half of keep(): obtains the account's key (Argon2id when the key file is
-    /// unlocked or, on the first sign-in, made) and writes the device file of a new device. It
-    /// touches only this object, its files and the keychain, so it may run on a worker thread
-    /// (AccountOpening) while nothing else uses them.
+    /// keep() in three steps, so that the slow one can run on a worker (AccountOpening). First,
+    /// on the calling thread: the account's key from the keychain, or, on the first sign-in on
+    /// a computer whose keychain takes it, a new key kept there.
+    void key_from_keychain(const DeviceIdentity& identity, const SessionInfo& info);
+    /// Then the slow step: without a key yet, the key file unlocked with `password` or, when
+    /// there is none or it does not open, a new key in a new key file (Argon2id either way);
+    /// and the device file of a new device. It touches only this object and its files (not the
+    /// keychain), so it may run on a worker thread while nothing else uses them.
     SecuredDevice secure(const DeviceIdentity& identity, const SessionInfo& info,
                          const QString& password);
     /// The other half, after secure() succeeded, on the thread that will use the storage (its
@@ -83,6 +87,7 @@ public:
 
 private:
     bool erase_store_of(const QString& user_id) const;
+    bool same_device(const DeviceIdentity& identity, const SessionInfo& info) const;
 
     QString directory_;
     DeviceAccount account_;
