@@ -164,14 +164,27 @@ void MainWindow::on_signed_in(const client::SessionInfo& info) {
         sign_in_->show_page(SignInWidget::Page::credentials);
         return;
     }
-    if (!open_account(info)) {
+    open_account(info);
+}
+
+void MainWindow::on_account_opened(const client::SessionInfo& info, client::KeptAccount kept) {
+    const bool current = session_ && session_->step() == Step::signed_in && session_->info() &&
+                         session_->info()->user_id == info.user_id;
+    if (!current) return;  // the session ended while the account was being opened
+    if (!kept.storage) {
         // The sign-in stands, but without its storage the account cannot be used here.
-        const QString why = sign_in_->message();
         end_session();
-        sign_in_->show_message(why);
+        sign_in_->show_message(kept.error);
         sign_in_->show_page(SignInWidget::Page::credentials);
         return;
     }
+    storage_ = std::move(kept.storage);
+    engine_ = std::make_unique<client::GroupEngine>(*connection_, *session_, device_,
+                                                    storage_->group_states(),
+                                                    storage_->key_package_secrets());
+    engine_->start();
+    keep_alive_ = std::make_unique<client::SessionKeepAlive>(*connection_, *session_);
+    watch_device_orders();
     locked_.reset();
     sign_in_->set_locked(false);
     sign_in_->show_message({});
@@ -233,25 +246,27 @@ void MainWindow::prepare_device_and_sign_in(const QString& organization, const Q
     worker->start();
 }
 
-bool MainWindow::open_account(const client::SessionInfo& info) {
+void MainWindow::open_account(const client::SessionInfo& info) {
     QString password = std::move(key_password_);
     key_password_.clear();
     close_account();
-    if (!keeper_) return false;
-    auto kept = keeper_->keep(device_, info, password);
-    password.fill(QChar(u'\0'));
-    if (!kept.storage) {
-        sign_in_->show_message(kept.error);
-        return false;
+    if (!keeper_) {
+        client::KeptAccount none;
+        none.error =
+            tr("Wardline cannot open this account's data on this computer. Sign in "
+               "again.");
+        on_account_opened(info, std::move(none));
+        return;
     }
-    storage_ = std::move(kept.storage);
-    engine_ = std::make_unique<client::GroupEngine>(*connection_, *session_, device_,
-                                                    storage_->group_states(),
-                                                    storage_->key_package_secrets());
-    engine_->start();
-    keep_alive_ = std::make_unique<client::SessionKeepAlive>(*connection_, *session_);
-    watch_device_orders();
-    return true;
+    // Argon2id (the key file made on the first sign-in, or unlocked) runs on a worker; the
+    // window stays responsive and the rest follows in on_account_opened.
+    opening_ = std::make_unique<client::AccountOpening>(
+        keeper_, device_, info, password, [this, info](client::KeptAccount kept) {
+            // This runs inside the opening's own slot: it goes once control is back in the loop.
+            opening_.release()->deleteLater();
+            on_account_opened(info, std::move(kept));
+        });
+    password.fill(QChar(u'\0'));
 }
 
 void MainWindow::watch_device_orders() {
@@ -309,6 +324,7 @@ void MainWindow::close_account() {
 }
 
 void MainWindow::close_account_data() {
+    opening_.reset();  // waits for its worker if it still runs; its outcome is dropped
     keep_alive_.reset();
     engine_.reset();
     storage_.reset();

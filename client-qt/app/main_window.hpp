@@ -25,6 +25,7 @@
 // the shell and holds sending until the device is released. Messages from others that arrive
 // while the window is not active are announced in the system tray without PHI (TrayNotifier).
 #include "client-qt/app/idle_watcher.hpp"
+#include "client-qt/core/account_opening.hpp"
 #include "client-qt/core/account_storage.hpp"
 #include "client-qt/core/device_identity.hpp"
 #include "client-qt/core/device_keeper.hpp"
@@ -95,6 +96,8 @@ public:
     /// True while the kept device is being opened (Argon2id) off the UI thread for a sign-in;
     /// the sign-in's buttons are disabled meanwhile.
     bool preparing_device() const { return preparing_ != nullptr; }
+    /// After a sign-in: the account's key and storage are being opened (Argon2id on a worker).
+    bool opening_account() const { return opening_ != nullptr; }
 
 private:
     struct LockedAccount {
@@ -119,8 +122,11 @@ private:
     /// thread, since unlocking the key file runs Argon2id; then, on this thread, signs in.
     void prepare_device_and_sign_in(const QString& organization, const QString& username,
                                     const QString& password);
-    /// After the sign-in: keeps the device, opens the account's storage and starts the engine.
-    bool open_account(const client::SessionInfo& info);
+    /// After the sign-in: keeps the device and opens the account's storage (the key file's
+    /// Argon2id on a worker thread, client::AccountOpening), then on_account_opened.
+    void open_account(const client::SessionInfo& info);
+    /// The account's storage is open (or why not): starts the engine and shows the shell.
+    void on_account_opened(const client::SessionInfo& info, client::KeptAccount kept);
     /// Destroys the engine, the keep-alive and the storage (closing the store, zeroing the key),
     /// and the remote wipe's watch.
     void close_account();
@@ -166,6 +172,8 @@ private:
     bool ending_on_purpose_ = false;
     bool logout_pending_ = false;
     std::optional<DeferredSignIn> deferred_sign_in_;
+    /// The account being opened after the sign-in, or null.
+    std::unique_ptr<client::AccountOpening> opening_;
     std::unique_ptr<client::AccountStorage> storage_;
     std::unique_ptr<client::GroupEngine> engine_;
     std::unique_ptr<client::SessionKeepAlive> keep_alive_;

@@ -74,28 +74,57 @@ bool DeviceKeeper::erase_store_of(const QString& user_id) const {
 
 KeptAccount DeviceKeeper::keep(const DeviceIdentity& identity, const SessionInfo& info,
                                const QString& password) {
-    KeptAccount result;
-    const bool same_device = kept_ && kept_->identity.device_id == identity.device_id &&
-                             kept_->user_id == info.user_id && !key_.empty();
-    if (!same_device) {
+    key_from_keychain(identity, info);
+    const auto secured = secure(identity, info, password);
+    if (!secured.ok) {
+        KeptAccount result;
+        result.error = secured.error;
+        return result;
+    }
+    return open(identity.device_id, info);
+}
+
+bool DeviceKeeper::same_device(const DeviceIdentity& identity, const SessionInfo& info) const {
+    return kept_ && kept_->identity.device_id == identity.device_id &&
+           kept_->user_id == info.user_id && !key_.empty();
+}
+
+void DeviceKeeper::key_from_keychain(const DeviceIdentity& identity, const SessionInfo& info) {
+    if (same_device(identity, info) || !key_.empty()) return;
+    const QString name = account_.keychain_name();
+    auto loaded = keychain_.load(name);
+    if (loaded.status == KeychainKeyStore::Status::ok) {
+        key_ = std::move(loaded.key);
+        return;
+    }
+    if (loaded.status == KeychainKeyStore::Status::corrupt) keychain_.remove(name);
+    // The first sign-in on a computer with a keychain: the new key goes there (no Argon2id).
+    if (loaded.status == KeychainKeyStore::Status::not_found && !key_file_.exists()) {
+        auto key = LocalKey::generate();
+        if (keychain_.save(name, key) == KeychainKeyStore::Status::ok) key_ = std::move(key);
+    }
+}
+
+SecuredDevice DeviceKeeper::secure(const DeviceIdentity& identity, const SessionInfo& info,
+                                   const QString& password) {
+    SecuredDevice result;
+    if (!same_device(identity, info)) {
         // A new device: whatever this computer kept for the account belongs to a device or a
         // key that is gone (or was never made): erase it and start anew.
+        if (key_.empty() && key_file_.exists()) {
+            auto unlocked = key_file_.unlock(password);
+            if (unlocked.ok()) key_ = std::move(unlocked.key);
+        }
         if (key_.empty()) {
-            auto access =
-                obtain_local_key(keychain_, account_.keychain_name(), key_file_, password, false);
-            if (access.ok()) {
-                key_ = std::move(access.key);
-            } else {
-                key_file_.remove();
-                keychain_.remove(account_.keychain_name());
-                auto made = obtain_local_key(keychain_, account_.keychain_name(), key_file_,
-                                             password, true);
-                if (!made.ok()) {
-                    result.error = describe(made.file_error);
-                    return result;
-                }
-                key_ = std::move(made.key);
+            // No key the accepted password opens: a new one, in a new key file.
+            key_file_.remove();
+            auto key = LocalKey::generate();
+            const auto written = key_file_.write(key, password);
+            if (written != KeyFileError::none) {
+                result.error = describe(written);
+                return result;
             }
+            key_ = std::move(key);
         }
         if (kept_) erase_store_of(kept_->user_id);
         erase_store_of(info.user_id);
@@ -110,11 +139,16 @@ KeptAccount DeviceKeeper::keep(const DeviceIdentity& identity, const SessionInfo
         kept_->identity.device_id = identity.device_id;
         kept_->user_id = info.user_id;
     }
+    result.ok = true;
+    return result;
+}
+
+KeptAccount DeviceKeeper::open(const QString& device_id, const SessionInfo& info) {
+    KeptAccount result;
     // The storage takes the key: nothing of it stays here once the account is open.
     try {
         result.storage = std::make_unique<AccountStorage>(
-            std::move(key_), directory_,
-            StoreAccount{account_.server, info.user_id, identity.device_id});
+            std::move(key_), directory_, StoreAccount{account_.server, info.user_id, device_id});
     } catch (const LocalStoreError& e) {
         qCWarning(lcDevice) << "the account's store does not open:" << static_cast<int>(e.code());
         result.error = QStringLiteral(

@@ -32,6 +32,12 @@ struct DevicePreparation {
     KeyFileError key_error = KeyFileError::none;
 };
 
+/// The outcome of secure(): the key and the device are in place, or why not.
+struct SecuredDevice {
+    bool ok = false;
+    QString error;  ///< a sentence for the user when not ok
+};
+
 /// The outcome of keep(): the open storage, or why there is none.
 struct KeptAccount {
     std::unique_ptr<AccountStorage> storage;
@@ -61,12 +67,27 @@ public:
     /// accepted last (the new one after a password change), for the key file.
     KeptAccount keep(const DeviceIdentity& identity, const SessionInfo& info,
                      const QString& password);
+    /// keep() in three steps, so that the slow one can run on a worker (AccountOpening). First,
+    /// on the calling thread: the account's key from the keychain, or, on the first sign-in on
+    /// a computer whose keychain takes it, a new key kept there.
+    void key_from_keychain(const DeviceIdentity& identity, const SessionInfo& info);
+    /// Then the slow step: without a key yet, the key file unlocked with `password` or, when
+    /// there is none or it does not open, a new key in a new key file (Argon2id either way);
+    /// and the device file of a new device. It touches only this object and its files (not the
+    /// keychain), so it may run on a worker thread while nothing else uses them.
+    SecuredDevice secure(const DeviceIdentity& identity, const SessionInfo& info,
+                         const QString& password);
+    /// The other half, after secure() succeeded, on the thread that will use the storage (its
+    /// database connection belongs to that thread): opens the account's storage with the key,
+    /// which it takes.
+    KeptAccount open(const QString& device_id, const SessionInfo& info);
     /// The server refused the kept device (revoked): erases its file and its store, so the
     /// next prepare() makes a new one.
     bool forget();
 
 private:
     bool erase_store_of(const QString& user_id) const;
+    bool same_device(const DeviceIdentity& identity, const SessionInfo& info) const;
 
     QString directory_;
     DeviceAccount account_;

@@ -2,11 +2,13 @@
 #pragma once
 // What the MLS engine (group_engine.hpp) takes and gives: an outgoing message (plaintext and
 // the metadata the server sees), a decrypted incoming one, a refused one with a typed reason
-// (never its content), and the result of an operation (create, add, remove, send, update).
+// (never its content), a failed join by external commit, and the result of an operation
+// (create, add, remove, send, update).
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 
@@ -57,6 +59,27 @@ struct MessageRefusal {
     std::int64_t seq = 0;  ///< 0 for a Welcome
     RefusalReason reason = RefusalReason::malformed;
     QString detail;  ///< the MLS library's error name, if any; never message content
+};
+
+/// Why an attempt to join a conversation by external commit failed.
+enum class JoinFailureReason {
+    no_group_info,        ///< group_info.get found none (nobody has committed yet) or not_found
+    unusable_group_info,  ///< the GroupInfo is not readable, or no leaf could be made for it
+    group_info_refused,   ///< the MLS library refused the GroupInfo (signature, tree, ...)
+    commit_refused,       ///< the server refused the external commit (detail: its error code)
+    request_failed,       ///< group_info.get failed otherwise (detail: the error code)
+};
+
+QString to_string(JoinFailureReason reason);
+
+struct JoinFailure {
+    QString conversation_id;
+    JoinFailureReason reason = JoinFailureReason::no_group_info;
+    QString detail;    ///< a protocol error code or the MLS library's error name; no content
+    int attempts = 0;  ///< failed attempts in a row, this one included
+    /// The wait before the next attempt; none: the engine gave up on the conversation until it
+    /// is re-armed (a sign-in, the user added again, a commit in its stream).
+    std::optional<std::chrono::milliseconds> retry_in;
 };
 
 struct OperationResult {

@@ -117,6 +117,22 @@ QString to_string(RefusalReason reason) {
     return QStringLiteral("unknown");
 }
 
+QString to_string(JoinFailureReason reason) {
+    switch (reason) {
+        case JoinFailureReason::no_group_info:
+            return QStringLiteral("no_group_info");
+        case JoinFailureReason::unusable_group_info:
+            return QStringLiteral("unusable_group_info");
+        case JoinFailureReason::group_info_refused:
+            return QStringLiteral("group_info_refused");
+        case JoinFailureReason::commit_refused:
+            return QStringLiteral("commit_refused");
+        case JoinFailureReason::request_failed:
+            return QStringLiteral("request_failed");
+    }
+    return QStringLiteral("unknown");
+}
+
 GroupEngine::GroupEngine(ServerConnection& connection, Session& session,
                          const DeviceIdentity& identity, GroupStateStore& groups,
                          KeyPackageSecretStore& key_packages, GroupEngineOptions options,
@@ -129,6 +145,8 @@ GroupEngine::GroupEngine(ServerConnection& connection, Session& session,
       options_(options),
       stock_(std::make_unique<KeyPackageStock>(connection, key_packages, options.key_packages)) {
     if (options_.max_commit_attempts < 1) options_.max_commit_attempts = 1;
+    joins_ = std::make_unique<JoinSchedule>(
+        options_.join_retry, [this](const QString& id) { join_now(id, true); }, this);
     QObject::connect(&connection_, &ServerConnection::event, this, &GroupEngine::on_event);
     QObject::connect(&session_, &Session::signedIn, this, [this] { start(); });
 }
@@ -179,10 +197,13 @@ void GroupEngine::start() {
         listed_.clear();
         list_conversations({}, [this] {
             sync_pages([this](bool) {
-                const std::set<QString> listed = listed_;  // rejoin() may change listed_
+                const std::set<QString> listed = listed_;  // a join may change listed_
                 for (const auto& id : listed) {
                     const auto& c = at(id);
-                    if (!c.group && !c.removed) rejoin(id);
+                    if (c.group && c.group->epoch() == 0)
+                        publish_group_info(id);  // made before groups were always published
+                    else if (!c.group && !c.removed)
+                        want_join(id, JoinCause::listed);
                 }
                 starting_ = false;
                 started_ = true;
@@ -305,6 +326,15 @@ void GroupEngine::on_event(const ServerEvent& e) {
             return;
         }
         accept_welcome(*welcome);
+    } else if (e.type == QLatin1String("conversation.member_added")) {
+        // This user was added (or the conversation made with them): a device that gets no
+        // Welcome (it had no KeyPackage then) joins by external commit.
+        const QString conversation = e.body.value(QLatin1String("conversation_id")).toString();
+        const auto users = e.body.value(QLatin1String("user_ids")).toArray();
+        if (conversation.isEmpty() || !users.contains(QJsonValue(device_->user_id))) return;
+        listed_.insert(conversation);
+        at(conversation).removed = false;
+        want_join(conversation, JoinCause::added);
     } else if (e.type == QLatin1String("conversation.member_removed")) {
         const QString conversation = e.body.value(QLatin1String("conversation_id")).toString();
         if (e.body.value(QLatin1String("user_id")).toString() == device_->user_id &&
@@ -317,6 +347,8 @@ void GroupEngine::accept_item(StreamItem item) {
     const QString id = item.conversation_id;
     auto& c = at(id);
     if (c.removed) return;
+    // A commit to a group this device is not in: the group moved on, a newer GroupInfo is out.
+    if (!c.group && item.kind == StreamItem::Kind::commit) want_join(id, JoinCause::commit);
     c.stream.offer(std::move(item));
     if (!c.busy) drain(id, false);
 }
@@ -325,7 +357,8 @@ void GroupEngine::drain(const QString& conversation_id, bool owner,
                         std::optional<std::int64_t> up_to) {
     auto& c = at(conversation_id);
     if (!c.group) {
-        if (!owner && !c.removed && c.stream.waiting() > 0) resolve(conversation_id);
+        if (!owner && !c.removed && c.stream.waiting() > 0)
+            want_join(conversation_id, JoinCause::entry);
         return;
     }
     const std::int64_t before = c.stream.last();
@@ -471,21 +504,22 @@ void GroupEngine::accept_welcome(const WelcomeItem& welcome) {
         if (w == nullptr) {
             refuse(id, 0, RefusalReason::welcome_refused, QStringLiteral("not a Welcome"));
             finish();
-            return rejoin(id);
+            return want_join(id, JoinCause::lost);
         }
         const auto found = stock_->bundle_for(*w);
         if (!found) {
             refuse(id, 0, RefusalReason::welcome_refused, QStringLiteral("no_key_package"));
             finish();
-            return rejoin(id);
+            return want_join(id, JoinCause::lost);
         }
         auto group = mls::Group::join(suite(), *w, found->bundle, std::nullopt, group_config());
         if (!group) {
             refuse(id, 0, RefusalReason::welcome_refused, mls_error(group.error()));
             finish();
-            return rejoin(id);
+            return want_join(id, JoinCause::lost);
         }
         stock_->consumed(*found);
+        joins_->forget(id);
         c.group.emplace(std::move(*group));
         c.removed = false;
         c.pending_proposals = 0;
@@ -592,39 +626,78 @@ void GroupEngine::catch_up(const QString& conversation_id, std::optional<std::in
 
 // ---- Joining ----------------------------------------------------------------------------
 
-void GroupEngine::resolve(const QString& conversation_id) {
+void GroupEngine::want_join(const QString& conversation_id, JoinCause cause) {
     auto& c = at(conversation_id);
-    if (c.resolving || c.rejoin_queued) return;
-    c.resolving = true;
-    // A Welcome may be waiting for this device: a sync brings it. Only without one does the
-    // device join by external commit.
-    sync_pages([this, conversation_id](bool) {
-        auto& conv = at(conversation_id);
-        conv.resolving = false;
-        if (!conv.group && !conv.removed) rejoin(conversation_id);
-    });
+    if (c.group || c.removed || !device_) return;
+    if (joins_->gave_up(conversation_id)) {
+        // Application messages alone do not wake a join given up: anything else is news.
+        if (cause == JoinCause::entry) return;
+        joins_->rearm(conversation_id);
+    }
+    if (c.joining || joins_->waiting(conversation_id)) return;
+    // The commit that added this user may carry a Welcome for this device: wait for it a little.
+    if (cause == JoinCause::added)
+        return joins_->later(conversation_id, joins_->options().added_grace);
+    join_now(conversation_id, cause != JoinCause::listed);
 }
 
-void GroupEngine::rejoin(const QString& conversation_id) {
+void GroupEngine::join_now(const QString& conversation_id, bool sync_first) {
     auto& c = at(conversation_id);
-    if (c.rejoin_queued) return;
-    c.rejoin_queued = true;
-    exclusive(conversation_id, [this, conversation_id](Finish finish) {
-        auto& conv = at(conversation_id);
-        conv.rejoin_queued = false;
-        if (conv.group || conv.removed) return finish();
-        rejoin_attempt(conversation_id, 1, std::move(finish));
-    });
+    if (c.group) joins_->forget(conversation_id);
+    if (c.group || c.removed || c.joining || !device_) return;
+    c.joining = true;
+    auto attempt = [this, conversation_id] {
+        exclusive(conversation_id, [this, conversation_id](Finish finish) {
+            auto& conv = at(conversation_id);
+            if (conv.group || conv.removed) {  // welcomed (or removed) meanwhile
+                conv.joining = false;
+                joins_->forget(conversation_id);
+                return finish();
+            }
+            join_attempt(conversation_id, std::move(finish));
+        });
+    };
+    // A Welcome may be waiting for this device: a sync brings it (it is processed before this
+    // attempt, which then finds the group). Only without one does the device join by external
+    // commit.
+    if (!sync_first) return attempt();
+    sync_pages([attempt](bool) { attempt(); });
 }
 
-void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Finish finish) {
+void GroupEngine::join_failed(const QString& conversation_id, JoinFailureReason reason,
+                              const QString& detail) {
+    auto& c = at(conversation_id);
+    c.joining = false;
+    JoinFailure failure;
+    failure.conversation_id = conversation_id;
+    failure.reason = reason;
+    failure.detail = detail;
+    if (c.removed) {
+        emit joinFailed(failure);
+        return;
+    }
+    failure.retry_in = joins_->failed(conversation_id);
+    failure.attempts = joins_->failures(conversation_id);
+    if (failure.retry_in)
+        qCInfo(lcEngine) << "cannot join" << conversation_id
+                         << "by external commit yet:" << to_string(reason) << detail << "attempt"
+                         << failure.attempts << "retry in" << failure.retry_in->count() << "ms";
+    else
+        qCWarning(lcEngine) << "gave up joining" << conversation_id << "by external commit after"
+                            << failure.attempts << "attempts:" << to_string(reason) << detail;
+    emit joinFailed(failure);
+}
+
+void GroupEngine::join_attempt(const QString& conversation_id, Finish finish) {
     call(QStringLiteral("group_info.get"), {{QStringLiteral("conversation_id"), conversation_id}},
-         [this, conversation_id, attempt, finish](const ServerResponse& r) {
+         [this, conversation_id, finish](const ServerResponse& r) {
              if (!r.ok) {
-                 // not_found: no GroupInfo yet (the creator has not committed) or no longer a
-                 // member; a Welcome or nothing will follow.
-                 qCInfo(lcEngine) << "cannot join" << conversation_id
-                                  << "by external commit:" << r.error_code;
+                 // not_found: no GroupInfo yet (nobody has committed) or no longer a member.
+                 join_failed(conversation_id,
+                             r.error_code == QLatin1String("not_found")
+                                 ? JoinFailureReason::no_group_info
+                                 : JoinFailureReason::request_failed,
+                             r.error_code);
                  return finish();
              }
              const auto message = mls_from_base64(
@@ -632,14 +705,14 @@ void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Fi
              const auto* info = message ? std::get_if<mls::GroupInfo>(&message->body) : nullptr;
              auto bundle = device_->key_package(options_.leaf_lifetime_seconds);
              if (info == nullptr || !bundle) {
-                 qCWarning(lcEngine) << "unusable GroupInfo for" << conversation_id;
+                 join_failed(conversation_id, JoinFailureReason::unusable_group_info, {});
                  return finish();
              }
              auto joined_group =
                  mls::Group::join_external(suite(), *info, std::nullopt, *bundle, group_config());
              if (!joined_group) {
-                 qCWarning(lcEngine) << "external join of" << conversation_id
-                                     << "refused:" << mls_error(joined_group.error());
+                 join_failed(conversation_id, JoinFailureReason::group_info_refused,
+                             mls_error(joined_group.error()));
                  return finish();
              }
              auto out = std::make_shared<mls::ExternalJoin>(std::move(*joined_group));
@@ -649,19 +722,19 @@ void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Fi
                               {QStringLiteral("message"), mls_to_base64(out->commit)}};
              if (group_info) body.insert(QStringLiteral("group_info"), mls_to_base64(*group_info));
              call(QStringLiteral("handshake.submit"), body,
-                  [this, conversation_id, attempt, finish, out](const ServerResponse& s) {
+                  [this, conversation_id, finish, out](const ServerResponse& s) {
                       if (!s.ok) {
-                          if (s.error_code == QLatin1String("stale_epoch") &&
-                              attempt < options_.max_commit_attempts) {
-                              ++stale_retries_;
-                              return rejoin_attempt(conversation_id, attempt + 1, finish);
-                          }
-                          qCWarning(lcEngine) << "external commit to" << conversation_id
-                                              << "refused:" << s.error_code;
+                          // stale_epoch: another commit won; the retry syncs first (a Welcome
+                          // may have come with it) and takes the newer GroupInfo.
+                          if (s.error_code == QLatin1String("stale_epoch")) ++stale_retries_;
+                          join_failed(conversation_id, JoinFailureReason::commit_refused,
+                                      s.error_code);
                           return finish();
                       }
                       auto& c = at(conversation_id);
+                      c.joining = false;
                       if (c.removed) return finish();  // removed from the conversation meanwhile
+                      joins_->forget(conversation_id);
                       const auto seq = json_integer(s.body.value(QLatin1String("seq")), 1);
                       c.group.emplace(std::move(out->group));
                       c.removed = false;
@@ -674,6 +747,20 @@ void GroupEngine::rejoin_attempt(const QString& conversation_id, int attempt, Fi
                       finish();
                   });
          });
+}
+
+void GroupEngine::publish_group_info(const QString& conversation_id) {
+    commit_in(
+        conversation_id,
+        [](const mls::Group& group) -> std::optional<std::vector<mls::Proposal>> {
+            if (group.epoch() != 0) return std::nullopt;
+            return std::vector<mls::Proposal>{};
+        },
+        [conversation_id](const OperationResult& r) {
+            if (!r.ok)
+                qCWarning(lcEngine) << "publishing the GroupInfo of" << conversation_id
+                                    << "failed:" << r.error_code;
+        });
 }
 
 // ---- Commits ----------------------------------------------------------------------------
@@ -817,7 +904,7 @@ void GroupEngine::create_conversation(QJsonObject body, Done done) {
                  if (!r.body.value(QLatin1String("created")).toBool()) {
                      // A direct conversation of this pair existed already.
                      restore(id);
-                     if (!c.group) rejoin(id);
+                     if (!c.group) want_join(id, JoinCause::lost);
                      OperationResult result;
                      result.ok = true;
                      result.conversation_id = id;
@@ -884,7 +971,9 @@ void GroupEngine::claim_devices(const QString& conversation_id, QStringList user
             for (const auto& d : *claimed)
                 if (present.count(d.device_id) == 0)
                     adds.push_back(mls::Proposal{mls::Add{d.key_package}});
-            if (adds.empty()) return std::nullopt;
+            // A group that has never committed has published no GroupInfo: it commits anyway,
+            // so that the devices it could not add can join by external commit.
+            if (adds.empty() && group.epoch() != 0) return std::nullopt;
             return adds;
         };
         return commit_in(conversation_id, std::move(make), std::move(done), *missing);
@@ -1051,6 +1140,8 @@ void GroupEngine::forget(const QString& conversation_id) {
     c.removed = true;
     c.pending_proposals = 0;
     c.stream = ConversationStream{};
+    c.joining = false;
+    joins_->forget(conversation_id);
     listed_.erase(conversation_id);
     if (!groups_.erase(conversation_id)) emit storageFailed(conversation_id);
     if (had) emit left(conversation_id);
@@ -1061,7 +1152,7 @@ void GroupEngine::broken(const QString& conversation_id, Conversation& c) {
     // GroupInfo the last committer published. What was sent meanwhile stays unreadable.
     c.group.reset();
     c.stream = ConversationStream{};
-    rejoin(conversation_id);
+    want_join(conversation_id, JoinCause::lost);
 }
 
 bool GroupEngine::has_group(const QString& conversation_id) const {

@@ -12,7 +12,10 @@
 //  - processes each conversation's stream in seq order (ConversationStream): commits,
 //    proposals (the server's external Removes, which it commits), application messages;
 //    joins from Welcomes, and by external commit (group_info.get) a conversation this device
-//    belongs to but has no state for;
+//    belongs to but has no state for (listed at sign-in, named in conversation.member_added, or
+//    seen in the stream), retrying failed joins with backoff and giving up after a bound
+//    (JoinSchedule, joinFailed); publishes a GroupInfo for every group it creates, so that a
+//    member's device that could not be added (no KeyPackage yet, or no device yet) can join;
 //  - encrypts outgoing messages for messages.send and decrypts incoming ones, emitting
 //    messageDecrypted or messageRefused (a typed reason; content is never logged);
 //  - saves each conversation's state through GroupStateStore after every change.
@@ -20,6 +23,7 @@
 #include "client-qt/core/conversation_stream.hpp"
 #include "client-qt/core/engine_messages.hpp"
 #include "client-qt/core/group_state_store.hpp"
+#include "client-qt/core/join_schedule.hpp"
 #include "client-qt/core/key_package_stock.hpp"
 #include "client-qt/core/session.hpp"
 #include "common/mls/external_sender.hpp"
@@ -44,6 +48,8 @@ struct GroupEngineOptions {
     std::uint64_t leaf_lifetime_seconds = 60 * 86400;
     /// Messages per messages.sync page.
     int sync_page = 200;
+    /// Retries of a failed join by external commit.
+    JoinRetryOptions join_retry;
 };
 
 class GroupEngine : public QObject {
@@ -84,6 +90,10 @@ public:
     [[nodiscard]] QByteArray epoch_authenticator(const QString& conversation_id) const;
     /// Commits that were refused for a stale epoch and retried.
     [[nodiscard]] int stale_retries() const noexcept { return stale_retries_; }
+    /// Failed joins by external commit of the conversation in a row (0 once joined).
+    [[nodiscard]] int join_failures(const QString& conversation_id) const {
+        return joins_->failures(conversation_id);
+    }
     KeyPackageStock& key_package_stock() noexcept { return *stock_; }
 
 signals:
@@ -94,6 +104,9 @@ signals:
     /// This device became a member: created, welcomed or joined by external commit.
     void joined(const QString& conversation_id, quint64 epoch);
     void epochChanged(const QString& conversation_id, quint64 epoch);
+    /// An attempt to join by external commit failed; `failure.retry_in` says when the next one
+    /// is, or that the engine gave up (until a sign-in, the user added again or a commit).
+    void joinFailed(const wardline::client::JoinFailure& failure);
     /// This device is no longer a member; its state is erased.
     void left(const QString& conversation_id);
     /// The GroupStateStore refused a write: the state lives in memory only.
@@ -107,13 +120,20 @@ private:
         std::deque<std::function<void()>> queue;
         int pending_proposals = 0;
         bool commit_queued = false;
-        bool rejoin_queued = false;
-        bool resolving = false;
+        bool joining = false;  ///< a join is under way: its sync, or its attempt queued or running
         bool removed = false;
         bool delivering = false;
         std::int64_t delivered = 0;
     };
     using Finish = std::function<void()>;
+    /// What tells the engine that this device should join a conversation it has no state for.
+    enum class JoinCause {
+        listed,  ///< conversations.list at start-up (right after a sync)
+        added,   ///< conversation.member_added named this user
+        commit,  ///< a commit in the conversation's stream
+        entry,   ///< any other entry in its stream (does not re-arm a given-up join)
+        lost,    ///< a Welcome that cannot be used, or state that can no longer follow the group
+    };
     using MakeProposals =
         std::function<std::optional<std::vector<mls::Proposal>>(const mls::Group&)>;
     struct ClaimedDevice {
@@ -161,9 +181,12 @@ private:
                   std::function<void()> then);
 
     // Membership changes.
-    void resolve(const QString& conversation_id);
-    void rejoin(const QString& conversation_id);
-    void rejoin_attempt(const QString& conversation_id, int attempt, Finish finish);
+    void want_join(const QString& conversation_id, JoinCause cause);
+    void join_now(const QString& conversation_id, bool sync_first);
+    void join_attempt(const QString& conversation_id, Finish finish);
+    void join_failed(const QString& conversation_id, JoinFailureReason reason,
+                     const QString& detail);
+    void publish_group_info(const QString& conversation_id);
     void commit_in(const QString& conversation_id, MakeProposals make, Done done,
                    QStringList missing = {});
     void commit_attempt(const QString& conversation_id, MakeProposals make, Done done, int attempt,
@@ -190,6 +213,7 @@ private:
     GroupStateStore& groups_;
     GroupEngineOptions options_;
     std::unique_ptr<KeyPackageStock> stock_;
+    std::unique_ptr<JoinSchedule> joins_;
     std::optional<MlsDevice> device_;
     std::optional<mls::ExternalSender> external_sender_;
     std::map<QString, Conversation> conversations_;

@@ -3,6 +3,8 @@
 // thread (docs/client.md, "The application"): against a real server on the offscreen platform,
 // the UI thread keeps running a timer while the derivation runs, the sign-in's buttons are
 // disabled meanwhile, and the unlock then goes on to the code step and the shell as before.
+// The first sign-in makes the key file (Argon2id) after the server's answer, also off the UI
+// thread.
 #include "client-qt/app/main_shell.hpp"
 #include "tests/client/app_window_driver.hpp"
 
@@ -62,6 +64,32 @@ TEST_F(ClientAppUnlock, TheKeyDerivationRunsOffTheUiThreadWithTheButtonsDisabled
     ASSERT_TRUE(signed_in(*w)) << s->message().toStdString();
     EXPECT_FALSE(w->is_locked());
     EXPECT_EQ(w->session()->info()->device_id, device_id);
+    EXPECT_NE(w->account_storage(), nullptr);
+}
+
+TEST_F(ClientAppUnlock, TheFirstSignInMakesTheKeyFileOffTheUiThread) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto w = open_window();
+    // A timer of the UI thread that notes when it fires while the account is being opened:
+    // if the key file were made on this thread, it could not fire then.
+    int ticks_while_opening = 0;
+    bool opened = false;
+    QTimer timer;
+    timer.setInterval(2);
+    QObject::connect(&timer, &QTimer::timeout, [&] {
+        if (w->opening_account()) {
+            ++ticks_while_opening;
+            opened = true;
+        }
+    });
+    timer.start();
+    sign_in_with_recovery(*w, nurse, 0);  // the first sign-in on this computer
+    ASSERT_TRUE(signed_in(*w)) << w->sign_in_widget()->message().toStdString();
+    EXPECT_TRUE(opened) << "the account was opened inside one event";
+    EXPECT_GE(ticks_while_opening, 3);
+    EXPECT_FALSE(w->opening_account());
     EXPECT_NE(w->account_storage(), nullptr);
 }
 

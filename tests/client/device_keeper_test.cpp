@@ -4,16 +4,21 @@
 // restart of the application: the second sign-in uses the device of the first (the server
 // lists one), a mistyped password neither loses nor replaces anything, a device the server
 // revoked is forgotten with its store and a new one registered, and a damaged device file is
-// refused with a clear error and replaced. No keychain here (the session bus is taken away):
-// the local key is in the Argon2id key file under the user's password.
+// refused with a clear error and replaced; the first sign-in's key file (Argon2id) is made
+// while the calling thread's event loop keeps running (AccountOpening). No keychain here (the
+// session bus is taken away): the local key is in the Argon2id key file under the user's password.
 #include "client-qt/core/device_keeper.hpp"
+#include "client-qt/core/account_opening.hpp"
 #include "client-qt/core/session.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/client/store_test_support.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
 
 #include <gtest/gtest.h>
 
@@ -39,7 +44,7 @@ const QByteArray kept_marker("kept across sign-ins");
 /// all made anew.
 struct AppStart {
     client::KeychainKeyStore keychain{QStringLiteral("Wardline test"), 2s};
-    std::unique_ptr<DeviceKeeper> keeper;
+    std::shared_ptr<DeviceKeeper> keeper;
     DeviceIdentity identity;
     client::DevicePreparation prepared;
     std::unique_ptr<ServerConnection> connection;
@@ -51,7 +56,7 @@ struct AppStart {
 
     AppStart(const QString& directory, const client::DeviceAccount& who, std::uint16_t port,
              const std::string& ca_file) {
-        keeper = std::make_unique<DeviceKeeper>(directory, who, keychain);
+        keeper = std::make_shared<DeviceKeeper>(directory, who, keychain);
         client::ConnectionOptions o;
         o.url = QUrl(QStringLiteral("wss://localhost:%1/v1/ws").arg(port));
         o.tls.ca_file = QString::fromStdString(ca_file);
@@ -110,9 +115,8 @@ protected:
         return std::make_unique<AppStart>(dir_.path(), who_, server().port(),
                                           server().certificate());
     }
-    /// The first sign-in ever: one-time password, new password, authenticator; the device is
-    /// kept and a marker written to the account's store.
-    std::unique_ptr<AppStart> first_sign_in() {
+    /// The first sign-in ever up to the session: one-time password, new password, authenticator.
+    std::unique_ptr<AppStart> first_session() {
         auto a = app();
         a->prepare(otp_);
         EXPECT_FALSE(a->prepared.kept);
@@ -126,6 +130,11 @@ protected:
         a->session->confirm_mfa(QString::fromStdString(totp_now(base32_secret(totp_secret_))));
         EXPECT_TRUE(a->reaches(Step::signed_in));
         recovery_ = a->recovery;
+        return a;
+    }
+    /// The first sign-in ever: the device is kept and a marker written to the account's store.
+    std::unique_ptr<AppStart> first_sign_in() {
+        auto a = first_session();
         a->keep(new_password);
         if (a->account.storage) a->account.storage->store().save_secret("marker", kept_marker);
         return a;
@@ -280,6 +289,71 @@ TEST_F(DeviceKeeperTest, ADamagedDeviceFileIsRefusedClearlyAndReplacedAfterTheSi
     later->prepare(new_password);
     EXPECT_TRUE(later->prepared.kept);
     EXPECT_EQ(later->identity.device_id, new_device);
+}
+
+}  // namespace
+}  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+TEST_F(DeviceKeeperTest, TheFirstSignInMakesTheKeyFileWhileTheEventLoopKeepsRunning) {
+    auto a = first_session();
+    ASSERT_EQ(a->session->step(), Step::signed_in);
+    ASSERT_FALSE(QFile::exists(a->keeper->key_file_path()));
+    // A timer of the calling thread, as the UI's would be: it keeps firing while Argon2id makes
+    // the key file, which a blocked event loop could not do.
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(5ms);
+    QObject::connect(&ticker, &QTimer::timeout, [&] { ++ticks; });
+    ticker.start();
+    std::optional<client::KeptAccount> kept;
+    QThread* done_on = nullptr;
+    QElapsedTimer took;
+    took.start();
+    client::AccountOpening opening(a->keeper, a->identity, *a->session->info(), new_password,
+                                   [&](client::KeptAccount k) {
+                                       done_on = QThread::currentThread();
+                                       kept = std::move(k);
+                                   });
+    EXPECT_TRUE(opening.running());
+    ASSERT_TRUE(qt_wait_for([&] { return kept.has_value(); }, 30s));
+    ticker.stop();
+    EXPECT_FALSE(opening.running());
+    ASSERT_GE(took.elapsed(), 20) << "too quick to show anything: Argon2id takes longer";
+    EXPECT_GE(ticks, 3) << "the calling thread was blocked for " << took.elapsed() << " ms";
+    EXPECT_EQ(done_on, QThread::currentThread());
+    ASSERT_TRUE(kept->storage) << kept->error.toStdString();
+    EXPECT_TRUE(QFile::exists(a->keeper->key_file_path()));
+    // The storage was opened on this thread, which uses it.
+    kept->storage->store().save_secret("marker", kept_marker);
+    EXPECT_EQ(kept->storage->store().secret("marker").value_or(QByteArray()), kept_marker);
+    kept->storage.reset();
+
+    // The next start of the application unlocks that key file with the password.
+    a.reset();
+    auto b = app();
+    b->prepare(new_password);
+    EXPECT_TRUE(b->prepared.kept);
+    EXPECT_EQ(b->prepared.key_error, client::KeyFileError::none);
+}
+
+TEST_F(DeviceKeeperTest, AnOpeningDroppedBeforeItEndsNeverCallsBack) {
+    auto a = first_session();
+    bool called = false;
+    {
+        client::AccountOpening opening(a->keeper, a->identity, *a->session->info(), new_password,
+                                       [&](client::KeptAccount) { called = true; });
+    }  // waits for the worker, drops the outcome
+    qt_wait_for([] { return false; }, 100ms);
+    EXPECT_FALSE(called);
+    // The key file was made all the same: the next opening unlocks it.
+    std::optional<client::KeptAccount> kept;
+    client::AccountOpening again(a->keeper, a->identity, *a->session->info(), new_password,
+                                 [&](client::KeptAccount k) { kept = std::move(k); });
+    ASSERT_TRUE(qt_wait_for([&] { return kept.has_value(); }, 30s));
+    EXPECT_TRUE(kept->storage) << kept->error.toStdString();
 }
 
 }  // namespace

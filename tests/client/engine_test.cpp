@@ -5,15 +5,19 @@
 // added mid-conversation who reads only what follows, a removed member who cannot read what
 // follows, a device that lost its state and joins again by external commit, a stale commit
 // retried, tampered and misattributed ciphertexts refused, the KeyPackage stock replenished
-// and a Welcome opened after a restart. The plaintext is checked against the bytes the server
-// relayed, the stored rows and every log line.
+// and a Welcome opened after a restart; a user who had no device, or whose device had no
+// KeyPackage, when conversations were made with them joins by external commit and reads what
+// follows, on every device; a join that keeps failing backs off and gives up with a reason.
+// The plaintext is checked against the bytes the server relayed, the stored rows and every log
+// line.
 #include "client-qt/core/account_storage.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/group_record.hpp"
+#include "client-qt/core/mls_device.hpp"
 #include "client-qt/core/mls_wire.hpp"
 #include "common/mls/struct_codec.hpp"
-#include "tests/client/memory_stores.hpp"
 #include "tests/client/enrolled_installation.hpp"
+#include "tests/client/memory_stores.hpp"
 #include "tests/client/operation_waits.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
@@ -24,6 +28,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -68,6 +73,8 @@ struct Installation {
     std::vector<MessageRefusal> refusals;
     std::vector<QJsonObject> relayed;  ///< every message.new body as the server sent it
     std::vector<QString> left;
+    std::vector<client::JoinFailure> join_failures;
+    std::vector<std::chrono::steady_clock::time_point> join_failure_times;
 
     /// The number of messages received from `conversation`.
     std::size_t count(const QString& conversation) const {
@@ -128,7 +135,8 @@ protected:
         a->identity = enrolled_identity(user);
         a->connection = std::make_unique<ServerConnection>(test_server_options(server()));
         a->session = std::make_unique<Session>(*a->connection, a->identity);
-        client::GroupEngineOptions options;
+        client::GroupEngineOptions options = next_options_.value_or(client::GroupEngineOptions{});
+        next_options_.reset();
         options.key_packages.batch = 12;
         a->engine = std::make_unique<GroupEngine>(*a->connection, *a->session, a->identity,
                                                   group_store, key_package_store, options);
@@ -139,6 +147,11 @@ protected:
                          [self](const MessageRefusal& r) { self->refusals.push_back(r); });
         QObject::connect(a->engine.get(), &GroupEngine::left,
                          [self](const QString& c) { self->left.push_back(c); });
+        QObject::connect(a->engine.get(), &GroupEngine::joinFailed,
+                         [self](const client::JoinFailure& f) {
+                             self->join_failures.push_back(f);
+                             self->join_failure_times.push_back(std::chrono::steady_clock::now());
+                         });
         QObject::connect(a->connection.get(), &ServerConnection::event,
                          [self](const client::ServerEvent& e) {
                              if (e.type == QLatin1String("message.new"))
@@ -248,6 +261,29 @@ protected:
         return ws;
     }
 
+    /// Another device of `user` (a new key pair, first signed in with a recovery code), ready
+    /// for install().
+    TestUser another_device(const TestUser& user) {
+        TestUser other = user;
+        new_device_key(other);
+        other.device_id.clear();
+        auto ws = connect();
+        auto r = ws->request("auth.login", login_body(other, other.password));
+        EXPECT_EQ(r["body"].value("next", ""), "mfa_verify") << r.dump();
+        r = ws->request("auth.mfa_verify", {{"recovery_code", other.recovery_codes.back()}});
+        EXPECT_EQ(r.value("status", ""), "ok") << r.dump();
+        other.token = r["body"]["session"].value("token", "");
+        other.device_id = r["body"]["session"].value("device_id", "");
+        ws->close();
+        return other;
+    }
+
+    std::string text_of(const std::string& sql) {
+        return std::string(owner().exec(sql).text_or_throw(0, 0));
+    }
+
+    /// Options for the next install() (then the defaults again).
+    std::optional<client::GroupEngineOptions> next_options_;
     std::vector<std::unique_ptr<Installation>> installations_;
     std::vector<std::string> secrets_;
 };
@@ -762,6 +798,191 @@ TEST_F(StoredEngineRestart, ANewEngineOverTheReopenedStoreReadsOnAndOpensAWelcom
     expect_in_step(second, {&alice, bob});
     exchange(*bob, first, "Noted, porter rebooked", {&alice});
     exchange(alice, second, "Bed 9 needs a side room", {bob});
+}
+
+}  // namespace
+}  // namespace wardline::test
+
+namespace wardline::test {
+namespace {
+
+TEST_F(ClientEngine, AUserWithNoDeviceWhenConversationsWereMadeReadsWhatFollowsOnEveryDevice) {
+    start_server_for_engines();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser carol_user = enroll("General", "carol.nurse", "nurse");
+    const std::string bob_password = create_user("General", "bob.nurse", "nurse");
+    TestUser bob_before;  // Bob as others see him before his first sign-in: an id, no device
+    bob_before.id = text_of("SELECT id::text FROM users WHERE username = 'bob.nurse'");
+    auto& alice = install(alice_user);
+    auto& carol = install(carol_user);
+    const QString direct = create(alice, {{"kind", "direct"}}, {&bob_before});
+    const QString group =
+        create(alice, {{"kind", "group"}, {"title", "Night shift"}}, {&bob_before, &carol_user});
+    ASSERT_TRUE(qt_wait_for([&] { return carol.engine->has_group(group); }));
+    // Nobody could be added to the direct conversation, yet its group committed once: the
+    // GroupInfo a device of Bob's joins from is on the server.
+    EXPECT_EQ(alice.engine->epoch(direct), std::optional<std::uint64_t>(1));
+    EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE id = '" + direct.toStdString() +
+                    "' AND epoch = 1"),
+              1);
+    exchange(alice, group, "Before Bob: the night list is on the board", {&carol});
+
+    // Bob signs in for the first time, on a workstation of his own.
+    TestUser bob_user = first_login("General", "bob.nurse", bob_password);
+    auto& bob = install(bob_user);
+    ASSERT_TRUE(qt_wait_for([&] {
+        return bob.engine->has_group(direct) && bob.engine->has_group(group);
+    })) << "Bob's device did not join the conversations made before it existed";
+    expect_in_step(direct, {&alice, &bob});
+    expect_in_step(group, {&alice, &bob, &carol});
+    EXPECT_EQ(bob.count(group), 0u) << "what was sent before his device joined stays unreadable";
+    exchange(alice, direct, "Bob, bed 12 needs a new line", {&bob});
+    exchange(bob, direct, "On it", {&alice});
+    exchange(alice, group, "Handover at 07:00 in the office", {&bob, &carol});
+
+    // His second workstation, later: it joins both by itself and reads what follows.
+    TestUser bob_second = another_device(bob_user);
+    auto& bob2 = install(bob_second);
+    ASSERT_TRUE(qt_wait_for([&] {
+        return bob2.engine->has_group(direct) && bob2.engine->has_group(group);
+    })) << "Bob's second device did not join";
+    expect_in_step(direct, {&alice, &bob, &bob2});
+    expect_in_step(group, {&alice, &bob, &bob2, &carol});
+    exchange(alice, direct, "Line placed? Please confirm", {&bob, &bob2});
+    exchange(carol, group, "Office is free from 06:45", {&alice, &bob, &bob2});
+    exchange(bob2, group, "Confirmed from the ward desk", {&alice, &bob, &carol});
+    for (auto* i : {&alice, &bob, &bob2, &carol}) {
+        EXPECT_TRUE(i->refusals.empty());
+        EXPECT_TRUE(i->join_failures.empty());
+    }
+}
+
+TEST_F(ClientEngine, ADeviceWithoutKeyPackagesWhenAGroupIsMadeJoinsItWhileOnline) {
+    start_server_for_engines();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    auto& alice = install(alice_user);
+    // Bob's device is online, but its KeyPackages have run out of lifetime: nobody can add it
+    // with a Welcome, as before a device's first upload.
+    client::GroupEngineOptions bob_options;
+    bob_options.key_packages.lifetime_seconds = 1;
+    next_options_ = bob_options;
+    auto& bob = install(bob_user);
+    const auto expired = std::chrono::steady_clock::now() + 1500ms;
+    qt_wait_for([&] { return std::chrono::steady_clock::now() > expired; }, 3s);
+
+    QJsonArray members{QString::fromStdString(bob_user.id)};
+    const auto made = finish([&](auto done) {
+        alice.engine->create_conversation(
+            {{"kind", "group"}, {"title", "Wound care"}, {"members", members}}, done);
+    });
+    ASSERT_TRUE(made.ok) << made.error_code.toStdString();
+    const QString conv = made.conversation_id;
+    EXPECT_TRUE(made.missing_devices.contains(QString::fromStdString(bob_user.device_id)));
+    // No Welcome will come: the device learns that it is a member (conversation.member_added,
+    // the commit in the stream) and joins by external commit.
+    ASSERT_TRUE(qt_wait_for([&] { return bob.engine->has_group(conv); }))
+        << "Bob's device did not join";
+    expect_in_step(conv, {&alice, &bob});
+    exchange(alice, conv, "Dressing change in room 5 at noon", {&bob});
+    exchange(bob, conv, "Will do, supplies are ready", {&alice});
+    EXPECT_TRUE(bob.refusals.empty());
+    EXPECT_TRUE(bob.join_failures.empty());
+}
+
+TEST_F(ClientEngine, AJoinThatKeepsFailingBacksOffGivesUpWithAReasonAndWakesOnACommit) {
+    start_server_for_engines();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    // Alice's client is not an engine: it makes a conversation with Bob and commits nothing,
+    // so there is no GroupInfo to join from.
+    auto ws = connect();
+    ASSERT_EQ(ws->request("auth.resume",
+                          {{"token", alice_user.token}, {"device_id", alice_user.device_id}})
+                  .value("status", ""),
+              "ok");
+    mls::Bytes group_id(32);
+    randombytes_buf(group_id.data(), group_id.size());
+    const auto group_id_text = client::to_qbytes(group_id).toBase64().toStdString();
+    auto r = ws->request("conversations.create", {{"kind", "group"},
+                                                  {"title", "No group yet"},
+                                                  {"members", {bob_user.id}},
+                                                  {"mls_group_id", group_id_text}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    const QString conv = QString::fromStdString(r["body"]["conversation"].value("id", ""));
+
+    using std::chrono::milliseconds;
+    client::GroupEngineOptions options;
+    options.join_retry.base = milliseconds(100);
+    options.join_retry.cap = milliseconds(400);
+    options.join_retry.max_attempts = 4;
+    options.join_retry.uniform = [](std::uint64_t bound) { return bound; };  // no jitter
+    next_options_ = options;
+    auto& bob = install(bob_user);
+    ASSERT_TRUE(qt_wait_for(
+        [&] { return !bob.join_failures.empty() && !bob.join_failures.back().retry_in; }, 15s))
+        << "the engine did not give up";
+    ASSERT_EQ(bob.join_failures.size(), 4u);
+    const std::vector<milliseconds> waits{milliseconds(100), milliseconds(200), milliseconds(400)};
+    for (std::size_t i = 0; i < bob.join_failures.size(); ++i) {
+        const auto& f = bob.join_failures[i];
+        EXPECT_EQ(f.conversation_id, conv);
+        EXPECT_EQ(f.reason, client::JoinFailureReason::no_group_info);
+        EXPECT_EQ(f.detail, "not_found");
+        EXPECT_EQ(f.attempts, static_cast<int>(i) + 1);
+        if (i < waits.size()) {
+            ASSERT_TRUE(f.retry_in.has_value());
+            EXPECT_EQ(*f.retry_in, waits[i]);
+            EXPECT_GE(bob.join_failure_times[i + 1] - bob.join_failure_times[i], waits[i])
+                << "attempt " << i + 2 << " came before its wait was over";
+        }
+    }
+    EXPECT_EQ(bob.engine->join_failures(conv), 4);
+
+    // Given up: neither time nor application messages bring another attempt.
+    const auto alice_org =
+        text_of("SELECT org_id::text FROM users WHERE id = '" + alice_user.id + "'");
+    auto alice_identity = enrolled_identity(alice_user);
+    const auto alice_device = client::MlsDevice::of(
+        QString::fromStdString(alice_org), QString::fromStdString(alice_user.id), alice_identity);
+    ASSERT_TRUE(alice_device);
+    auto bundle = alice_device->key_package(86400);
+    ASSERT_TRUE(bundle);
+    auto group = mls::Group::create(*mls::suite_for(mls::kSuite3), group_id, *bundle);
+    ASSERT_TRUE(group);
+    secrets_.push_back("Is anyone reading this?");
+    auto text = group->encrypt(mls::to_bytes("Is anyone reading this?"));
+    ASSERT_TRUE(text);
+    const auto relayed_before = bob.relayed.size();
+    r = ws->request("messages.send", {{"conversation_id", conv.toStdString()},
+                                      {"client_msg_id", client::new_uuid().toStdString()},
+                                      {"message", client::mls_to_base64(*text).toStdString()}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    ASSERT_TRUE(qt_wait_for([&] { return bob.relayed.size() > relayed_before; }));
+    qt_wait_for([] { return false; }, milliseconds(1200));  // three times the longest wait
+    EXPECT_EQ(bob.join_failures.size(), 4u) << "the engine tried again after giving up";
+    EXPECT_FALSE(bob.engine->has_group(conv));
+
+    // Alice's group commits (and publishes its GroupInfo): Bob's device wakes up and joins.
+    auto committed = group->commit({});
+    ASSERT_TRUE(committed);
+    auto info = committed->next.group_info();
+    ASSERT_TRUE(info);
+    r = ws->request("handshake.submit",
+                    {{"conversation_id", conv.toStdString()},
+                     {"client_msg_id", client::new_uuid().toStdString()},
+                     {"message", client::mls_to_base64(committed->commit).toStdString()},
+                     {"group_info", client::mls_to_base64(*info).toStdString()}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
+    ASSERT_TRUE(qt_wait_for([&] { return bob.engine->has_group(conv); }))
+        << "a commit did not wake the join";
+    EXPECT_EQ(bob.engine->epoch(conv), std::optional<std::uint64_t>(2));
+    EXPECT_EQ(bob.engine->join_failures(conv), 0);
+    EXPECT_EQ(bob.join_failures.size(), 4u);
+    EXPECT_TRUE(qt_wait_for([&] {
+        return count("SELECT count(*) FROM conversations WHERE id = '" + conv.toStdString() +
+                     "' AND epoch = 2") == 1;
+    }));
 }
 
 }  // namespace

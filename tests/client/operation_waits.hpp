@@ -2,7 +2,9 @@
 #pragma once
 // Waiting in client tests for what the engine and the recorder do asynchronously: an operation
 // run to its end, and an installation that others may add to a group (its engine started and
-// its KeyPackages on the server; a group made before that leaves the device out).
+// its KeyPackages on the server). A group made before that does not add the device: it joins
+// by external commit soon after, but cannot read what was sent before it joined, which tests
+// that send at once would then miss.
 #include "client-qt/core/engine_messages.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "tests/client/qt_wait.hpp"
@@ -28,7 +30,8 @@ inline client::OperationResult finish_operation(
     return result.value_or(client::OperationResult{});
 }
 
-/// The engine has started and has uploaded its KeyPackages, so another member may add it.
+/// The engine has started and has uploaded its KeyPackages, so another member may add it with
+/// a Welcome (and it reads the first message sent after the group was made).
 inline bool ready_for_peers(client::GroupEngine& engine) {
     auto& stock = engine.key_package_stock();
     return engine.started() && stock.checks() > 0 && !stock.busy();

@@ -90,11 +90,15 @@ json IdentityFixture::login_body(const TestUser& user, const std::string& passwo
 }
 
 TestUser IdentityFixture::enroll(const std::string& org, const std::string& username, const std::string& role) {
+    return first_login(org, username, create_user(org, username, role));
+}
+
+TestUser IdentityFixture::first_login(const std::string& org, const std::string& username,
+                                      const std::string& one_time) {
     TestUser u;
     u.org = org;
     u.username = username;
     new_device_key(u);
-    const std::string one_time = create_user(org, username, role);
     u.password = "tranquil meadow lantern " + std::to_string(randombytes_uniform(1000000));
     auto ws = connect();
     auto r = ws->request("auth.login", login_body(u, one_time));

@@ -54,6 +54,10 @@ protected:
     std::string create_user(const std::string& org, const std::string& username, const std::string& role);
     /// create_user + the whole first login on a connection of its own, then logout.
     TestUser enroll(const std::string& org, const std::string& username, const std::string& role);
+    /// The whole first login of a user made with create_user (one-time password, own password,
+    /// TOTP), on a connection of its own; the user's first device is registered by it.
+    TestUser first_login(const std::string& org, const std::string& username,
+                         const std::string& one_time_password);
     /// Logs `user` in on `ws` with a fresh TOTP code (waiting for the next step if the
     /// current one was used already). Returns the auth.mfa_verify response.
     nlohmann::json login(WsClient& ws, TestUser& user);
