@@ -4,8 +4,9 @@
 // account's local store and MLS engine, kept in step by a MessageRecorder), the directory and
 // the on-call view (both open direct conversations in the chat), the on-call schedule for
 // holders of org.settings, the users view
-// for holders of users.read, the organization and templates views for org.settings and the
-// audit view for audit.read. The shell is built at sign-in and destroyed whole on lock and
+// for holders of users.read, the organization and templates views for org.settings, the
+// audit view for audit.read, the retention view for retention.manage and the legal-hold view
+// for legal_hold.manage. The shell is built at sign-in and destroyed whole on lock and
 // sign-out, so nothing it showed stays in memory behind the lock screen.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/group_engine.hpp"
@@ -24,9 +25,11 @@ namespace wardline::app {
 class AuditView;
 class ChatView;
 class DirectoryView;
+class LegalHoldAdminView;
 class OnCallView;
 class ShiftAdminView;
 class OrgPolicyView;
+class RetentionAdminView;
 class TemplateAdminView;
 class UserAdminView;
 
@@ -61,6 +64,10 @@ public:
     /// The on-call schedule, or null without org.settings.
     ShiftAdminView* shift_admin() const { return shift_admin_; }
     QTabWidget* tabs() const { return tabs_; }
+    /// The retention policies, or null without retention.manage.
+    RetentionAdminView* retention_admin() const { return retention_admin_; }
+    /// The legal holds, or null without legal_hold.manage.
+    LegalHoldAdminView* legal_hold_admin() const { return legal_hold_admin_; }
 
 signals:
     void lockRequested();
@@ -82,6 +89,8 @@ private:
     DirectoryView* directory_ = nullptr;
     OnCallView* on_call_ = nullptr;
     ShiftAdminView* shift_admin_ = nullptr;
+    RetentionAdminView* retention_admin_ = nullptr;
+    LegalHoldAdminView* legal_hold_admin_ = nullptr;
 };
 
 }  // namespace wardline::app
