@@ -100,7 +100,9 @@ LegalHoldAdminView::LegalHoldAdminView(client::ServerConnection& connection,
     form->addRow(tr("&User"), username_);
     form->addRow(tr("Co&nversation"), conversation_);
     form->addRow(tr("Ca&se name"), case_name_);
-    form->addRow(tr("&Dates"), range);
+    auto* dates = new QLabel(tr("&Dates"), this);
+    dates->setBuddy(from_);
+    form->addRow(dates, range);
     layout->addLayout(form);
     auto* buttons = new QHBoxLayout;
     place_ = named_button(this, "placeHoldButton", tr("&Place hold"));

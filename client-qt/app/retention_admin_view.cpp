@@ -54,7 +54,7 @@ RetentionAdminView::RetentionAdminView(client::ServerConnection& connection,
     conversation_ = named_field(this, "retentionConversationField", tr("Conversation id"));
     conversation_->setPlaceholderText(tr("The conversation's id, as the audit trail shows it"));
     conversation_->setMaxLength(36);
-    forever_ = new QCheckBox(tr("Keep &forever"), this);
+    forever_ = new QCheckBox(tr("Keep fore&ver"), this);
     forever_->setObjectName(QStringLiteral("retentionForeverCheck"));
     forever_->setAccessibleName(tr("Keep messages forever"));
     days_ = new QSpinBox(this);
@@ -72,12 +72,14 @@ RetentionAdminView::RetentionAdminView(client::ServerConnection& connection,
     form->addRow(tr("&Covers"), scope_);
     form->addRow(tr("&Kind"), kind_);
     form->addRow(tr("Co&nversation"), conversation_);
-    form->addRow(tr("Keep for"), keep);
+    auto* keep_label = new QLabel(tr("Keep &for"), this);
+    keep_label->setBuddy(days_);
+    form->addRow(keep_label, keep);
     layout->addLayout(form);
 
     auto* buttons = new QHBoxLayout;
     preview_button_ = named_button(this, "previewRetentionButton", tr("P&review deletion"));
-    save_ = named_button(this, "saveRetentionButton", tr("Sa&ve policy"));
+    save_ = named_button(this, "saveRetentionButton", tr("Save pol&icy"));
     buttons->addWidget(preview_button_);
     buttons->addWidget(save_);
     buttons->addStretch(1);

@@ -44,12 +44,17 @@ QString kind_label(const QString& kind) {
 
 QString preview_report(const client::RetentionScope& target, int keep_days,
                        const client::RetentionPreview& preview) {
-    const QString scope = client::RetentionPolicyModel::scope_text(target);
+    QString scope = tr("the whole organization");
+    if (target.scope == QLatin1String("kind"))
+        scope =
+            tr("%1 (every one without a policy of its own)").arg(kind_label(target.kind).toLower());
+    else if (target.scope == QLatin1String("conversation"))
+        scope = tr("conversation %1").arg(target.conversation_id);
     const QString duration = client::RetentionPolicyModel::duration_text(keep_days);
     if (preview.messages == 0)
-        return tr("If %1 kept messages %2, the retention job would delete no messages now.")
+        return tr("If %1 kept messages for %2, the retention job would delete no messages now.")
             .arg(scope, duration);
-    QString text = tr("If %1 kept messages %2, the retention job would delete %3 now:")
+    QString text = tr("If %1 kept messages for %2, the retention job would delete %3 now:")
                        .arg(scope, duration, messages(preview.messages));
     for (const auto& g : preview.groups) {
         const QString where =
