@@ -23,5 +23,7 @@ inline const QString kRolesAssign = QStringLiteral("roles.assign");
 inline const QString kDevicesManage = QStringLiteral("devices.manage");
 inline const QString kAuditRead = QStringLiteral("audit.read");
 inline const QString kOrgSettings = QStringLiteral("org.settings");
+inline const QString kRetentionManage = QStringLiteral("retention.manage");
+inline const QString kLegalHoldManage = QStringLiteral("legal_hold.manage");
 
 }  // namespace wardline::app

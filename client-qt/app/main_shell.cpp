@@ -6,9 +6,11 @@
 #include "client-qt/app/chat_view.hpp"
 #include "client-qt/app/device_order_text.hpp"
 #include "client-qt/app/directory_view.hpp"
+#include "client-qt/app/legal_hold_admin_view.hpp"
 #include "client-qt/app/on_call_view.hpp"
 #include "client-qt/app/notification_settings_dialog.hpp"
 #include "client-qt/app/org_policy_view.hpp"
+#include "client-qt/app/retention_admin_view.hpp"
 #include "client-qt/app/shift_admin_view.hpp"
 #include "client-qt/app/template_admin_view.hpp"
 #include "client-qt/app/user_admin_view.hpp"
@@ -94,6 +96,14 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
     if (info.permissions.contains(kAuditRead)) {
         audit_view_ = new AuditView(connection_, tabs_);
         tabs_->addTab(audit_view_, tr("&Audit"));
+    }
+    if (info.permissions.contains(kRetentionManage)) {
+        retention_admin_ = new RetentionAdminView(connection_, colleagues_, tabs_);
+        tabs_->addTab(retention_admin_, tr("R&etention"));
+    }
+    if (info.permissions.contains(kLegalHoldManage)) {
+        legal_hold_admin_ = new LegalHoldAdminView(connection_, colleagues_, tabs_);
+        tabs_->addTab(legal_hold_admin_, tr("Legal &holds"));
     }
     layout->addWidget(tabs_, 1);
 

@@ -4,8 +4,9 @@
 // account's local store and MLS engine, kept in step by a MessageRecorder), the directory and
 // the on-call view (both open direct conversations in the chat), the on-call schedule for
 // holders of org.settings, the users view
-// for holders of users.read, the organization and templates views for org.settings and the
-// audit view for audit.read. The shell is built at sign-in and destroyed whole on lock and
+// for holders of users.read, the organization and templates views for org.settings, the
+// audit view for audit.read, the retention view for retention.manage and the legal-hold view
+// for legal_hold.manage. The shell is built at sign-in and destroyed whole on lock and
 // sign-out, so nothing it showed stays in memory behind the lock screen.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/group_engine.hpp"
@@ -25,10 +26,12 @@ namespace wardline::app {
 class AuditView;
 class ChatView;
 class DirectoryView;
+class LegalHoldAdminView;
 class OnCallView;
 class ShiftAdminView;
 class NotificationSettingsDialog;
 class OrgPolicyView;
+class RetentionAdminView;
 class TemplateAdminView;
 class UserAdminView;
 
@@ -67,6 +70,10 @@ public:
     void open_notification_settings();
     /// The open notification settings dialog, or null.
     NotificationSettingsDialog* notification_settings() const;
+    /// The retention policies, or null without retention.manage.
+    RetentionAdminView* retention_admin() const { return retention_admin_; }
+    /// The legal holds, or null without legal_hold.manage.
+    LegalHoldAdminView* legal_hold_admin() const { return legal_hold_admin_; }
 
 signals:
     void lockRequested();
@@ -92,6 +99,8 @@ private:
     DirectoryView* directory_ = nullptr;
     OnCallView* on_call_ = nullptr;
     ShiftAdminView* shift_admin_ = nullptr;
+    RetentionAdminView* retention_admin_ = nullptr;
+    LegalHoldAdminView* legal_hold_admin_ = nullptr;
 };
 
 }  // namespace wardline::app

@@ -146,6 +146,10 @@ void MessageRecorder::take_conversation(const QJsonObject& c, bool with_members)
     const QString kind = text(c, "kind");
     if (!valid_id(id) || kind.isEmpty()) return;
     bool moved = false;
+    int expired = 0;
+    // conversations.list says up to which seq the server holds no application message: what
+    // retention deleted while this device was offline (messages.expired reached only those online).
+    const auto expired_through = integer(c, "expired_through_seq", 1);
     const bool ok = guarded([&] {
         StoredConversation s = store_.conversation(id).value_or(StoredConversation{});
         s.id = id;
@@ -180,8 +184,10 @@ void MessageRecorder::take_conversation(const QJsonObject& c, bool with_members)
                 if (valid_id(member) && read)
                     moved |= store_.raise_member_position(id, member, 0, *read);
             }
+        if (expired_through) expired = store_.expire_messages(id, *expired_through);
     });
     if (!ok) return;
+    if (expired > 0) emit messagesExpired(id, *expired_through);
     emit conversationChanged(id);
     if (moved) emit receiptsChanged(id);
 }

@@ -9,7 +9,10 @@
 //  - members' read and delivery positions from conversations.get, messages.read and the
 //    receipt.read / receipt.delivered events, from which unread counts and receipts follow;
 //  - acknowledgements (messages.acknowledge, message.acknowledged), recalls (the body is
-//    dropped for good) and escalations (message.escalated).
+//    dropped for good) and escalations (message.escalated);
+//  - retention: messages the server deleted go from the store too, told by messages.expired
+//    when online and by conversations.list (expired_through_seq) on every start, which is how
+//    a device that was offline when the job ran catches up.
 // It also carries the user's intents that change this state: send (through the persisted
 // outgoing queue, SendQueue: a message is queued first and shown as sending, then sent, and
 // retried with the same client message id until the server acknowledges it), retry or discard
@@ -96,8 +99,8 @@ signals:
     void queueChanged(const QString& conversation_id);
     /// Read or delivery positions of members moved: receipts of many messages may differ.
     void receiptsChanged(const QString& conversation_id);
-    /// The server's retention deleted the conversation's messages up to `up_to_seq`; they are
-    /// gone from the local store too.
+    /// The server's retention deleted the conversation's messages up to `up_to_seq` (told by
+    /// messages.expired or by conversations.list); they are gone from the local store too.
     void messagesExpired(const QString& conversation_id, qint64 up_to_seq);
     void storeFailed(const QString& message);
 

@@ -478,7 +478,8 @@ boost::asio::awaitable<Outcome> ConversationService::list(json body, BoundSessio
                   {"archived", r->boolean(i, 4)},
                   {"last_seq", r->int64(i, 5)},
                   {"role", std::string(r->text_or_throw(i, 6))},
-                  {"read_seq", r->int64(i, 7)}};
+                  {"read_seq", r->int64(i, 7)},
+                  {"expired_through_seq", r->int64(i, 8)}};
         for (const auto& [col, field] : {std::pair{2, "title"}, std::pair{3, "topic"}}) {
             if (r->is_null(i, col)) continue;
             auto opened = open(credentials_, id, field, r->bytea(i, col));

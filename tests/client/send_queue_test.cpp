@@ -11,6 +11,8 @@
 //  - a refusal for good (a quarantined device) marks the message failed with a reason, is not
 //    retried by itself, and is sent by Retry once the device is released; Discard drops one;
 //  - bad input: empty, too long, unknown conversation, unknown priority.
+// And retention while a device is offline: on its return it deletes what the server deleted
+// (conversations.list, expired_through_seq) and keeps what a legal hold holds.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/group_engine.hpp"
 #include "client-qt/core/local_store.hpp"
@@ -18,8 +20,8 @@
 #include "client-qt/core/message_recorder.hpp"
 #include "client-qt/core/outgoing_queue.hpp"
 #include "tests/client/enrolled_installation.hpp"
-#include "tests/client/operation_waits.hpp"
 #include "tests/client/memory_stores.hpp"
+#include "tests/client/operation_waits.hpp"
 #include "tests/client/qt_wait.hpp"
 #include "tests/integration/identity/identity_fixture.hpp"
 
@@ -458,6 +460,73 @@ TEST_F(ClientSendQueue, BadInputIsRefusedAtOnceAndNothingIsQueued) {
     EXPECT_TRUE(sent.ok) << sent.error_code.toStdString();
     EXPECT_EQ(rows(alice_view), (Rows{{largest, "sent"}}));
     EXPECT_EQ(stored_on_server(conv), 1);
+}
+
+/// Retention while a device is offline (issue #7): the device missed messages.expired, and on
+/// its next start conversations.list (expired_through_seq) has it delete what the server
+/// deleted, and nothing the server still holds (a conversation under a legal hold, a message
+/// inside the policy's window).
+class ClientRetentionCatchUp : public ClientSendQueue {};
+
+TEST_F(ClientRetentionCatchUp, AnOfflineDeviceDeletesWhatExpiredOnItsReturnAndKeepsHeldMessages) {
+    start_server();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    TestUser carol_user = enroll("General", "carol.physician", "physician");
+    auto& alice = install(alice_user);
+    auto& bob = install(bob_user);
+    auto& carol = install(carol_user);
+    const QString conv = direct(alice, bob, bob_user);
+    const QString held = direct(carol, bob, bob_user);
+    const auto send = [&](Installation& from, const QString& to, const char* text) {
+        const auto r = finish(
+            [&](auto done) { from.recorder->send(to, QString::fromUtf8(text), "routine", done); });
+        EXPECT_TRUE(r.ok) << r.error_code.toStdString();
+        return r.seq;
+    };
+    const auto old1 = send(alice, conv, "old: obs due");
+    const auto old2 = send(alice, conv, "old: obs done");
+    const auto recent = send(alice, conv, "today: handover");
+    const auto held_seq = send(carol, held, "held: incident notes");
+    ASSERT_TRUE(qt_wait_for([&] {
+        return bob.store->message(conv, recent).has_value() &&
+               bob.store->message(held, held_seq).has_value();
+    }));
+
+    bob.close();  // offline while the job runs: it never hears messages.expired
+    auto db = owner();
+    db.exec(
+        "UPDATE messages SET created_at = now() - interval '40 days' WHERE (conversation_id = '" +
+        conv.toStdString() + "' AND seq <= " + std::to_string(old2) + ") OR conversation_id = '" +
+        held.toStdString() + "'");
+    db.exec(
+        "INSERT INTO retention_policies (org_id, scope, keep_days, updated_by) SELECT org_id, "
+        "'organization', 30, id FROM users WHERE id = '" +
+        alice_user.id + "'");
+    db.exec(
+        "INSERT INTO legal_holds (org_id, scope, conversation_id, case_name, starts_at, "
+        "placed_by) SELECT org_id, 'conversation', id, 'Case 7', now() - interval '1 year', "
+        "created_by FROM conversations WHERE id = '" +
+        held.toStdString() + "'");
+    const auto run = ctl("retention run");
+    ASSERT_EQ(run.status, 0) << run.output;
+    ASSERT_EQ(stored_on_server(conv), 1);
+    ASSERT_EQ(stored_on_server(held), 1);
+
+    bob.open();
+    ASSERT_TRUE(qt_wait_for([&] { return !bob.store->message(conv, old1).has_value(); }, 20s))
+        << "the expired message stayed on the device that was offline";
+    EXPECT_FALSE(bob.store->message(conv, old2).has_value());
+    ASSERT_TRUE(bob.store->message(conv, recent).has_value()) << "inside the window: kept";
+    EXPECT_EQ(bob.store->message(conv, recent)->body, QByteArray("today: handover"));
+    ASSERT_TRUE(bob.store->message(held, held_seq).has_value()) << "under a legal hold: kept";
+    EXPECT_EQ(bob.store->message(held, held_seq)->body, QByteArray("held: incident notes"));
+    auto& view = bob.view(conv);
+    ASSERT_EQ(view.rowCount(), 1);
+    EXPECT_EQ(view.index(0).data(Model::SeqRole).toLongLong(), recent);
+    // The sender, online all along, was told by messages.expired; both devices now agree.
+    ASSERT_TRUE(qt_wait_for([&] { return !alice.store->message(conv, old2).has_value(); }));
+    EXPECT_TRUE(alice.store->message(conv, recent).has_value());
 }
 
 }  // namespace

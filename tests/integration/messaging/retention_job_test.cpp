@@ -427,5 +427,89 @@ TEST_F(RetentionJobLive, TheServersOwnJobRunsOnItsIntervalAndTellsTheMembers) {
     EXPECT_GE(audit_count("retention.run", "success"), 1);
 }
 
+/// A device that was offline when messages.expired went out: conversations.list says up to
+/// which seq the server holds no application message, and that stops below a held message.
+TEST_F(RetentionJobLive, ConversationsListTellsAnOfflineDeviceWhatExpiredAndStopsAtAHold) {
+    start_stream();
+    TestUser alice_user = enroll("General", "alice.physician", "physician");
+    TestUser bob_user = enroll("General", "bob.nurse", "nurse");
+    const auto conv = create_conversation(
+        alice_user, {{&alice_user, "owner"}, {&bob_user, "member"}}, random_group_id());
+    const auto untouched = create_conversation(
+        alice_user, {{&alice_user, "owner"}, {&bob_user, "member"}}, random_group_id());
+    auto db = owner();
+    // seq 1 a commit (kept by retention); 2 alice old, 3 bob old, 4 alice old, 5 alice recent.
+    const std::vector<std::pair<std::string, std::string>> rows{{"commit", alice_user.id},
+                                                                {"application", alice_user.id},
+                                                                {"application", bob_user.id},
+                                                                {"application", alice_user.id},
+                                                                {"application", alice_user.id}};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto seq = std::to_string(i + 1);
+        db.exec("UPDATE conversations SET last_seq = " + seq + " WHERE id = '" + conv + "'");
+        db.exec(
+            "INSERT INTO messages (conversation_id, seq, org_id, kind, sender_user_id, "
+            "client_msg_id, epoch, body_sealed, created_at) SELECT id, " +
+            seq + ", org_id, '" + rows[i].first + "', '" + rows[i].second +
+            "', gen_random_uuid(), 0, '\\x00', now() - interval '" +
+            (i + 1 == rows.size() ? "1" : "40") + " days' FROM conversations WHERE id = '" + conv +
+            "'");
+    }
+    db.exec(
+        "INSERT INTO retention_policies (org_id, scope, keep_days, updated_by) SELECT org_id, "
+        "'organization', 30, id FROM users WHERE id = '" +
+        alice_user.id + "'");
+    // Bob's messages are under a user hold.
+    const auto held = std::string(
+        db.exec("INSERT INTO legal_holds (org_id, scope, user_id, case_name, starts_at, "
+                "placed_by) SELECT org_id, 'user', id, 'Case 7', now() - interval '1 year', id "
+                "FROM users WHERE id = '" +
+                bob_user.id + "' RETURNING id")
+            .text_or_throw(0, 0));
+    auto bob = session(bob_user);
+    const auto through = [&](const std::string& id) -> std::int64_t {
+        const json page =
+            ok("conversations.list", bob->request("conversations.list", json::object()));
+        for (const auto& c : page["conversations"])
+            if (c["id"] == id) return c["expired_through_seq"].get<std::int64_t>();
+        ADD_FAILURE() << "not listed: " << page.dump();
+        return -1;
+    };
+    EXPECT_EQ(through(conv), 1) << "nothing expired yet: below the first application message";
+    EXPECT_EQ(through(untouched), 0);
+    bob.reset();  // offline while the job runs
+
+    auto r = ctl("retention run");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(count("SELECT count(*) FROM messages WHERE conversation_id = '" + conv + "'"), 3)
+        << "the commit, bob's held message and the recent one";
+    bob = session(bob_user);
+    // 2 went, 3 is held: a device deletes up to 2 only (4 went too, but 3 is still there).
+    EXPECT_EQ(through(conv), 2);
+    EXPECT_EQ(through(untouched), 0);
+
+    // Once the hold is released (four-eyes: requested by one, confirmed by another), the next
+    // run deletes 3 and the answer moves to just below the recent message.
+    db.exec("UPDATE legal_holds SET release_requested_by = '" + bob_user.id +
+            "', release_requested_at = now(), released_by = '" + alice_user.id +
+            "', released_at = now() WHERE id = '" + held + "'");
+    r = ctl("retention run");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(through(conv), 4);
+    // With no application message left, it is the conversation's last seq.
+    db.exec(
+        "UPDATE messages SET created_at = now() - interval '40 days' WHERE conversation_id = '" +
+        conv + "' AND seq = 5");
+    r = ctl("retention run");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(through(conv), 5);
+    // Another organization's user never sees the conversation at all.
+    TestUser otto_user = enroll("Other", "otto.physician", "physician");
+    auto otto = session(otto_user);
+    const json others =
+        ok("conversations.list", otto->request("conversations.list", json::object()));
+    EXPECT_TRUE(others["conversations"].empty()) << others.dump();
+}
+
 }  // namespace
 }  // namespace wardline::test
