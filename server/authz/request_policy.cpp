@@ -15,6 +15,7 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"account.change_password", session, "", none},
     {"audit.query", session, "audit.read", none},
     {"audit.verify", session, "audit.read", none},
+    {"auth.challenge", anonymous, "", none},
     {"auth.change_password", login, "", none},
     {"auth.login", anonymous, "", none},
     {"auth.logout", session, "", none},

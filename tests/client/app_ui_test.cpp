@@ -97,7 +97,7 @@ TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePas
     bob.username = "bob.builder";
     new_device_key(bob);
     auto ws = connect();
-    const auto r = ws->request("auth.login", login_body(bob, otp->text().toStdString()));
+    const auto r = ws->request("auth.login", login_body(*ws, bob, otp->text().toStdString()));
     EXPECT_EQ(r["body"].value("next", ""), "change_password") << r.dump();
 
     // Creating the same username again is refused in words.

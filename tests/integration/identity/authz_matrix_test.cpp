@@ -28,6 +28,7 @@ const std::map<std::string, json>& examples() {
         {"account.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
         {"audit.query", {{"limit", 5}}},
         {"audit.verify", json::object()},
+        {"auth.challenge", json::object()},
         {"auth.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
         {"auth.login", json::object()},
         {"auth.logout", json::object()},
