@@ -25,8 +25,7 @@ DeviceIdentity DeviceIdentity::generate(QString name, QString platform) {
     return d;
 }
 
-QJsonObject DeviceIdentity::login_object(const QByteArray& challenge,
-                                         const QString& organization,
+QJsonObject DeviceIdentity::login_object(const QByteArray& challenge, const QString& organization,
                                          const QString& username) const {
     QJsonObject o{{QStringLiteral("name"), name},
                   {QStringLiteral("platform"), platform},

@@ -136,8 +136,8 @@ bool DeviceKeeper::forget(DeviceIdentity* identity) {
     targets.keychain = &keychain_;
     targets.keychain_account = account_.keychain_name();
     if (kept_ && !kept_->user_id.isEmpty())
-        targets.store_database =
-            LocalStore::database_path(directory_, StoreAccount{account_.server, kept_->user_id, {}});
+        targets.store_database = LocalStore::database_path(
+            directory_, StoreAccount{account_.server, kept_->user_id, {}});
     const bool gone = wipe_local_data(targets);
     kept_.reset();
     return gone;

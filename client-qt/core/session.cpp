@@ -31,23 +31,24 @@ void Session::send_login(const QString& organization, const QString& username,
         QStringLiteral("auth.challenge"), {},
         [this, organization, username, password, may_retry](const ServerResponse& c) {
             if (!c.ok) {
-                emit refused(LoginRefusal{c.error_code, message_for(c.error_code, Step::password,
-                                                                     c.error_message)});
+                emit refused(LoginRefusal{
+                    c.error_code, message_for(c.error_code, Step::password, c.error_message)});
                 return;
             }
             const QByteArray challenge = QByteArray::fromBase64(
                 c.body.value(QLatin1String("challenge")).toString().toLatin1());
-            const QJsonObject body{
-                {QStringLiteral("organization"), organization},
-                {QStringLiteral("username"), username},
-                {QStringLiteral("password"), password},
-                {QStringLiteral("device"), device_.login_object(challenge, organization, username)}};
+            const QJsonObject body{{QStringLiteral("organization"), organization},
+                                   {QStringLiteral("username"), username},
+                                   {QStringLiteral("password"), password},
+                                   {QStringLiteral("device"),
+                                    device_.login_object(challenge, organization, username)}};
             connection_.request(
                 QStringLiteral("auth.login"), body,
                 [this, organization, username, password, may_retry](const ServerResponse& r) {
                     // A challenge lost with a dropped connection (the login went out on the
                     // next one) is asked again, once.
-                    if (!r.ok && may_retry && r.error_code == QLatin1String("device_proof_failed")) {
+                    if (!r.ok && may_retry &&
+                        r.error_code == QLatin1String("device_proof_failed")) {
                         send_login(organization, username, password, false);
                         return;
                     }

@@ -93,8 +93,8 @@ private:
     void call(const QString& type, const QJsonObject& body, Step step);
     /// auth.challenge, then auth.login signed over it; `may_retry`: a device_proof_failed
     /// answer starts once more with a new challenge.
-    void send_login(const QString& organization, const QString& username,
-                    const QString& password, bool may_retry);
+    void send_login(const QString& organization, const QString& username, const QString& password,
+                    bool may_retry);
     void on_reply(const ServerResponse& r, Step step);
     void on_event(const ServerEvent& e);
     void on_connected();
