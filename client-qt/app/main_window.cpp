@@ -95,16 +95,13 @@ bool MainWindow::use_server(const QUrl& url) {
     connect(session_.get(), &Session::stepChanged, this, &MainWindow::on_step);
     connect(session_.get(), &Session::refused, this, [this](const client::LoginRefusal& r) {
         if (client::device_refused(r) && keeper_) {
-            // The server will not take this device again (revoked by IT): forget it and its
-            // data here; the next sign-in registers a new device.
-            keeper_->forget();
-            device_.forget_secret();
+            // The server will not take this device again (revoked or wiped by IT): erase it and
+            // the account's data here, as a remote wipe does; the next sign-in registers a new
+            // device.
+            keeper_->forget(&device_);
             device_ = client::DeviceIdentity{};
             forget_password();
-            sign_in_->show_message(
-                tr("IT revoked this computer's access to Wardline, so Wardline erased its "
-                   "data on this computer. Sign in again to register this computer anew, or "
-                   "call IT if you did not expect this."));
+            sign_in_->show_message(r.message);
         } else {
             sign_in_->show_message(r.message);
         }

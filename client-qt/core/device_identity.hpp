@@ -2,7 +2,9 @@
 #pragma once
 // The identity of this installation (issue #6, "Device identity"): an Ed25519 key pair made on
 // the first login, and the device id the server assigned then. The public key goes to the
-// server with every login (auth.login "device"); the private key never leaves the client.
+// server with every login (auth.login "device"), with a signature by the private key over the
+// connection's challenge that proves this installation holds it (docs/security.md, "Device
+// possession proof"); the private key never leaves the client.
 // Keeping it in the operating system's keychain or an Argon2id-wrapped file comes with the
 // local store.
 #include <QByteArray>
@@ -20,8 +22,11 @@ struct DeviceIdentity {
 
     /// A new key pair for this computer.
     static DeviceIdentity generate(QString name, QString platform);
-    /// The "device" object of auth.login.
-    QJsonObject login_object() const;
+    /// The "device" object of auth.login for `organization` and `username` (exactly as sent),
+    /// signed over `challenge` (auth.challenge, 32 bytes). Without a secret key (forgotten) it
+    /// carries no signature, and the server refuses the login.
+    QJsonObject login_object(const QByteArray& challenge, const QString& organization,
+                             const QString& username) const;
     /// Wipes the secret key from memory.
     void forget_secret() noexcept;
 };

@@ -2,6 +2,7 @@
 #include "client-qt/core/device_keeper.hpp"
 
 #include "client-qt/core/local_key_source.hpp"
+#include "client-qt/core/local_wipe.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -20,9 +21,9 @@ QString account_key_file(const QString& directory, const DeviceAccount& account)
 }  // namespace
 
 bool device_refused(const LoginRefusal& refusal) {
-    // auth.login answers forbidden only for a device it will not take (revoked, or a key
-    // that is not the registered one); wrong credentials are unauthenticated.
-    return refusal.code == QLatin1String("forbidden");
+    // auth.login answers device_revoked, after the right password only, for a device it will
+    // never take again (revoked or wiped by IT); wrong credentials are unauthenticated.
+    return refusal.code == QLatin1String("device_revoked");
 }
 
 DeviceKeeper::DeviceKeeper(QString directory, DeviceAccount account,
@@ -158,9 +159,20 @@ KeptAccount DeviceKeeper::open(const QString& device_id, const SessionInfo& info
     return result;
 }
 
-bool DeviceKeeper::forget() {
-    bool gone = file_.remove();
-    if (kept_) gone = erase_store_of(kept_->user_id) && gone;
+bool DeviceKeeper::forget(DeviceIdentity* identity) {
+    // As a remote wipe erases (client-qt/core/local_wipe.hpp): the store, the device file, the
+    // key file, the keychain's entry, and the keys in memory.
+    LocalWipeTargets targets;
+    targets.key_file = key_file_.path();
+    targets.key = &key_;
+    targets.device = identity;
+    targets.device_file = file_.path();
+    targets.keychain = &keychain_;
+    targets.keychain_account = account_.keychain_name();
+    if (kept_ && !kept_->user_id.isEmpty())
+        targets.store_database = LocalStore::database_path(
+            directory_, StoreAccount{account_.server, kept_->user_id, {}});
+    const bool gone = wipe_local_data(targets);
     kept_.reset();
     return gone;
 }

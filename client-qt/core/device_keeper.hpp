@@ -6,7 +6,8 @@
 // keychain, or the Argon2id key file unlocked with the password being typed), or makes a new
 // key pair when there is none or it cannot be used. After the sign-in, keep() saves a new
 // device (the server assigned its id), makes the local key on the first sign-in, and opens
-// the account's storage. A device the server refused (revoked) is forgotten with its store.
+// the account's storage. A device the server refused (revoked or wiped) is erased with the
+// account's local data, as a remote wipe erases it.
 //
 // Whatever of the account's data can no longer be opened once the server accepted the
 // sign-in (a key file the accepted password does not open, an administrator's password reset,
@@ -81,9 +82,11 @@ public:
     /// database connection belongs to that thread): opens the account's storage with the key,
     /// which it takes.
     KeptAccount open(const QString& device_id, const SessionInfo& info);
-    /// The server refused the kept device (revoked): erases its file and its store, so the
-    /// next prepare() makes a new one.
-    bool forget();
+    /// The server refused the kept device (device_revoked): erases what a remote wipe erases
+    /// (its store, the device file, the key file, the keychain's entry, the local key and
+    /// `identity`'s secret key when given), so the next prepare() makes a new device. True when
+    /// nothing is left.
+    bool forget(DeviceIdentity* identity = nullptr);
 
 private:
     bool erase_store_of(const QString& user_id) const;
@@ -98,8 +101,8 @@ private:
     std::optional<KeptDevice> kept_;  ///< the device prepare() found (without its secret key)
 };
 
-/// The auth.login refusal that means the server will not take this device again (revoked, or
-/// its key is not the one registered): the device is to be forgotten.
+/// The auth.login refusal that means the server will not take this device again (revoked or
+/// wiped, device_revoked): the device and the account's local data are to be erased.
 bool device_refused(const LoginRefusal& refusal);
 
 }  // namespace wardline::client

@@ -20,12 +20,41 @@ Session::Session(ServerConnection& connection, DeviceIdentity& device, QObject* 
 
 void Session::sign_in(const QString& organization, const QString& username,
                       const QString& password) {
-    call(QStringLiteral("auth.login"),
-         {{QStringLiteral("organization"), organization},
-          {QStringLiteral("username"), username},
-          {QStringLiteral("password"), password},
-          {QStringLiteral("device"), device_.login_object()}},
-         Step::password);
+    send_login(organization, username, password, true);
+}
+
+void Session::send_login(const QString& organization, const QString& username,
+                         const QString& password, bool may_retry) {
+    // The device proves it holds its key by signing this connection's challenge (docs/client.md,
+    // "Session"): ask for one, then sign and send the login.
+    connection_.request(
+        QStringLiteral("auth.challenge"), {},
+        [this, organization, username, password, may_retry](const ServerResponse& c) {
+            if (!c.ok) {
+                emit refused(LoginRefusal{
+                    c.error_code, message_for(c.error_code, Step::password, c.error_message)});
+                return;
+            }
+            const QByteArray challenge = QByteArray::fromBase64(
+                c.body.value(QLatin1String("challenge")).toString().toLatin1());
+            const QJsonObject body{{QStringLiteral("organization"), organization},
+                                   {QStringLiteral("username"), username},
+                                   {QStringLiteral("password"), password},
+                                   {QStringLiteral("device"),
+                                    device_.login_object(challenge, organization, username)}};
+            connection_.request(
+                QStringLiteral("auth.login"), body,
+                [this, organization, username, password, may_retry](const ServerResponse& r) {
+                    // A challenge lost with a dropped connection (the login went out on the
+                    // next one) is asked again, once.
+                    if (!r.ok && may_retry &&
+                        r.error_code == QLatin1String("device_proof_failed")) {
+                        send_login(organization, username, password, false);
+                        return;
+                    }
+                    on_reply(r, Step::password);
+                });
+        });
 }
 
 void Session::change_password(const QString& current_password, const QString& new_password) {
@@ -171,14 +200,34 @@ QString Session::message_for(const QString& code, Step step, const QString& serv
     if (code == QLatin1String("unauthenticated")) {
         if (step == Step::password)
             return QStringLiteral(
-                "The organization, username or password is not right, or the account is locked "
-                "or suspended. Check them and try again; if it keeps failing, call IT.");
+                "The organization, username or password is not right. Check them and try "
+                "again; after several failed attempts, wait a few minutes. If it keeps failing, "
+                "call IT.");
         if (step == Step::mfa_verify || step == Step::mfa_confirm)
             return QStringLiteral(
                 "That code is not right or was used already. Wait for the next code in your "
                 "authenticator app and try again.");
         return QStringLiteral("The sign-in took too long. Start again.");
     }
+    // Told only after the right password (the server never tells a stranger an account's state).
+    if (code == QLatin1String("account_locked"))
+        return QStringLiteral(
+            "Your account is locked after too many failed sign-in attempts. Call IT to unlock it.");
+    if (code == QLatin1String("account_suspended"))
+        return QStringLiteral("Your account is suspended, so you cannot sign in. Call IT.");
+    if (code == QLatin1String("account_deactivated"))
+        return QStringLiteral(
+            "Your account is deactivated, so you cannot sign in. Call IT if you need access "
+            "again.");
+    if (code == QLatin1String("device_revoked"))
+        return QStringLiteral(
+            "IT revoked or wiped this computer's access to Wardline, so Wardline erased its data "
+            "on this computer. Sign in again to register this computer anew, or call IT if you "
+            "did not expect this.");
+    if (code == QLatin1String("device_proof_failed"))
+        return QStringLiteral(
+            "Wardline could not prove this computer's identity to the server. Try again; if it "
+            "keeps failing, call IT.");
     if (code == QLatin1String("rate_limited"))
         return QStringLiteral("Too many attempts. Wait a minute, then try again.");
     if (code == QLatin1String("timeout") || code == QLatin1String("unavailable"))

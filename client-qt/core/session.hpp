@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Signing in and staying signed in (issue #6, "Login"; docs/client.md, "Session"). Walks the
-// server's login steps (auth.login, then as the server asks: auth.change_password after a
-// one-time password, auth.mfa_enroll + auth.mfa_confirm when no TOTP is enrolled yet,
-// auth.mfa_verify with a TOTP or a recovery code), keeps the session token in memory, resumes
-// the session (auth.resume) whenever the connection comes back, and reports the end of the
-// session (auth.session_ended, or a resume the server refuses). Every refusal comes with a
-// message a clinician can act on; passwords and codes are never logged or kept.
+// server's login steps (auth.challenge, then auth.login signed over it with the device key,
+// then as the server asks: auth.change_password after a one-time password, auth.mfa_enroll +
+// auth.mfa_confirm when no TOTP is enrolled yet, auth.mfa_verify with a TOTP or a recovery
+// code), keeps the session token in memory, resumes the session (auth.resume) whenever the
+// connection comes back, and reports the end of the session (auth.session_ended, or a resume
+// the server refuses). Every refusal comes with a message a clinician can act on; passwords
+// and codes are never logged or kept.
 #include "client-qt/core/device_identity.hpp"
 #include "client-qt/core/notification_policy.hpp"
 #include "client-qt/core/server_connection.hpp"
@@ -99,6 +100,10 @@ signals:
 
 private:
     void call(const QString& type, const QJsonObject& body, Step step);
+    /// auth.challenge, then auth.login signed over it; `may_retry`: a device_proof_failed
+    /// answer starts once more with a new challenge.
+    void send_login(const QString& organization, const QString& username, const QString& password,
+                    bool may_retry);
     void on_reply(const ServerResponse& r, Step step);
     void on_event(const ServerEvent& e);
     void on_connected();

@@ -8,7 +8,7 @@
 namespace wardline {
 namespace {
 
-constexpr std::array<std::pair<Errc, std::string_view>, 15> kCodes{{
+constexpr std::array<std::pair<Errc, std::string_view>, 20> kCodes{{
     {Errc::bad_request, "bad_request"},
     {Errc::unknown_type, "unknown_type"},
     {Errc::unauthenticated, "unauthenticated"},
@@ -24,6 +24,11 @@ constexpr std::array<std::pair<Errc, std::string_view>, 15> kCodes{{
     {Errc::internal, "internal"},
     {Errc::archived, "archived"},
     {Errc::device_quarantined, "device_quarantined"},
+    {Errc::device_proof_failed, "device_proof_failed"},
+    {Errc::account_locked, "account_locked"},
+    {Errc::account_suspended, "account_suspended"},
+    {Errc::account_deactivated, "account_deactivated"},
+    {Errc::device_revoked, "device_revoked"},
 }};
 
 // boost::system::error_category has a protected non-virtual destructor by design (categories

@@ -24,8 +24,13 @@ enum class Errc {
     stale_epoch,        ///< an MLS handshake message for an epoch the group has left
     internal,           ///< a bug on the server side; logged with a correlation id
     archived,           ///< the conversation is archived and takes no changes
-    device_quarantined, ///< the session's device is quarantined or ordered to wipe (keep last:
-                        ///< tests/unit/common/proto_schema_test.cpp iterates up to it)
+    device_quarantined, ///< the session's device is quarantined or ordered to wipe
+    device_proof_failed,  ///< auth.login without a valid device signature over the challenge
+    account_locked,       ///< right password, but the account is locked (failed attempts)
+    account_suspended,    ///< right password, but an administrator suspended the account
+    account_deactivated,  ///< right password, but the account is deactivated
+    device_revoked,       ///< right password, but the device is revoked or wiped (keep last:
+                          ///< tests/unit/common/proto_schema_test.cpp iterates up to it)
 };
 
 /// Stable wire name of an error code, e.g. "bad_request".

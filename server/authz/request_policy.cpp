@@ -17,6 +17,7 @@ constexpr std::array kPolicies = std::to_array<RequestPolicy>({
     {"account.quiet_hours.set", session, "", none},
     {"audit.query", session, "audit.read", none},
     {"audit.verify", session, "audit.read", none},
+    {"auth.challenge", anonymous, "", none},
     {"auth.change_password", login, "", none},
     {"auth.login", anonymous, "", none},
     {"auth.logout", session, "", none},

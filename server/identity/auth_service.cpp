@@ -9,6 +9,7 @@
 #include "server/identity/audit_bridge.hpp"
 #include "server/identity/credentials.hpp"
 #include "server/identity/device_control.hpp"
+#include "server/identity/device_proof.hpp"
 #include "server/identity/identity_sql.hpp"
 #include "server/identity/notification_settings.hpp"
 #include "server/identity/sealing_ad.hpp"
@@ -30,9 +31,25 @@ using nlohmann::json;
 using storage::PgLease;
 using storage::PgParams;
 
-// One answer for an unknown organization, unknown user, wrong password, locked, suspended or
-// deactivated account, so that nobody learns which it was (issue #3).
+// One answer for an unknown organization, unknown user or wrong password, so that nobody
+// learns which it was (issue #3). The state of an account (locked, suspended, deactivated) and
+// of a device (revoked) is told only to who gave its right password (issue #6).
 const Failure kWrongCredentials{Errc::unauthenticated, "wrong organization, username or password"};
+
+/// The refusal of a right password for an account that may not log in; nullopt when it may.
+std::optional<Failure> account_refusal(bool locked, const std::string& status) {
+    if (locked)
+        return Failure{Errc::account_locked,
+                       "this account is locked after too many failed sign-in attempts; an "
+                       "administrator can unlock it"};
+    if (status == "suspended")
+        return Failure{Errc::account_suspended,
+                       "this account is suspended; ask an administrator to reinstate it"};
+    if (status != "active")
+        return Failure{Errc::account_deactivated,
+                       "this account is deactivated; ask an administrator if you need access again"};
+    return std::nullopt;
+}
 const Failure kWrongCode{Errc::unauthenticated, "wrong or already used code"};
 constexpr std::chrono::seconds kPersistSeenEvery{30};
 std::optional<Bytes> decode_base64_key(const std::string& text) {
@@ -224,6 +241,12 @@ boost::asio::awaitable<bool> AuthService::touch(ConnectionAuth& auth) {
 
 boost::asio::awaitable<Outcome> AuthService::handle(std::string type, json body, ConnectionAuth& auth) {
     if (type == "auth.logout") co_return co_await logout(auth, false);
+    if (type == "auth.challenge")
+        co_return json{{"challenge", issue_login_challenge(auth, Clock::now())},
+                       {"expires_in_seconds",
+                        std::chrono::duration_cast<std::chrono::seconds>(
+                            ConnectionAuth::kChallengeLifetime)
+                            .count()}};
     if (type == "auth.logout_all") co_return co_await logout(auth, true);
     // The login steps change the connection's state across awaits: one at a time.
     if (auth.busy)
@@ -279,12 +302,15 @@ boost::asio::awaitable<Failure> AuthService::login_failed(std::string user_id, s
 // --- auth.login ---------------------------------------------------------------------------
 
 boost::asio::awaitable<Outcome> AuthService::login(json body, ConnectionAuth& auth) {
-    if (auth.session)
+    if (auth.session) {
+        auth.login_challenge.reset();
         co_return Failure{Errc::conflict, "this connection already has a session; log out first"};
+    }
     auth.pending.reset();
     const std::string source = auth.source_address;
     const std::string password = body.at("password").get<std::string>();
     if (!address_allowed(source)) {
+        auth.login_challenge.reset();  // used up by this attempt, as by any other
         AuditNote n;
         n.action = "auth.login";
         n.outcome = "denied";
@@ -297,13 +323,35 @@ boost::asio::awaitable<Outcome> AuthService::login(json body, ConnectionAuth& au
     }
     const json& device = body.at("device");
     auto identity_key = decode_base64_key(json_string(device, "identity_key"));
-    if (!identity_key)
+    if (!identity_key) {
+        auth.login_challenge.reset();
         co_return Failure{Errc::bad_request, "device.identity_key must be 32 bytes in base64"};
+    }
+    // The device proves it holds the key before anything about the account is looked at, so
+    // that a refusal here says nothing about the password (docs/security.md).
+    const std::string organization = body.at("organization").get<std::string>();
+    const std::string typed_username = body.at("username").get<std::string>();
+    const std::string claimed_device = json_string(device, "id");
+    const std::string signature = json_string(device, "signature");
+    const LoginProofRequest proof_request{organization, typed_username, claimed_device,
+                                          *identity_key, signature};
+    if (const auto proof = take_and_check_proof(auth, proof_request, Clock::now());
+        proof != ProofVerdict::ok) {
+        AuditNote n;
+        n.action = "auth.login";
+        n.outcome = "denied";
+        n.actor_kind = "anonymous";
+        n.source_address = source;
+        n.details["reason"] = std::string(audit_reason(proof));
+        auto writing = audit_alone(std::move(n));
+        co_await std::move(writing);
+        co_return Failure{Errc::device_proof_failed, refusal_message(proof)};
+    }
 
-    const auto canonical = credentials_.canonical_username(body.at("username").get<std::string>());
+    const auto canonical = credentials_.canonical_username(typed_username);
     std::optional<storage::PgResult> row;
     if (canonical) {
-        PgParams params{body.at("organization").get<std::string>(), *canonical};
+        PgParams params{organization, *canonical};
         auto looked_up = pool_.query(sql::login_lookup(), std::move(params));
         auto r = co_await std::move(looked_up);
         if (!r) co_return Failure{Errc::unavailable, "database unavailable"};
@@ -330,7 +378,7 @@ boost::asio::awaitable<Outcome> AuthService::login(json body, ConnectionAuth& au
     PendingLogin p;
     p.user_id = std::string(u.text_or_throw(0, u.column("id")));
     p.org_id = std::string(u.text_or_throw(0, u.column("org_id")));
-    p.org_name = body.at("organization").get<std::string>();
+    p.org_name = organization;
     p.username = std::string(u.text_or_throw(0, u.column("username")));
     p.display_name = std::string(u.text_or_throw(0, u.column("display_name")));
     p.must_change_password = u.boolean(0, u.column("must_change_password"));
@@ -372,18 +420,18 @@ boost::asio::awaitable<Outcome> AuthService::login(json body, ConnectionAuth& au
                                     "wrong_password", source);
         co_return co_await std::move(failing);
     }
-    if (locked || status != "active") {
+    if (auto refusal = account_refusal(locked, status)) {
         AuditNote n = note_for(p, "auth.login", "denied", source);
         n.details["reason"] = locked ? std::string("locked") : status;
         auto writing = audit_alone(std::move(n));
         co_await std::move(writing);
-        co_return kWrongCredentials;
+        co_return std::move(*refusal);
     }
 
     p.device_name = json_string(device, "name");
     p.device_platform = json_string(device, "platform");
     p.device_identity_key = *identity_key;
-    if (const std::string id = json_string(device, "id"); !id.empty()) {
+    if (const std::string& id = claimed_device; !id.empty()) {
         PgParams params{id, p.user_id};
         auto finding = pool_.query(sql::device_for_login(), std::move(params));
         auto found = co_await std::move(finding);
@@ -393,13 +441,26 @@ boost::asio::awaitable<Outcome> AuthService::login(json body, ConnectionAuth& au
             const auto stored_key = found->bytea(0, 2);
             const bool same_key = stored_key.size() == identity_key->size() &&
                                   sodium_memcmp(stored_key.data(), identity_key->data(), 32) == 0;
-            if (found->boolean(0, 1) || !same_key) {
+            const bool revoked = found->boolean(0, 1);
+            const bool wiped = found->boolean(0, 3);
+            if (revoked || !same_key) {
                 AuditNote n = note_for(p, "auth.login", "denied", source);
-                n.details["reason"] = found->boolean(0, 1) ? "device_revoked" : "device_key_mismatch";
+                n.details["reason"] = wiped     ? "device_wiped"
+                                      : revoked ? "device_revoked"
+                                                : "device_key_mismatch";
                 n.details["device_id"] = id;
                 auto writing = audit_alone(std::move(n));
                 co_await std::move(writing);
-                co_return Failure{Errc::forbidden, "this device may not log in; ask an administrator"};
+                if (wiped)
+                    co_return Failure{Errc::device_revoked,
+                                      "this device was wiped by order of an administrator; erase "
+                                      "its local data and sign in again as a new device"};
+                if (revoked)
+                    co_return Failure{Errc::device_revoked,
+                                      "this device's access was revoked by an administrator; "
+                                      "erase its local data and sign in again as a new device"};
+                co_return Failure{Errc::device_proof_failed,
+                                  "the device key is not the one registered for this device id"};
             }
             p.device_id = id;
         }

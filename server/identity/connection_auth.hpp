@@ -6,6 +6,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -92,8 +93,15 @@ public:
     /// A pending login times out after this long.
     static constexpr std::chrono::minutes kLoginTimeout{10};
 
+    /// An auth.challenge answer is accepted this long.
+    static constexpr std::chrono::minutes kChallengeLifetime{5};
+
     std::optional<PendingLogin> pending;
     std::optional<BoundSession> session;
+    /// The challenge of the next auth.login's device possession proof (auth.challenge); used
+    /// up by that login whatever its outcome.
+    std::optional<std::array<std::uint8_t, 32>> login_challenge;
+    Clock::time_point challenge_issued;
     /// Set while an auth.* request runs, so that two cannot interleave on one connection.
     bool busy = false;
     /// Address of the peer, for audit records and per-address throttling.

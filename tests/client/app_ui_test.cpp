@@ -25,6 +25,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -97,7 +98,7 @@ TEST_F(ClientAppUi, AnAdministratorSignsInWithTotpAndCreatesAUserWhoseOneTimePas
     bob.username = "bob.builder";
     new_device_key(bob);
     auto ws = connect();
-    const auto r = ws->request("auth.login", login_body(bob, otp->text().toStdString()));
+    const auto r = ws->request("auth.login", login_body(*ws, bob, otp->text().toStdString()));
     EXPECT_EQ(r["body"].value("next", ""), "change_password") << r.dump();
 
     // Creating the same username again is refused in words.
@@ -652,6 +653,41 @@ TEST_F(ClientAppUi, ARestartSignsInOnTheSameDeviceWithTheEngineAndStoreThatTheLo
     click(w->shell(), "signOutButton");
     EXPECT_EQ(w->engine(), nullptr);
     EXPECT_EQ(w->account_storage(), nullptr);
+}
+
+TEST_F(ClientAppUi, ARevokedDeviceIsErasedAtSignInAndTheNextSignInRegistersANewOne) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    QString old_device;
+    {
+        auto w = open_window();
+        sign_in_with_recovery(*w, nurse, 0);
+        old_device = w->device().device_id;
+        click(w->shell(), "signOutButton");
+    }
+    const QDir data(data_.path());
+    const QStringList kept{QStringLiteral("device-*"), QStringLiteral("key-*"),
+                           QStringLiteral("account-*")};
+    ASSERT_GE(data.entryList(kept, QDir::Files).size(), 3) << "device file, key file and store";
+    owner().exec("UPDATE devices SET revoked_at = now() WHERE id = '" + old_device.toStdString() +
+                 "'");
+    const long long before = devices_of(nurse);
+
+    auto w = open_window();
+    enter_credentials(*w, nurse.org, nurse.username, nurse.password);
+    ASSERT_TRUE(shows_message(*w));
+    EXPECT_EQ(w->sign_in_widget()->message(),
+              client::Session::message_for("device_revoked", client::Session::Step::password, {}));
+    EXPECT_EQ(w->sign_in_widget()->page(), Page::credentials);
+    EXPECT_TRUE(find<QPushButton>(w->sign_in_widget(), "signInButton")->isEnabled());
+    EXPECT_TRUE(data.entryList(kept, QDir::Files).isEmpty())
+        << data.entryList(kept, QDir::Files).join(',').toStdString();
+    EXPECT_TRUE(w->device().secret_key.isEmpty());
+
+    sign_in_with_recovery(*w, nurse, 1);
+    EXPECT_NE(w->device().device_id, old_device);
+    EXPECT_EQ(devices_of(nurse), before + 1) << "registered as a new device";
 }
 
 TEST_F(ClientAppUi, AnActiveUserStaysSignedInPastTheServersIdleTimeoutAndAnIdleOneDoesNot) {

@@ -221,11 +221,18 @@ TEST_F(DeviceKeeperTest, ARevokedDeviceIsForgottenWithItsStoreAndANewOneRegister
     ASSERT_TRUE(again->prepared.kept);
     again->session->sign_in("General", "nina.nurse", new_password);
     const auto refused = again->refusal();
+    EXPECT_EQ(refused.code, QStringLiteral("device_revoked"));
     ASSERT_TRUE(client::device_refused(refused)) << refused.code.toStdString();
-    EXPECT_FALSE(refused.message.isEmpty());
-    EXPECT_TRUE(again->keeper->forget());
+    EXPECT_TRUE(refused.message.contains(QStringLiteral("erased")))
+        << refused.message.toStdString();
+    EXPECT_TRUE(refused.message.contains(QStringLiteral("Sign in again")));
+    ASSERT_TRUE(QFile::exists(again->keeper->key_file_path()));
+    EXPECT_TRUE(again->keeper->forget(&again->identity));
+    // Erased as a remote wipe erases: the store, the device file, the key file, the secret key.
     EXPECT_FALSE(QFile::exists(store_path)) << "the revoked device's store is wiped";
     EXPECT_FALSE(QFile::exists(again->keeper->device_file_path()));
+    EXPECT_FALSE(QFile::exists(again->keeper->key_file_path()));
+    EXPECT_TRUE(again->identity.secret_key.isEmpty());
 
     // The next sign-in makes and registers a new device, and keeps it.
     again->prepare(new_password);
@@ -242,6 +249,34 @@ TEST_F(DeviceKeeperTest, ARevokedDeviceIsForgottenWithItsStoreAndANewOneRegister
     later->prepare(new_password);
     EXPECT_TRUE(later->prepared.kept);
     EXPECT_EQ(later->identity.device_id, new_device);
+}
+
+TEST_F(DeviceKeeperTest, AKeptDeviceSigningWithAnotherKeyIsRefusedAndNothingIsErased) {
+    QString store_path;
+    {
+        auto first = first_sign_in();
+        store_path = first->account.storage->store().path();
+    }
+    auto thief = app();
+    thief->prepare(new_password);
+    ASSERT_TRUE(thief->prepared.kept);
+    // The device id and public key are right; the private key is not the device's.
+    auto other = DeviceIdentity::generate(QStringLiteral("x"), QStringLiteral("y"));
+    thief->identity.secret_key = other.secret_key;
+    other.forget_secret();
+    thief->session->sign_in("General", "nina.nurse", new_password);
+    const auto refused = thief->refusal();
+    EXPECT_EQ(refused.code, QStringLiteral("device_proof_failed"));
+    EXPECT_FALSE(client::device_refused(refused));
+    EXPECT_TRUE(refused.message.contains(QStringLiteral("could not prove")));
+    EXPECT_EQ(thief->session->step(), Step::signed_out);
+    EXPECT_EQ(devices(), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'auth.login' AND "
+                    "details LIKE '%device_signature_invalid%'"),
+              2)
+        << "refused once, and once more after the client's one retry with a new challenge";
+    EXPECT_TRUE(QFile::exists(store_path));
+    EXPECT_TRUE(QFile::exists(thief->keeper->device_file_path()));
 }
 
 TEST_F(DeviceKeeperTest, ADamagedDeviceFileIsRefusedClearlyAndReplacedAfterTheSignIn) {

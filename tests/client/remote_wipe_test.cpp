@@ -145,12 +145,13 @@ TEST_F(ClientRemoteWipe, AWipeOrderErasesTheStoreIsConfirmedAndTheDeviceCannotSi
     EXPECT_EQ(audit_count("device.wipe_confirm", "success"), 1);
     EXPECT_TRUE(qt_wait_for([&] { return a->session->step() == Step::signed_out; }));
 
-    // The old device id can never sign in again.
+    // The old device id can never sign in again: the wipe erased its private key, so it cannot
+    // even prove it is the device (the server would answer device_revoked to one that could).
     a->refusals.clear();
     a->session->sign_in("General", QString::fromStdString(nurse_.username),
                         QString::fromStdString(nurse_.password));
     ASSERT_TRUE(qt_wait_for([&] { return !a->refusals.empty(); }));
-    EXPECT_EQ(a->refusals.front(), "forbidden");
+    EXPECT_EQ(a->refusals.back(), "device_proof_failed");
 }
 
 TEST_F(ClientRemoteWipe, AnOrderGivenWhileTheDeviceWasAwayIsObeyedRightAfterItsNextSignIn) {

@@ -138,6 +138,7 @@ TEST_F(ClientSession, WrongCredentialsAllGetTheSameMessage) {
         EXPECT_EQ(r.message, seen.front().message);
     }
     EXPECT_TRUE(seen.front().message.startsWith("The organization, username or password"));
+    EXPECT_FALSE(seen.front().message.contains("locked")) << "nothing about the account's state";
 }
 
 TEST_F(ClientSession, ARecoveryCodeSignsInTheSessionResumesAfterARestartAndItsEndIsHeard) {
@@ -235,6 +236,64 @@ TEST_F(SessionKeepAliveTest, AnActiveUserStaysSignedInPastTheIdleTimeoutAndAnIdl
                               [&](const client::ServerResponse& r) { status = r; });
     ASSERT_TRUE(qt_wait_for([&] { return status.has_value(); }));
     EXPECT_TRUE(status->ok) << status->error_code.toStdString();
+}
+
+TEST_F(ClientSession, AnAccountsStateIsToldInWordsOnlyAfterTheRightPassword) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    auto a = install();
+    const QString right = QString::fromStdString(nurse.password);
+    struct Case {
+        const char* sql;
+        const char* code;
+        const char* words;
+    };
+    for (const auto& c :
+         {Case{"UPDATE users SET status = 'suspended'", "account_suspended", "suspended"},
+          Case{"UPDATE users SET status = 'deactivated'", "account_deactivated", "deactivated"},
+          Case{"UPDATE users SET status = 'active', locked = true", "account_locked", "locked"}}) {
+        owner().exec(std::string(c.sql) + " WHERE username_canonical = 'nina.nurse'");
+        a->session->sign_in("General", "nina.nurse", "not her password");
+        const auto wrong = a->refusal();
+        EXPECT_EQ(wrong.code, "unauthenticated") << c.code;
+        EXPECT_FALSE(wrong.message.contains(c.words)) << c.code;
+        // The wrong password counted; take the per-account delay away for the right one.
+        owner().exec("UPDATE users SET failed_logins = 0 WHERE username_canonical = 'nina.nurse'");
+        a->session->sign_in("General", "nina.nurse", right);
+        const auto told = a->refusal();
+        EXPECT_EQ(told.code, c.code);
+        EXPECT_TRUE(told.message.contains(c.words)) << told.message.toStdString();
+        EXPECT_TRUE(told.message.contains("Call IT")) << told.message.toStdString();
+        EXPECT_EQ(a->session->step(), Step::signed_out);
+    }
+}
+
+TEST_F(ClientSession, TheDeviceSignatureIsCheckedForANewDeviceToo) {
+    start();
+    create_org("General");
+    TestUser nurse = enroll("General", "nina.nurse", "nurse");
+    const long long devices_before =
+        count("SELECT count(*) FROM devices WHERE user_id = '" + nurse.id + "'");
+    // A public key whose private half this installation does not hold.
+    auto mismatched = DeviceIdentity::generate("Ward 3 workstation", "Debian 12 / wardline test");
+    auto other = DeviceIdentity::generate("x", "y");
+    mismatched.public_key = other.public_key;
+    other.forget_secret();
+    auto a = install(std::move(mismatched));
+    a->session->sign_in("General", "nina.nurse", QString::fromStdString(nurse.password));
+    const auto refused = a->refusal();
+    EXPECT_EQ(refused.code, "device_proof_failed");
+    EXPECT_EQ(a->session->step(), Step::signed_out);
+    EXPECT_EQ(count("SELECT count(*) FROM devices WHERE user_id = '" + nurse.id + "'"),
+              devices_before)
+        << "no device registered";
+    EXPECT_EQ(count("SELECT failed_logins FROM users WHERE id = '" + nurse.id + "'"), 0)
+        << "the password was never tried";
+    // The same installation with a matching key signs in.
+    auto b = install();
+    b->session->sign_in("General", "nina.nurse", QString::fromStdString(nurse.password));
+    EXPECT_TRUE(b->reaches(Step::mfa_verify));
 }
 
 }  // namespace

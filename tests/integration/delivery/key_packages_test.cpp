@@ -85,7 +85,7 @@ protected:
         new_device_key(user);
         user.device_id.clear();
         auto ws = connect();
-        auto r = ws->request("auth.login", login_body(user, user.password));
+        auto r = ws->request("auth.login", login_body(*ws, user, user.password));
         EXPECT_EQ(r["body"].value("next", ""), "mfa_verify") << r.dump();
         r = ws->request("auth.mfa_verify", {{"recovery_code", user.recovery_codes.back()}});
         user.recovery_codes.pop_back();

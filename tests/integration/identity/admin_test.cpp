@@ -38,9 +38,9 @@ TEST_F(Admin, CreatedUserGetsAOneTimePasswordThatMustBeChanged) {
     TestUser u;
     u.org = "General";
     u.username = "new.nurse";
-    u.device_key = random_device_key();
+    new_device_key(u);
     auto other = connect();
-    r = other->request("auth.login", login_body(u, otp));
+    r = other->request("auth.login", login_body(*other, u, otp));
     EXPECT_EQ(r["body"].value("next", ""), "change_password") << r.dump();
     EXPECT_EQ(audit_count("user.create", "success"), created_before + 1);
 }
@@ -107,11 +107,13 @@ TEST_F(Admin, SuspendingAUserEndsTheirLiveConnectionWithinASecond) {
     auto resumed = connect();
     EXPECT_EQ(error_code(resumed->request("auth.resume", {{"token", u.token}, {"device_id", u.device_id}})),
               "unauthenticated");
-    // A suspended user cannot log in, and the answer does not say why.
+    // A suspended user cannot log in; only who gives the right password learns why.
     auto again = connect();
-    EXPECT_EQ(error_code(again->request("auth.login", login_body(u, u.password))), "unauthenticated");
+    EXPECT_EQ(error_code(again->request("auth.login", login_body(*again, u, "not the password"))),
+              "unauthenticated");
+    EXPECT_EQ(error_code(again->request("auth.login", login_body(*again, u, u.password))), "account_suspended");
     ASSERT_EQ(ws->request("users.reactivate", {{"user_id", u.id}}).value("status", ""), "ok");
-    EXPECT_EQ(again->request("auth.login", login_body(u, u.password))["body"].value("next", ""), "mfa_verify");
+    EXPECT_EQ(again->request("auth.login", login_body(*again, u, u.password))["body"].value("next", ""), "mfa_verify");
 }
 
 TEST_F(Admin, AnotherOrganizationsUsersAreInvisibleAndUntouchable) {
@@ -164,7 +166,7 @@ TEST_F(Admin, ResetMfaMakesTheNextLoginEnrollAgain) {
     auto ws = logged_in(admin_);
     ASSERT_EQ(ws->request("users.reset_mfa", {{"user_id", u.id}}).value("status", ""), "ok");
     auto other = connect();
-    EXPECT_EQ(other->request("auth.login", login_body(u, u.password))["body"].value("next", ""), "mfa_enroll");
+    EXPECT_EQ(other->request("auth.login", login_body(*other, u, u.password))["body"].value("next", ""), "mfa_enroll");
     EXPECT_EQ(count("SELECT count(*) FROM recovery_codes WHERE user_id = '" + u.id + "'"), 0);
 }
 
@@ -204,7 +206,7 @@ TEST_F(Admin, PolicyChangesApplyToTheNextLoginAndAreAudited) {
     EXPECT_EQ(error_code(ws->request("org.set_policy", {{"mfa_required", "no"}})), "bad_request");
     // Without MFA required, a login ends after the password.
     auto other = connect();
-    const auto login = other->request("auth.login", login_body(admin_, admin_.password));
+    const auto login = other->request("auth.login", login_body(*other, admin_, admin_.password));
     EXPECT_EQ(login["body"].value("next", ""), "session") << login.dump();
     EXPECT_EQ(login["body"]["session"]["idle_timeout_seconds"], 600);
 }

@@ -31,6 +31,7 @@ const std::map<std::string, json>& examples() {
          {{"enabled", true}, {"start_minute", 1320}, {"end_minute", 420}, {"time_zone", "Europe/Berlin"}}},
         {"audit.query", {{"limit", 5}}},
         {"audit.verify", json::object()},
+        {"auth.challenge", json::object()},
         {"auth.change_password", {{"current_password", "x"}, {"new_password", "y"}}},
         {"auth.login", json::object()},
         {"auth.logout", json::object()},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tests/integration/identity/identity_fixture.hpp"
 
+#include "common/core/device_login_proof.hpp"
 #include "server/identity/credentials.hpp"
 
 #include <sodium.h>
@@ -82,9 +83,45 @@ std::string IdentityFixture::create_user(const std::string& org, const std::stri
     return r.output.substr(at + marker.size(), end - at - marker.size());
 }
 
-json IdentityFixture::login_body(const TestUser& user, const std::string& password) const {
+std::vector<std::uint8_t> login_challenge(WsClient& ws) {
+    const auto r = ws.request("auth.challenge");
+    if (r.value("status", "") != "ok") throw std::runtime_error("auth.challenge: " + r.dump());
+    const auto text = r["body"]["challenge"].get<std::string>();
+    std::vector<std::uint8_t> out(64);
+    std::size_t len = 0;
+    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        len != kLoginChallengeBytes)
+        throw std::runtime_error("auth.challenge answered no 32-byte challenge");
+    out.resize(len);
+    return out;
+}
+
+std::string device_signature(const std::vector<std::uint8_t>& seed,
+                             const std::vector<std::uint8_t>& challenge,
+                             const std::string& organization, const std::string& username,
+                             const std::string& device_id) {
+    if (seed.size() != crypto_sign_SEEDBYTES) throw std::runtime_error("no device seed");
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_seed_keypair(pk, sk, seed.data());
+    const auto message = device_login_proof_message(challenge, organization, username, device_id,
+                                                    std::span<const std::uint8_t>(pk, sizeof pk));
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, nullptr, message.data(), message.size(), sk);
+    sodium_memzero(sk, sizeof sk);
+    char out[sodium_base64_ENCODED_LEN(sizeof sig, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(out, sizeof out, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    return out;
+}
+
+json IdentityFixture::login_body(WsClient& ws, const TestUser& user, const std::string& password) const {
     json device{{"name", "test-pc"}, {"platform", "linux test"}, {"identity_key", user.device_key}};
     if (!user.device_id.empty()) device["id"] = user.device_id;
+    const auto challenge = login_challenge(ws);
+    if (!user.device_seed.empty())
+        device["signature"] =
+            device_signature(user.device_seed, challenge, user.org, user.username, user.device_id);
     return json{{"organization", user.org}, {"username", user.username}, {"password", password},
                 {"device", device}};
 }
@@ -101,7 +138,7 @@ TestUser IdentityFixture::first_login(const std::string& org, const std::string&
     new_device_key(u);
     u.password = "tranquil meadow lantern " + std::to_string(randombytes_uniform(1000000));
     auto ws = connect();
-    auto r = ws->request("auth.login", login_body(u, one_time));
+    auto r = ws->request("auth.login", login_body(*ws, u, one_time));
     if (r.value("status", "") != "ok" || r["body"]["next"] != "change_password")
         throw std::runtime_error("first login: " + r.dump());
     r = ws->request("auth.change_password", {{"current_password", one_time}, {"new_password", u.password}});
@@ -122,7 +159,7 @@ TestUser IdentityFixture::first_login(const std::string& org, const std::string&
 }
 
 json IdentityFixture::login(WsClient& ws, TestUser& user) {
-    auto r = ws.request("auth.login", login_body(user, user.password));
+    auto r = ws.request("auth.login", login_body(ws, user, user.password));
     if (r.value("status", "") != "ok" || r["body"]["next"] != "mfa_verify")
         throw std::runtime_error("login: " + r.dump());
     // A code is accepted once per 30-second step: the enrollment may have used this one.

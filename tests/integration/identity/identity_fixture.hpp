@@ -37,6 +37,14 @@ std::string totp_now(const std::vector<std::uint8_t>& secret, int offset_steps =
 std::vector<std::uint8_t> base32_secret(const std::string& text);
 /// A random base64 32-byte key standing in for a device identity key.
 std::string random_device_key();
+/// Asks `ws` for an auth.challenge and returns its 32 bytes (throws when refused).
+std::vector<std::uint8_t> login_challenge(WsClient& ws);
+/// The base64 device.signature of an auth.login: the device login proof message of these
+/// fields, signed with the Ed25519 key of `seed`.
+std::string device_signature(const std::vector<std::uint8_t>& seed,
+                             const std::vector<std::uint8_t>& challenge,
+                             const std::string& organization, const std::string& username,
+                             const std::string& device_id);
 /// A fresh Ed25519 identity key of a test installation: `user.device_key` (base64 public key)
 /// and `user.device_seed` (private), for tests that sign as the device (MLS KeyPackages).
 void new_device_key(TestUser& user);
@@ -70,7 +78,9 @@ protected:
     /// A connected client that is logged in as `user`.
     std::unique_ptr<WsClient> logged_in(TestUser& user);
 
-    nlohmann::json login_body(const TestUser& user, const std::string& password) const;
+    /// An auth.login body for `user` on `ws`: asks `ws` for a challenge (auth.challenge) and
+    /// signs it with the user's device key (device_seed; an unsigned body when there is none).
+    nlohmann::json login_body(WsClient& ws, const TestUser& user, const std::string& password) const;
 
     server::storage::PgSyncConnection owner();
     long long count(const std::string& sql);

@@ -53,13 +53,13 @@ TEST_F(Login, SessionGrantsThePermissionsOfTheRole) {
 TEST_F(Login, UnknownOrganizationUnknownUserAndWrongPasswordLookTheSame) {
     TestUser u = enroll("General", "alice", "physician");
     auto ws = connect();
-    const auto wrong_pw = ws->request("auth.login", login_body(u, "not the password at all"));
+    const auto wrong_pw = ws->request("auth.login", login_body(*ws, u, "not the password at all"));
     TestUser ghost = u;
     ghost.username = "nobody-here";
-    const auto unknown_user = ws->request("auth.login", login_body(ghost, u.password));
+    const auto unknown_user = ws->request("auth.login", login_body(*ws, ghost, u.password));
     TestUser elsewhere = u;
     elsewhere.org = "No Such Hospital";
-    const auto unknown_org = ws->request("auth.login", login_body(elsewhere, u.password));
+    const auto unknown_org = ws->request("auth.login", login_body(*ws, elsewhere, u.password));
     for (const auto* r : {&wrong_pw, &unknown_user, &unknown_org}) {
         EXPECT_EQ(error_code(*r), "unauthenticated") << r->dump();
         EXPECT_EQ(error_message(*r), error_message(wrong_pw));
@@ -85,7 +85,7 @@ TEST_F(Login, RequestsBeforeLoginAreUnauthenticated) {
 TEST_F(Login, ReplayedTotpCodeIsRefused) {
     TestUser u = enroll("General", "bob", "physician");
     auto ws = connect();
-    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    ASSERT_EQ(ws->request("auth.login", login_body(*ws, u, u.password))["body"]["next"], "mfa_verify");
     // The enrollment already used the current step's code.
     const auto r = ws->request("auth.mfa_verify", {{"code", totp_now(u.totp_secret)}});
     EXPECT_EQ(error_code(r), "unauthenticated") << r.dump();
@@ -96,7 +96,7 @@ TEST_F(Login, WrongAndMalformedTotpCodesAreRefused) {
     TestUser u = enroll("General", "carol", "physician");
     auto ws = connect();
     // Each wrong code counts as a failed login (the pending login stays for the next try).
-    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    ASSERT_EQ(ws->request("auth.login", login_body(*ws, u, u.password))["body"]["next"], "mfa_verify");
     for (const std::string code : {"000000", "12345", "1234567", "abcdef", " 123456", "１２３４５６"}) {
         const auto r = ws->request("auth.mfa_verify", {{"code", code}});
         EXPECT_EQ(error_code(r), "unauthenticated") << code;
@@ -104,18 +104,18 @@ TEST_F(Login, WrongAndMalformedTotpCodesAreRefused) {
     EXPECT_EQ(error_code(ws->request("auth.mfa_verify", {{"code", std::string(17, '1')}})), "bad_request");
     EXPECT_EQ(count("SELECT failed_logins FROM users WHERE username_canonical = 'carol'"), 6);
     // From the third failure on, the account is throttled: even the right password is refused.
-    EXPECT_EQ(error_code(ws->request("auth.login", login_body(u, u.password))), "unauthenticated");
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(*ws, u, u.password))), "unauthenticated");
 }
 
 TEST_F(Login, RecoveryCodeWorksExactlyOnce) {
     TestUser u = enroll("General", "dave", "physician");
     const std::string code = u.recovery_codes.at(3);
     auto ws = connect();
-    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    ASSERT_EQ(ws->request("auth.login", login_body(*ws, u, u.password))["body"]["next"], "mfa_verify");
     auto r = ws->request("auth.mfa_verify", {{"recovery_code", code}});
     ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
     ASSERT_EQ(ws->request("auth.logout").value("status", ""), "ok");
-    ASSERT_EQ(ws->request("auth.login", login_body(u, u.password))["body"]["next"], "mfa_verify");
+    ASSERT_EQ(ws->request("auth.login", login_body(*ws, u, u.password))["body"]["next"], "mfa_verify");
     r = ws->request("auth.mfa_verify", {{"recovery_code", code}});
     EXPECT_EQ(error_code(r), "unauthenticated");
 }
@@ -125,14 +125,29 @@ TEST_F(Login, AccountLocksAfterTheThresholdAndUnlockReopensIt) {
     owner().exec("UPDATE organization_policies SET lockout_threshold = 3");
     auto ws = connect();
     for (int i = 0; i < 3; ++i)
-        EXPECT_EQ(error_code(ws->request("auth.login", login_body(u, "wrong password " + std::to_string(i)))), "unauthenticated");
+        EXPECT_EQ(error_code(ws->request("auth.login", login_body(*ws, u, "wrong password " + std::to_string(i)))), "unauthenticated");
     EXPECT_EQ(count("SELECT count(*) FROM users WHERE locked"), 1);
     EXPECT_EQ(audit_count("account.locked"), 1);
-    // Locked: even the right password gets the same refusal.
-    EXPECT_EQ(error_code(ws->request("auth.login", login_body(u, u.password))), "unauthenticated");
+    // Inside the per-account delay even the right password gets the generic refusal.
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(*ws, u, u.password))), "unauthenticated");
+    const auto delay_over = [&] {
+        owner().exec("UPDATE users SET last_failed_login_at = now() - interval '1 day' "
+                     "WHERE username_canonical = 'erin'");
+    };
+    // Past it, a wrong password on the locked account still learns nothing about the lock...
+    delay_over();
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(*ws, u, "wrong password 4"))), "unauthenticated");
+    // ...and the right one is told the account is locked, and what to do.
+    delay_over();
+    const auto locked = ws->request("auth.login", login_body(*ws, u, u.password));
+    EXPECT_EQ(error_code(locked), "account_locked") << locked.dump();
+    EXPECT_NE(error_message(locked).find("administrator"), std::string::npos);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'auth.login' AND outcome = 'denied' "
+                    "AND details LIKE '%locked%'"),
+              1);
     const auto unlocked = ctl("user unlock --org General --username erin");
     ASSERT_EQ(unlocked.status, 0) << unlocked.output;
-    const auto r = ws->request("auth.login", login_body(u, u.password));
+    const auto r = ws->request("auth.login", login_body(*ws, u, u.password));
     EXPECT_EQ(r["body"].value("next", ""), "mfa_verify") << r.dump();
 }
 
@@ -230,11 +245,11 @@ TEST_F(LoginThrottle, OneAddressIsRateLimitedAndTheAttemptIsAudited) {
     TestUser ghost;
     ghost.org = "General";
     ghost.username = "nobody";
-    ghost.device_key = random_device_key();
+    new_device_key(ghost);
     auto ws = connect();
     for (int i = 0; i < 3; ++i)
-        EXPECT_EQ(error_code(ws->request("auth.login", login_body(ghost, "guess " + std::to_string(i)))), "unauthenticated");
-    EXPECT_EQ(error_code(ws->request("auth.login", login_body(ghost, "guess 4"))), "rate_limited");
+        EXPECT_EQ(error_code(ws->request("auth.login", login_body(*ws, ghost, "guess " + std::to_string(i)))), "unauthenticated");
+    EXPECT_EQ(error_code(ws->request("auth.login", login_body(*ws, ghost, "guess 4"))), "rate_limited");
     EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE details LIKE '%address_throttled%'"), 1);
 }
 
@@ -247,7 +262,7 @@ TEST_F(Login, WardlinectlResetMfaEndsSessionsAndTheNextLoginEnrollsAgain) {
     EXPECT_EQ(count("SELECT count(*) FROM sessions WHERE end_reason = 'credentials_reset'"), 1);
     EXPECT_EQ(count("SELECT count(*) FROM audit_records WHERE action = 'user.reset_mfa' AND severity = 'high'"), 1);
     auto again = connect();
-    EXPECT_EQ(again->request("auth.login", login_body(u, u.password))["body"].value("next", ""), "mfa_enroll");
+    EXPECT_EQ(again->request("auth.login", login_body(*again, u, u.password))["body"].value("next", ""), "mfa_enroll");
     EXPECT_EQ(ctl("user reset-mfa --org General --username nobody.here").status, 3);
     EXPECT_EQ(ctl("user reset-mfa --org General").status, 2);
 }
@@ -278,8 +293,12 @@ TEST_F(Login, RevokedDeviceCannotLogInAgain) {
     const auto event = victim->read_json(std::chrono::seconds(2));
     EXPECT_EQ(event["body"].value("reason", ""), "device_revoked") << event.dump();
     auto again = connect();
-    const auto r = again->request("auth.login", login_body(u, u.password));
-    EXPECT_EQ(error_code(r), "forbidden") << r.dump();
+    const auto r = again->request("auth.login", login_body(*again, u, u.password));
+    EXPECT_EQ(error_code(r), "device_revoked") << r.dump();
+    EXPECT_NE(error_message(r).find("revoked"), std::string::npos) << r.dump();
+    // A wrong password for the revoked device says nothing about the device.
+    EXPECT_EQ(error_code(again->request("auth.login", login_body(*again, u, "not the password"))),
+              "unauthenticated");
 }
 
 }  // namespace

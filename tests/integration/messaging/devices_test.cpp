@@ -264,8 +264,8 @@ TEST_F(DeviceControl, AWipeReachesAConnectedDeviceAtOnceAndOnlyItCanConfirm) {
         5s));
     // And the old device id can never sign in again.
     auto again = connect();
-    EXPECT_EQ(code(again->request("auth.login", login_body(bob_user, bob_user.password))),
-              "forbidden");
+    EXPECT_EQ(code(again->request("auth.login", login_body(*again, bob_user, bob_user.password))),
+              "device_revoked");
     EXPECT_EQ(code(again->request("auth.resume",
                                   {{"token", bob_user.token}, {"device_id", bob_user.device_id}})),
               "unauthenticated");

@@ -180,7 +180,7 @@ TEST_F(Handshake, GroupInfoIsServedToMembersForANewDevicesExternalCommit) {
     alice2.device_id.clear();
     {
         auto ws = connect();
-        auto r = ws->request("auth.login", login_body(alice2, alice2.password));
+        auto r = ws->request("auth.login", login_body(*ws, alice2, alice2.password));
         ASSERT_EQ(r["body"].value("next", ""), "mfa_verify") << r.dump();
         r = ws->request("auth.mfa_verify", {{"recovery_code", alice2.recovery_codes.back()}});
         ASSERT_EQ(r.value("status", ""), "ok") << r.dump();
