@@ -268,7 +268,7 @@ protected:
         new_device_key(other);
         other.device_id.clear();
         auto ws = connect();
-        auto r = ws->request("auth.login", login_body(other, other.password));
+        auto r = ws->request("auth.login", login_body(*ws, other, other.password));
         EXPECT_EQ(r["body"].value("next", ""), "mfa_verify") << r.dump();
         r = ws->request("auth.mfa_verify", {{"recovery_code", other.recovery_codes.back()}});
         EXPECT_EQ(r.value("status", ""), "ok") << r.dump();

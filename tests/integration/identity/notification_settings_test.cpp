@@ -136,7 +136,7 @@ TEST_F(NotificationSettings, TheSessionCarriesTheDetailAndOwnQuietHoursAtLoginAn
     EXPECT_EQ(session["quiet_hours"], berlin_nights());
     // ...and so does a login (without MFA now, so no TOTP step is used up).
     auto ws = connect();
-    const json login = ws->request("auth.login", login_body(nurse_, nurse_.password));
+    const json login = ws->request("auth.login", login_body(*ws, nurse_, nurse_.password));
     ASSERT_EQ(login["body"].value("next", ""), "session") << login.dump();
     EXPECT_EQ(login["body"]["session"]["notification_detail"], "minimal");
     EXPECT_EQ(login["body"]["session"]["quiet_hours"], berlin_nights());
