@@ -139,6 +139,21 @@ int MemberReceiptsModel::row_of(const QString& user_id) const {
     return -1;
 }
 
+ReceiptCounts MemberReceiptsModel::counts() const {
+    ReceiptCounts c;
+    if (seq_ <= 0) return c;
+    for (const auto& m : rows_) {
+        if (m.user_id == sender_) continue;
+        ++c.recipients;
+        const auto r = receipts_.constFind(m.user_id);
+        if (r == receipts_.constEnd()) continue;
+        c.delivered += r->delivered ? 1 : 0;
+        c.read += r->read ? 1 : 0;
+        c.acknowledged += r->acknowledged ? 1 : 0;
+    }
+    return c;
+}
+
 bool MemberReceiptsModel::loaded() const noexcept {
     return !members_asking_.in_flight && !receipts_asking_.in_flight;
 }

@@ -49,6 +49,14 @@ struct MessageReceiptsAnswer {
     std::vector<MemberReceipt> members;  ///< every current member but the sender
 };
 
+/// How many of the chosen message's recipients (every member shown but the sender) have it.
+struct ReceiptCounts {
+    int recipients = 0;
+    int delivered = 0;
+    int read = 0;
+    int acknowledged = 0;
+};
+
 class MemberReceiptsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -95,6 +103,8 @@ public:
     bool loaded() const noexcept;
     /// The protocol error code of the last refusal, or empty after a success.
     const QString& error() const noexcept { return error_; }
+    /// The chosen message's receipts counted over the members shown.
+    ReceiptCounts counts() const;
     /// The row of `user_id`, or -1.
     int row_of(const QString& user_id) const;
 

@@ -141,6 +141,11 @@ TEST_F(MemberReceiptsModel, ShowsWhoReadWhoAcknowledgedAndWhoDidNeitherThenDrops
                     .startsWith("At "));
     EXPECT_EQ(cell(sender_view, dan_user, Qt::AccessibleTextRole).toString(),
               "Test dan.nurse, member: delivered, not read yet, not acknowledged yet");
+    const client::ReceiptCounts counted = sender_view.counts();
+    EXPECT_EQ(counted.recipients, 3);
+    EXPECT_EQ(counted.delivered, 3);
+    EXPECT_EQ(counted.read, 1);
+    EXPECT_EQ(counted.acknowledged, 1);
     EXPECT_EQ(count("SELECT count(*) FROM message_acks WHERE conversation_id = '" +
                     conv.toStdString() + "'"),
               1);
@@ -171,6 +176,7 @@ TEST_F(MemberReceiptsModel, ShowsWhoReadWhoAcknowledgedAndWhoDidNeitherThenDrops
         EXPECT_GE(view->row_of(QString::fromStdString(carol_user.id)), 0);
         EXPECT_TRUE(flag(*view, carol_user, Receipts::AcknowledgedRole))
             << "the others' receipts stay";
+        EXPECT_EQ(view->counts().recipients, 2);
     }
     // Dan himself is no longer shown the members: the server answers not_found, the table
     // empties.
