@@ -20,8 +20,9 @@ out="$PWD/docs/screenshots"
 shots=$(mktemp -d)
 trap 'rm -rf "$shots"' EXIT
 # The tests that pass the screens of the README: sign-in, the first sign-in's MFA enrollment,
-# the chat (list and conversation, both sides), the lock screen, the users view, the audit view.
-tests='ClientAppUi\.(AnAdministratorSignsInWithTotp|TheFirstSignInChangesThePassword|AnIdleWindowLocks|AComplianceOfficerFiltersPages|AMessageTypedAndSentWithEnter|ANurseSeesNoAdminView)'
+# the chat (list and conversation, both sides), the lock screen, the users view, the audit view,
+# and the chat on a dark palette.
+tests='ClientAppUi\.(AnAdministratorSignsInWithTotp|TheFirstSignInChangesThePassword|AnIdleWindowLocks|AComplianceOfficerFiltersPages|AMessageTypedAndSentWithEnter|ANurseSeesNoAdminView)|ClientAppPalette\.TheChatAndDirectoryOnADarkPalette'
 WARDLINE_TEST_SCREENSHOTS="$shots" WARDLINE_TEST_QPA=xcb \
     xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" \
     ctest --test-dir build/ci -R "$tests" --output-on-failure --timeout 300
