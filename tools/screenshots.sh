@@ -21,9 +21,10 @@ shots=$(mktemp -d)
 trap 'rm -rf "$shots"' EXIT
 # The tests that pass the screens of the README: sign-in, the first sign-in's MFA enrollment,
 # the chat (list and conversation, both sides), the lock screen, the users view, the audit view,
-# the retention view with a dry-run report and the legal holds view.
+# the retention view with a dry-run report, the legal holds view, and the chat on a dark palette.
 tests='ClientAppUi\.(AnAdministratorSignsInWithTotp|TheFirstSignInChangesThePassword|AnIdleWindowLocks|AComplianceOfficerFiltersPages|AMessageTypedAndSentWithEnter|ANurseSeesNoAdminView)'
 tests+='|ClientAppRetention\.(AnAdminProposesAShorterPolicy|AComplianceOfficerPlacesAndReleases)'
+tests+='|ClientAppPalette\.TheChatAndDirectoryOnADarkPalette'
 WARDLINE_TEST_SCREENSHOTS="$shots" WARDLINE_TEST_QPA=xcb \
     xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" \
     ctest --test-dir build/ci -R "$tests" --output-on-failure --timeout 300

@@ -3,6 +3,7 @@
 
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/named_widgets.hpp"
+#include "client-qt/app/palette_colors.hpp"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -187,8 +188,13 @@ void AuditView::verify_chain() {
             // The verdict is in the words; the colour only repeats it.
             self->chain_->setText(ok ? tr("Intact: %1.").arg(summary)
                                      : tr("BROKEN: %1. Tell your security officer.").arg(summary));
-            self->chain_->setStyleSheet(ok ? QString()
-                                           : QStringLiteral("color: #b00020; font-weight: bold"));
+            // A readable red on the palette in use (light or dark), bold when broken.
+            QPalette palette = self->palette();
+            if (!ok) palette.setColor(QPalette::WindowText, warning_text(self->palette()));
+            self->chain_->setPalette(palette);
+            QFont font = self->font();
+            font.setBold(!ok);
+            self->chain_->setFont(font);
         });
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client-qt/app/chat_delegates.hpp"
 
+#include "client-qt/app/palette_colors.hpp"
 #include "client-qt/core/conversation_list_model.hpp"
 #include "client-qt/core/message_list_model.hpp"
 
@@ -37,17 +38,17 @@ QString day_separator(const QModelIndex& index) {
     if (before.isValid() && before.data(Messages::TimeRole).toDateTime().date() == time.date())
         return {};
     const QDate day = time.date();
-    const QString name = day == QDate::currentDate()                ? QObject::tr("Today")
-                         : day == QDate::currentDate().addDays(-1) ? QObject::tr("Yesterday")
-                                                                   : QLocale().toString(
-                                                                         day, QLocale::LongFormat);
+    const QString name = day == QDate::currentDate() ? QObject::tr("Today")
+                         : day == QDate::currentDate().addDays(-1)
+                             ? QObject::tr("Yesterday")
+                             : QLocale().toString(day, QLocale::LongFormat);
     return QStringLiteral("— %1 —").arg(name);
 }
 
-/// A light background with dark text, whatever the desktop's theme.
-void tint(QStyleOptionViewItem* option, QColor background) {
-    option->backgroundBrush = background;
-    option->palette.setColor(QPalette::Text, Qt::black);
+/// The row's background tinted from the view's palette (light or dark); its text keeps the
+/// palette's Text colour, which stays readable on the tint.
+void tint(QStyleOptionViewItem* option, Tint accent) {
+    option->backgroundBrush = tinted_base(option->palette, accent);
 }
 
 }  // namespace
@@ -73,8 +74,7 @@ void ConversationDelegate::initStyleOption(QStyleOptionViewItem* option,
     QStyledItemDelegate::initStyleOption(option, index);
     option->text = on_lines(text_of(index));
     if (index.data(Conversations::UnreadRole).toLongLong() > 0) option->font.setBold(true);
-    if (index.data(Conversations::BadgeRole).toLongLong() > 0)
-        tint(option, QColor(0xfd, 0xe2, 0xe1));
+    if (index.data(Conversations::BadgeRole).toLongLong() > 0) tint(option, Tint::critical);
 }
 
 QString MessageDelegate::text_of(const QModelIndex& index) {
@@ -132,11 +132,11 @@ void MessageDelegate::initStyleOption(QStyleOptionViewItem* option,
     if (index.data(Messages::RecalledRole).toBool()) {
         option->font.setItalic(true);
     } else if (priority == QLatin1String("critical")) {
-        tint(option, QColor(0xfd, 0xe2, 0xe1));
+        tint(option, Tint::critical);
     } else if (priority == QLatin1String("urgent")) {
-        tint(option, QColor(0xff, 0xf1, 0xd6));
+        tint(option, Tint::urgent);
     } else if (index.data(Messages::OwnRole).toBool()) {
-        tint(option, QColor(0xe8, 0xf0, 0xfe));
+        tint(option, Tint::own);
     }
     if (index.data(Messages::OwnRole).toBool())
         option->displayAlignment = Qt::AlignRight | Qt::AlignVCenter;

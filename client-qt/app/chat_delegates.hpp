@@ -2,7 +2,8 @@
 #pragma once
 // How a conversation and a message look in their lists (docs/client.md, "Chat views"). Every
 // colour has its words too, for colour-blind users and screen readers: a critical message
-// says CRITICAL, an unread count is a number, an acknowledgement is spelled out.
+// says CRITICAL, an unread count is a number, an acknowledgement is spelled out. The tints come
+// from the view's palette (palette_colors.hpp), so they work on light and dark palettes.
 #include <QStyledItemDelegate>
 
 namespace wardline::app {

@@ -3,19 +3,24 @@
 
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/chat_delegates.hpp"
+#include "client-qt/app/member_receipts_dialog.hpp"
 #include "client-qt/app/message_composer.hpp"
 #include "client-qt/app/new_conversation_dialog.hpp"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QIdentityProxyModel>
 #include <QLabel>
 #include <QListView>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace wardline::app {
 
@@ -72,6 +77,20 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
     QFont title_font = title_->font();
     title_font.setBold(true);
     title_->setFont(title_font);
+    members_line_ = new QLabel(right);
+    members_line_->setObjectName(QStringLiteral("conversationMembers"));
+    members_line_->setAccessibleName(tr("Members of the conversation"));
+    members_line_->setWordWrap(true);
+    members_button_ = new QPushButton(tr("M&embers…"), right);
+    members_button_->setObjectName(QStringLiteral("conversationMembersButton"));
+    members_button_->setAccessibleName(tr("Show the members of the conversation"));
+    members_button_->setEnabled(false);
+    receipts_ = new QPushButton(tr("Rece&ipts…"), right);
+    receipts_->setObjectName(QStringLiteral("messageReceiptsButton"));
+    receipts_->setAccessibleName(
+        tr("Show who received, read and acknowledged the selected message"));
+    receipts_->setToolTip(tr("Who received, read and acknowledged the selected message"));
+    receipts_->setEnabled(false);
     message_list_ = new QListView(right);
     message_list_->setObjectName(QStringLiteral("messageList"));
     message_list_->setAccessibleName(tr("Messages"));
@@ -107,11 +126,18 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
     composer_->setEnabled(false);
     auto* ack_row = new QHBoxLayout;
     ack_row->addWidget(status_, 1);
+    ack_row->addWidget(receipts_);
     ack_row->addWidget(retry_);
     ack_row->addWidget(discard_);
     ack_row->addWidget(recall_);
     ack_row->addWidget(acknowledge_);
-    right_layout->addWidget(title_);
+    auto* header = new QHBoxLayout;
+    auto* heading = new QVBoxLayout;
+    heading->addWidget(title_);
+    heading->addWidget(members_line_);
+    header->addLayout(heading, 1);
+    header->addWidget(members_button_, 0, Qt::AlignTop);
+    right_layout->addLayout(header);
     right_layout->addWidget(message_list_, 1);
     right_layout->addLayout(ack_row);
     right_layout->addWidget(composer_);
@@ -150,19 +176,18 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
         if (seq <= 0 || !messages_) return;
         recall_->setEnabled(false);
         QPointer<ChatView> self(this);
-        recorder_.recall(messages_->conversation_id(), seq,
-                         [self](const client::OperationResult& r) {
-                             if (!self) return;
-                             if (r.ok)
-                                 self->status_->setText(tr("Recalled."));
-                             else if (r.error_code == QLatin1String("conflict"))
-                                 self->status_->setText(
-                                     tr("Not recalled: it was sent too long ago."));
-                             else
-                                 self->status_->setText(tr("Not recalled: %1")
-                                                            .arg(admin_message_for(r.error_code, {})));
-                             self->update_queued_actions();
-                         });
+        recorder_.recall(
+            messages_->conversation_id(), seq, [self](const client::OperationResult& r) {
+                if (!self) return;
+                if (r.ok)
+                    self->status_->setText(tr("Recalled."));
+                else if (r.error_code == QLatin1String("conflict"))
+                    self->status_->setText(tr("Not recalled: it was sent too long ago."));
+                else
+                    self->status_->setText(
+                        tr("Not recalled: %1").arg(admin_message_for(r.error_code, {})));
+                self->update_queued_actions();
+            });
     });
     connect(discard_, &QPushButton::clicked, this, [this] {
         const QString id = selected_failed_message();
@@ -170,6 +195,14 @@ ChatView::ChatView(client::ServerConnection& connection, client::LocalStore& sto
         status_->clear();
         update_queued_actions();
     });
+    connect(receipts_, &QPushButton::clicked, this, &ChatView::show_receipts);
+    connect(members_button_, &QPushButton::clicked, this, &ChatView::show_members);
+    // The same from the message list's context menu (the menu key, Shift+F10 or a right click).
+    auto* receipts_action = new QAction(tr("Receipts…"), message_list_);
+    receipts_action->setObjectName(QStringLiteral("messageReceiptsAction"));
+    connect(receipts_action, &QAction::triggered, this, &ChatView::show_receipts);
+    message_list_->addAction(receipts_action);
+    message_list_->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(message_list_->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &ChatView::load_older_if_at_top);
     composer_->load_templates();
@@ -201,6 +234,14 @@ void ChatView::show_conversation(const QString& conversation_id) {
     title_->setText(row >= 0 ? conversations_.index(row).data(Qt::DisplayRole).toString()
                              : tr("Conversation"));
     status_->clear();
+    members_ = std::make_unique<client::MemberReceiptsModel>(connection_, recorder_, colleagues_,
+                                                             conversation_id);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(members_.get(), signal, this, &ChatView::update_members_line);
+    connect(members_.get(), &QAbstractItemModel::dataChanged, this, &ChatView::update_members_line);
+    connect(members_.get(), &QAbstractItemModel::modelReset, this, &ChatView::update_members_line);
+    update_members_line();
+    members_button_->setEnabled(true);
     composer_->setEnabled(!sending_held_);
     connect(messages_.get(), &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex&, int first, int) {
@@ -259,6 +300,74 @@ QString ChatView::selected_failed_message() const {
     return current.data(Messages::ClientMsgIdRole).toString();
 }
 
+qint64 ChatView::selected_stored() const {
+    if (!messages_) return 0;
+    const QModelIndex current = message_list_->currentIndex();
+    if (!current.isValid() || current.data(Messages::QueuedRole).toBool()) return 0;
+    return current.data(Messages::SeqRole).toLongLong();
+}
+
+void ChatView::update_members_line() {
+    if (!members_) {
+        members_line_->clear();
+        return;
+    }
+    constexpr int shown = 6;
+    QStringList names;
+    const int n = members_->rowCount();
+    for (int row = 0; row < std::min(n, shown); ++row) {
+        const QModelIndex i = members_->index(row, client::MemberReceiptsModel::NameColumn);
+        const QString role = i.data(client::MemberReceiptsModel::ConversationRoleRole).toString();
+        QString name = i.data(Qt::DisplayRole).toString();
+        if (role == QLatin1String("owner")) name += tr(" (owner)");
+        if (role == QLatin1String("read_only")) name += tr(" (reads only)");
+        names << name;
+    }
+    if (n == 0) {
+        members_line_->setText(
+            members_->error().isEmpty() ? QString() : receipts_refusal_text(members_->error()));
+        return;
+    }
+    QString text =
+        (n == 1 ? tr("1 member: ") : tr("%1 members: ").arg(n)) + names.join(QStringLiteral(", "));
+    if (n > shown) text += tr(" and %1 more").arg(n - shown);
+    members_line_->setText(text);
+}
+
+QString ChatView::members_text() const {
+    return members_line_->text();
+}
+
+MemberReceiptsDialog* ChatView::show_receipts() {
+    const qint64 seq = selected_stored();
+    if (seq <= 0 || !messages_) return nullptr;
+    const QModelIndex current = message_list_->currentIndex();
+    const QDateTime time = current.data(Messages::TimeRole).toDateTime();
+    const QString at = QLocale().toString(time, QLocale::ShortFormat);
+    QString heading = current.data(Messages::OwnRole).toBool()
+                          ? tr("Your message of %1").arg(at)
+                          : tr("Message from %1 of %2")
+                                .arg(current.data(Messages::SenderNameRole).toString(), at);
+    const QString priority = current.data(Messages::PriorityRole).toString();
+    if (priority == QLatin1String("critical")) heading += tr(" · CRITICAL");
+    if (priority == QLatin1String("urgent")) heading += tr(" · URGENT");
+    auto* dialog = new MemberReceiptsDialog(connection_, recorder_, colleagues_,
+                                            messages_->conversation_id(), seq, heading, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+MemberReceiptsDialog* ChatView::show_members() {
+    if (!messages_) return nullptr;
+    auto* dialog =
+        new MemberReceiptsDialog(connection_, recorder_, colleagues_, messages_->conversation_id(),
+                                 0, tr("Members of %1").arg(title_->text()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
 qint64 ChatView::selected_recallable() const {
     if (!messages_) return 0;
     const QModelIndex current = message_list_->currentIndex();
@@ -274,6 +383,9 @@ void ChatView::update_queued_actions() {
     retry_->setEnabled(failed);
     discard_->setEnabled(failed);
     recall_->setEnabled(selected_recallable() > 0 && !sending_held_);
+    const bool stored = selected_stored() > 0;
+    receipts_->setEnabled(stored);
+    for (QAction* a : message_list_->actions()) a->setEnabled(stored);
 }
 
 void ChatView::hold_sending(bool held) {

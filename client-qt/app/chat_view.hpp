@@ -5,11 +5,14 @@
 // (messages oldest at the top, older pages loaded on scrolling up, receipts of the user's own
 // messages; queued ones as sending or, refused for good, as failed, with Retry and Discard
 // buttons for the selected one), an acknowledge button for urgent and critical messages, and
-// the composer. The
+// the composer. Under the conversation's title its members are listed; Members… shows them
+// in a table and Receipts… (also in the message list's context menu) who has received, read
+// and acknowledged the selected message (MemberReceiptsDialog). The
 // open conversation is marked read (messages.read) when it opens and as messages arrive while
 // it is shown. It binds models and forwards intents to the MessageRecorder; nothing else.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/conversation_list_model.hpp"
+#include "client-qt/core/member_receipts_model.hpp"
 #include "client-qt/core/message_list_model.hpp"
 #include "client-qt/core/message_recorder.hpp"
 
@@ -24,6 +27,7 @@ class QPushButton;
 
 namespace wardline::app {
 
+class MemberReceiptsDialog;
 class MessageComposer;
 
 class ChatView : public QWidget {
@@ -50,6 +54,12 @@ public:
     /// The signed-in user's permissions: which kinds the new-conversation dialog offers.
     void set_permissions(const QStringList& permissions) { permissions_ = permissions; }
     QString status() const;
+    /// Opens the receipts of the selected stored message (null when none is selected).
+    MemberReceiptsDialog* show_receipts();
+    /// Opens the open conversation's members (null when no conversation is open).
+    MemberReceiptsDialog* show_members();
+    /// The members line under the conversation's title.
+    QString members_text() const;
 
 private:
     void show_conversation(const QString& conversation_id);
@@ -61,6 +71,9 @@ private:
     QString selected_failed_message() const;
     /// The seq of the selected message if it is the user's own, stored and not recalled; else 0.
     qint64 selected_recallable() const;
+    /// The seq of the selected message if the server has stored it (not a queued one); else 0.
+    qint64 selected_stored() const;
+    void update_members_line();
     /// The message the acknowledge button acts on: the selected one if it needs it, else the
     /// newest that does; -1 when none.
     int acknowledge_target() const;
@@ -73,10 +86,15 @@ private:
     client::ColleagueDirectory& colleagues_;
     client::ConversationListModel conversations_;
     std::unique_ptr<client::MessageListModel> messages_;
+    /// The open conversation's members, for the line under its title.
+    std::unique_ptr<client::MemberReceiptsModel> members_;
     QIdentityProxyModel* message_proxy_ = nullptr;
     QListView* conversation_list_ = nullptr;
     QListView* message_list_ = nullptr;
     QLabel* title_ = nullptr;
+    QLabel* members_line_ = nullptr;
+    QPushButton* members_button_ = nullptr;
+    QPushButton* receipts_ = nullptr;
     QLabel* status_ = nullptr;
     QPushButton* acknowledge_ = nullptr;
     QPushButton* retry_ = nullptr;

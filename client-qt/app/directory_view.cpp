@@ -28,7 +28,8 @@ public:
 protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
         QStyledItemDelegate::initStyleOption(option, index);
-        option->icon = presence_icon(index.data(Directory::PresenceRole).toString());
+        option->icon =
+            presence_icon(index.data(Directory::PresenceRole).toString(), option->palette);
         option->features |= QStyleOptionViewItem::HasDecoration;
         option->decorationSize = QSize(16, 16);
     }

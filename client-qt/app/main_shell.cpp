@@ -92,6 +92,7 @@ MainShell::MainShell(client::ServerConnection& connection, const client::Session
         tabs_->addTab(template_admin_, tr("&Templates"));
         shift_admin_ = new ShiftAdminView(connection_, colleagues_, tabs_);
         tabs_->addTab(shift_admin_, tr("&Schedule"));
+        connect(shift_admin_, &ShiftAdminView::teamCreated, on_call_, &OnCallView::reload);
     }
     if (info.permissions.contains(kAuditRead)) {
         audit_view_ = new AuditView(connection_, tabs_);

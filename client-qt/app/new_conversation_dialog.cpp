@@ -4,9 +4,11 @@
 #include "client-qt/app/admin_text.hpp"
 #include "client-qt/app/named_widgets.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -66,6 +68,32 @@ NewConversationDialog::NewConversationDialog(client::ColleagueDirectory& colleag
     patient_form->addRow(tr("&Unit:"), unit_);
     patient_form->addRow(tr("&Bed:"), bed_);
 
+    // Announcements: who may post, and for which unit.
+    announcement_part_ = new QGroupBox(tr("Announcement"), this);
+    announcement_part_->setObjectName(QStringLiteral("announcementOptions"));
+    auto* announcement_form = new QVBoxLayout(announcement_part_);
+    auto* posting_label =
+        new QLabel(tr("Who may post (everyone else reads only):"), announcement_part_);
+    posting_label->setWordWrap(true);
+    announcement_form->addWidget(posting_label);
+    auto* role_grid = new QGridLayout;
+    const QStringList roles = default_roles();
+    for (int i = 0; i < roles.size(); ++i) {
+        auto* check = new QCheckBox(roles[i], announcement_part_);
+        check->setObjectName(QStringLiteral("postingRoleCheck_") + roles[i]);
+        check->setAccessibleName(tr("%1 may post").arg(roles[i]));
+        posting_roles_.push_back(check);
+        role_grid->addWidget(check, i / 3, i % 3);
+    }
+    announcement_form->addLayout(role_grid);
+    auto* unit_form = new QFormLayout;
+    announcement_unit_ = named_field(announcement_part_, "announcementUnitField",
+                                     tr("Unit the announcement is for"));
+    announcement_unit_->setPlaceholderText(tr("Whole organization"));
+    announcement_unit_->setMaxLength(64);
+    unit_form->addRow(tr("&Unit:"), announcement_unit_);
+    announcement_form->addLayout(unit_form);
+
     auto* row = new QHBoxLayout;
     query_ = new QLineEdit(this);
     query_->setObjectName(QStringLiteral("colleagueSearchField"));
@@ -114,6 +142,7 @@ NewConversationDialog::NewConversationDialog(client::ColleagueDirectory& colleag
     layout->addWidget(kind_);
     layout->addWidget(group_part_);
     layout->addWidget(patient_part_);
+    layout->addWidget(announcement_part_);
     layout->addLayout(row);
     layout->addWidget(results_, 1);
     layout->addWidget(status_);
@@ -165,6 +194,11 @@ client::ConversationDraft NewConversationDialog::draft() const {
     d.patient.date_of_birth = date_of_birth_->text();
     d.patient.unit = unit_->text();
     d.patient.bed = bed_->text();
+    if (d.kind == QLatin1String("announcement")) {
+        for (const auto* check : posting_roles_)
+            if (check->isChecked()) d.posting_roles << check->text();
+        d.unit = announcement_unit_->text();
+    }
     return d;
 }
 
@@ -172,6 +206,7 @@ void NewConversationDialog::kind_changed() {
     const bool direct = kind() == QLatin1String("direct");
     group_part_->setVisible(!direct);
     patient_part_->setVisible(kind() == QLatin1String("patient"));
+    announcement_part_->setVisible(kind() == QLatin1String("announcement"));
     start_->setEnabled(direct ? results_->currentRow() >= 0 : members_->count() > 0);
 }
 

@@ -5,14 +5,19 @@
 // with them (an existing one is reused: the server keeps one direct conversation per pair).
 // Group, patient thread and announcement: a title, several colleagues (found the same way
 // and added to a list), and for a patient thread the patient's MRN, name, date of birth, unit
-// and bed. Patient threads are offered only with patient_threads.create and announcements
-// only with org.settings (the server checks both again). A draft with a problem is named in
+// and bed; for an announcement who may post (roles; everyone else reads only) and the unit
+// (department) it is for, or the whole organization. Patient threads are offered only with
+// patient_threads.create and announcements only with org.settings (the server checks both
+// again). A draft with a problem is named in
 // the dialog and not sent.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/conversation_draft.hpp"
 
 #include <QDialog>
 
+#include <vector>
+
+class QCheckBox;
 class QComboBox;
 class QGroupBox;
 class QLabel;
@@ -60,6 +65,9 @@ private:
     QLineEdit* date_of_birth_ = nullptr;
     QLineEdit* unit_ = nullptr;
     QLineEdit* bed_ = nullptr;
+    QGroupBox* announcement_part_ = nullptr;
+    std::vector<QCheckBox*> posting_roles_;
+    QLineEdit* announcement_unit_ = nullptr;
 };
 
 }  // namespace wardline::app

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client-qt/app/presence_icon.hpp"
 
+#include "client-qt/app/palette_colors.hpp"
+
 #include <QPainter>
 #include <QPixmap>
 
 namespace wardline::app {
 
-QIcon presence_icon(const QString& presence) {
+QIcon presence_icon(const QString& presence, const QPalette& palette) {
     constexpr int size = 16;
     QPixmap pixmap(size, size);
     pixmap.fill(Qt::transparent);
@@ -32,7 +34,10 @@ QIcon presence_icon(const QString& presence) {
         p.drawLine(QPointF(8.0, 8.0), QPointF(8.0, 4.5));
         p.drawLine(QPointF(8.0, 8.0), QPointF(10.5, 9.5));
     } else {
-        p.setPen(QPen(QColor(0x61, 0x61, 0x61), 1.5));
+        // The text colour, a fifth of the way to the background: muted, yet readable.
+        p.setPen(QPen(blend(palette.color(QPalette::Active, QPalette::Text),
+                            palette.color(QPalette::Active, QPalette::Base), 0.2),
+                      1.5));
         p.setBrush(Qt::NoBrush);
         p.drawEllipse(disc);
     }

@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include <type_traits>
+#include <utility>
 
 namespace wardline::app {
 namespace {
@@ -51,6 +52,18 @@ QString ShiftAdminView::refusal_text(const QString& code) {
         return tr(
             "Not saved: a shift ends after it starts and lasts at most 7 days; a list "
             "covers at most 31 days.");
+    return admin_message_for(code, {});
+}
+
+QString ShiftAdminView::team_refusal_text(const QString& code) {
+    if (code == QLatin1String("conflict"))
+        return tr(
+            "Not created: a team of that name exists already (names are compared ignoring "
+            "case), or the organization has 500 teams.");
+    if (code == QLatin1String("bad_request"))
+        return tr("Not created: a team's name is 1 to 100 visible characters.");
+    if (code == QLatin1String("forbidden"))
+        return tr("Your roles do not allow creating on-call teams.");
     return admin_message_for(code, {});
 }
 
@@ -111,6 +124,19 @@ ShiftAdminView::ShiftAdminView(client::ServerConnection& connection,
     form->addRow(tr("End:"), end_);
     form->addRow(add_);
 
+    auto* teams = new QGroupBox(tr("New on-call team"), this);
+    auto* teams_row = new QHBoxLayout(teams);
+    team_name_ = named_field(teams, "newTeamNameField", tr("Name of the new on-call team"));
+    team_name_->setMaxLength(100);
+    team_name_->setPlaceholderText(tr("e.g. Cardiology"));
+    create_team_ = named_button(teams, "createTeamButton", tr("Cr&eate team"));
+    create_team_->setAutoDefault(false);
+    auto* team_label = new QLabel(tr("Na&me:"), teams);
+    team_label->setBuddy(team_name_);
+    teams_row->addWidget(team_label);
+    teams_row->addWidget(team_name_, 1);
+    teams_row->addWidget(create_team_);
+
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("scheduleStatus"));
     status_->setWordWrap(true);
@@ -118,6 +144,7 @@ ShiftAdminView::ShiftAdminView(client::ServerConnection& connection,
     layout->addWidget(list_, 1);
     layout->addWidget(remove_, 0, Qt::AlignRight);
     layout->addWidget(adding);
+    layout->addWidget(teams);
     layout->addWidget(status_);
 
     connect(show, &QPushButton::clicked, this, &ShiftAdminView::show_shifts);
@@ -126,6 +153,8 @@ ShiftAdminView::ShiftAdminView(client::ServerConnection& connection,
     connect(person_query_, &QLineEdit::returnPressed, this, &ShiftAdminView::find_people);
     connect(add_, &QPushButton::clicked, this, &ShiftAdminView::add_shift);
     connect(remove_, &QPushButton::clicked, this, &ShiftAdminView::remove_shift);
+    connect(create_team_, &QPushButton::clicked, this, &ShiftAdminView::create_team);
+    connect(team_name_, &QLineEdit::returnPressed, this, &ShiftAdminView::create_team);
     connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { remove_->setEnabled(current.isValid()); });
     connect(&shifts_, &QAbstractItemModel::modelReset, this,
@@ -145,9 +174,13 @@ int ShiftAdminView::team_count() const {
 }
 
 void ShiftAdminView::load_teams() {
+    list_teams({});
+}
+
+void ShiftAdminView::list_teams(const QString& select_id) {
     std::weak_ptr<bool> alive = alive_;
     connection_.request(QStringLiteral("oncall.teams.list"), {},
-                        [this, alive](const client::ServerResponse& r) {
+                        [this, alive, select_id](const client::ServerResponse& r) {
                             if (alive.expired()) return;
                             if (!r.ok) return report(r.error_code, {});
                             team_->clear();
@@ -156,11 +189,40 @@ void ShiftAdminView::load_teams() {
                                 team_->addItem(t.value(QLatin1String("name")).toString(),
                                                t.value(QLatin1String("id")).toString());
                             }
+                            if (const int row = team_->findData(select_id); row >= 0)
+                                team_->setCurrentIndex(row);
                             if (team_->count() == 0)
                                 status_->setText(tr("There are no on-call teams yet."));
                             else
                                 show_shifts();
                         });
+}
+
+void ShiftAdminView::create_team() {
+    const QString name = team_name_->text().trimmed();
+    if (name.isEmpty()) {
+        status_->setText(tr("Give the new team a name."));
+        return;
+    }
+    create_team_->setEnabled(false);
+    std::weak_ptr<bool> alive = alive_;
+    connection_.request(
+        QStringLiteral("oncall.teams.create"), {{QStringLiteral("name"), name}},
+        [this, alive](const client::ServerResponse& r) {
+            if (alive.expired()) return;
+            create_team_->setEnabled(true);
+            if (!r.ok) {
+                status_->setText(team_refusal_text(r.error_code));
+                return;
+            }
+            const auto team = r.body.value(QLatin1String("team")).toObject();
+            const QString id = team.value(QLatin1String("id")).toString();
+            team_name_->clear();
+            note_ = tr("Team %1 created.").arg(team.value(QLatin1String("name")).toString());
+            status_->setText(note_);
+            list_teams(id);
+            emit teamCreated(id);
+        });
 }
 
 void ShiftAdminView::report(const QString& error, const QString& success) {
@@ -174,14 +236,13 @@ void ShiftAdminView::show_shifts() {
     const QDateTime to(to_->date().addDays(1), QTime(0, 0));
     QPointer<ShiftAdminView> self(this);
     status_->setText(tr("Loading…"));
-    shifts_.load(team_id, from, to, [self](const QString& error) {
+    const QString note = std::exchange(note_, QString());
+    shifts_.load(team_id, from, to, [self, note](const QString& error) {
         if (!self) return;
         const int n = self->shifts_.rowCount();
-        self->report(error,
-                     n == 0 ? tr("No shifts in these dates.")
-                            : tr("%n shift(s)", "", n) + (self->shifts_.truncated()
-                                                              ? tr("; more exist, narrow the dates")
-                                                              : QString()));
+        QString listed = n == 0 ? tr("No shifts in these dates.") : tr("%n shift(s)", "", n);
+        if (n > 0 && self->shifts_.truncated()) listed += tr("; more exist, narrow the dates");
+        self->report(error, note.isEmpty() ? listed : note + QLatin1Char(' ') + listed);
     });
 }
 

@@ -3,8 +3,9 @@
 // The on-call Schedule tab for those whose roles grant org.settings (docs/client.md,
 // "Directory and on call"; the server checks the permission on every request anyway): a
 // team's shifts in a date range (ShiftScheduleModel), adding a shift (person found through the
-// directory, primary or backup, start, end) and removing the selected one. The server's
-// refusals (overlap, unknown user or team, no permission, a bad range) are shown in words.
+// directory, primary or backup, start, end) and removing the selected one; creating a team
+// (oncall.teams.create). The server's refusals (overlap, unknown user or team, no permission,
+// a bad range, a team name taken) are shown in words.
 #include "client-qt/core/colleague_directory.hpp"
 #include "client-qt/core/shift_schedule_model.hpp"
 
@@ -35,9 +36,18 @@ public:
 
     /// The words for a refused oncall.shifts.* request (protocol error `code`).
     static QString refusal_text(const QString& code);
+    /// The words for a refused oncall.teams.create.
+    static QString team_refusal_text(const QString& code);
+
+signals:
+    /// A team was created (the on-call view lists the teams again).
+    void teamCreated(const QString& team_id);
 
 private:
     void show_shifts();
+    void create_team();
+    /// Lists the teams again and then selects `team_id` (if any).
+    void list_teams(const QString& select_id);
     void find_people();
     void add_shift();
     void remove_shift();
@@ -57,7 +67,10 @@ private:
     QDateTimeEdit* start_ = nullptr;
     QDateTimeEdit* end_ = nullptr;
     QPushButton* add_ = nullptr;
+    QLineEdit* team_name_ = nullptr;
+    QPushButton* create_team_ = nullptr;
     QLabel* status_ = nullptr;
+    QString note_;  ///< said before the next listing's result (a team just created)
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
@@ -52,11 +54,21 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->hide();
     detail_ = new UserDetailPanel(connection, permissions, this);
+    // The details scroll when the window is short (a laptop screen, a large font) instead of
+    // squeezing their boxes; the window's smallest size stays that of a laptop screen.
+    auto* detail_scroll = new QScrollArea(this);
+    detail_scroll->setObjectName(QStringLiteral("userDetailScroll"));
+    detail_scroll->setAccessibleName(tr("The selected user's details"));
+    detail_scroll->setWidget(detail_);
+    detail_scroll->setWidgetResizable(true);
+    detail_scroll->setFrameShape(QFrame::NoFrame);
+    detail_scroll->setFocusPolicy(Qt::NoFocus);  // its fields take focus, it scrolls to them
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(table_);
-    split->addWidget(detail_);
+    split->addWidget(detail_scroll);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setMinimumHeight(220);  // a few users and the top of their details, at least
     layout->addWidget(split, 1);
 
     auto* paging = new QHBoxLayout;
@@ -133,7 +145,7 @@ UserAdminView::UserAdminView(client::ServerConnection& connection, const QString
 QWidget* UserAdminView::make_create_form() {
     create_form_ = new QGroupBox(tr("New user"), this);
     create_form_->setObjectName(QStringLiteral("createUserForm"));
-    auto* form = new QFormLayout(create_form_);
+    auto* form = new QGridLayout(create_form_);
     new_username_ = named_field(create_form_, "newUsernameField", tr("New user's username"));
     new_display_name_ = named_field(create_form_, "newDisplayNameField", tr("New user's name"));
     new_department_ = named_field(create_form_, "newDepartmentField", tr("New user's department"));
@@ -143,12 +155,25 @@ QWidget* UserAdminView::make_create_form() {
     new_role_->setAccessibleName(tr("New user's role"));
     new_role_->addItems(default_roles());
     create_ = named_button(create_form_, "createUserButton", tr("C&reate user"));
-    form->addRow(tr("Username"), new_username_);
-    form->addRow(tr("Name"), new_display_name_);
-    form->addRow(tr("Department"), new_department_);
-    form->addRow(tr("Job title"), new_job_title_);
-    form->addRow(tr("Role"), new_role_);
-    form->addRow(create_);
+    // Two fields a row, so the form leaves the list and the details room on a laptop screen.
+    const auto labelled = [this](const QString& text, QWidget* field) {
+        auto* label = new QLabel(text, create_form_);
+        label->setBuddy(field);
+        return label;
+    };
+    form->addWidget(labelled(tr("Username"), new_username_), 0, 0);
+    form->addWidget(new_username_, 0, 1);
+    form->addWidget(labelled(tr("Name"), new_display_name_), 0, 2);
+    form->addWidget(new_display_name_, 0, 3);
+    form->addWidget(labelled(tr("Department"), new_department_), 1, 0);
+    form->addWidget(new_department_, 1, 1);
+    form->addWidget(labelled(tr("Job title"), new_job_title_), 1, 2);
+    form->addWidget(new_job_title_, 1, 3);
+    form->addWidget(labelled(tr("Role"), new_role_), 2, 0);
+    form->addWidget(new_role_, 2, 1);
+    form->addWidget(create_, 2, 3);
+    form->setColumnStretch(1, 1);
+    form->setColumnStretch(3, 1);
     connect(create_, &QPushButton::clicked, this, &UserAdminView::create_user);
     create_form_->setVisible(can_manage_);
     return create_form_;
@@ -162,7 +187,8 @@ QWidget* UserAdminView::make_one_time_password_panel() {
     otp_for_->setWordWrap(true);
     otp_ = named_field(otp_panel_, "oneTimePasswordField", tr("One-time password"));
     otp_->setReadOnly(true);
-    auto* done = named_button(otp_panel_, "oneTimePasswordDoneButton", tr("I gave it to them, hi&de it"));
+    auto* done =
+        named_button(otp_panel_, "oneTimePasswordDoneButton", tr("I gave it to them, hi&de it"));
     layout->addWidget(otp_for_);
     layout->addWidget(otp_);
     layout->addWidget(done);

@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QDateTime>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -104,18 +105,26 @@ UserDetailPanel::UserDetailPanel(client::ServerConnection& connection,
     layout->addWidget(profile_);
 
     roles_ = new QGroupBox(tr("Roles"), this);
-    auto* roles_layout = new QVBoxLayout(roles_);
-    for (const QString& role : default_roles()) {
+    roles_->setObjectName(QStringLiteral("userRolesBox"));
+    // Two columns of check boxes, each at the height it asks for: the box keeps its size and
+    // the lists below take what is left (the panel scrolls when the window is short).
+    auto* roles_layout = new QGridLayout(roles_);
+    roles_layout->setVerticalSpacing(6);
+    const QStringList roles = default_roles();
+    for (int i = 0; i < roles.size(); ++i) {
+        const QString& role = roles[i];
         auto* check = new QCheckBox(role, roles_);
         check->setObjectName(QStringLiteral("roleCheck_") + role);
         check->setAccessibleName(tr("Role %1").arg(role));
         check->setEnabled(can_assign_roles_);
         role_checks_.push_back(check);
-        roles_layout->addWidget(check);
+        roles_layout->addWidget(check, i / 2, i % 2);
     }
     save_roles_ = named_button(roles_, "saveRolesButton", tr("Save r&oles"));
     save_roles_->setVisible(can_assign_roles_);
-    roles_layout->addWidget(save_roles_);
+    roles_layout->addWidget(save_roles_, (static_cast<int>(roles.size()) + 1) / 2, 0, 1, 2);
+    roles_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    profile_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     layout->addWidget(roles_);
 
     devices_ = list(this, "userDevicesTable", tr("The user's devices"),

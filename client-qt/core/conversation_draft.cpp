@@ -22,6 +22,29 @@ bool mrn_ok(const QString& mrn) {
     return characters >= 1 && characters <= 32 && mrn.size() <= 64;
 }
 
+/// A role name as the server accepts it: 1 to 64 of a-z, 0-9, '_', '.', '-'.
+bool role_name_ok(const QString& name) {
+    if (name.isEmpty() || name.size() > 64) return false;
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        if (!((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '_' || u == '.' || u == '-'))
+            return false;
+    }
+    return true;
+}
+
+/// Visible text: no control, format (invisible) or unassigned characters.
+bool visible_text(const QString& text) {
+    for (const QChar c : text) {
+        const auto category = c.category();
+        if (category == QChar::Other_Control || category == QChar::Other_Format ||
+            category == QChar::Other_NotAssigned || c == QChar::LineSeparator ||
+            c == QChar::ParagraphSeparator)
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::optional<QString> draft_problem(const ConversationDraft& d) {
@@ -32,6 +55,14 @@ std::optional<QString> draft_problem(const ConversationDraft& d) {
     if (d.title.size() > 200) return tr("The title is longer than 200 characters.");
     if (d.members.isEmpty()) return tr("Add at least one colleague.");
     if (d.members.size() > 500) return tr("At most 500 colleagues can be added at once.");
+    if (d.kind != QLatin1String("announcement") &&
+        (!d.posting_roles.isEmpty() || !d.unit.trimmed().isEmpty()))
+        return tr("Posting roles and a unit are for announcements only.");
+    if (d.posting_roles.size() > 32) return tr("Choose at most 32 posting roles.");
+    for (const QString& role : d.posting_roles)
+        if (!role_name_ok(role)) return tr("A posting role is not a role name.");
+    if (d.unit.trimmed().size() > 64) return tr("The unit is longer than 64 characters.");
+    if (!visible_text(d.unit)) return tr("The unit may hold visible characters only.");
     if (!patient) return std::nullopt;
     const PatientDraft& p = d.patient;
     if (!mrn_ok(p.mrn.trimmed()))
@@ -59,6 +90,14 @@ QJsonObject draft_request(const ConversationDraft& d) {
         if (!d.patient.bed.trimmed().isEmpty())
             patient.insert(QStringLiteral("bed"), d.patient.bed.trimmed());
         body.insert(QStringLiteral("patient"), patient);
+    }
+    if (d.kind == QLatin1String("announcement")) {
+        if (!d.posting_roles.isEmpty()) {
+            QStringList roles = d.posting_roles;
+            roles.removeDuplicates();
+            body.insert(QStringLiteral("roles"), QJsonArray::fromStringList(roles));
+        }
+        if (!d.unit.trimmed().isEmpty()) body.insert(QStringLiteral("unit"), d.unit.trimmed());
     }
     return body;
 }

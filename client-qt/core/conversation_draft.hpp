@@ -24,6 +24,11 @@ struct ConversationDraft {
     QString title;
     QStringList members;   ///< user ids, not the creator
     PatientDraft patient;  ///< patient only
+    /// Announcement only: the roles whose holders may post (everyone else reads only); empty:
+    /// only the creator posts.
+    QStringList posting_roles;
+    /// Announcement only: the unit (department) it is for; empty: the whole organization.
+    QString unit;
 };
 
 /// Why a draft cannot be sent, in words for the dialog; nullopt when it can.

@@ -412,6 +412,38 @@ TEST(ConversationDraft, NamesEachProblemBeforeAnythingIsSent) {
     client::ConversationDraft group = d;
     group.kind = QStringLiteral("group");
     EXPECT_FALSE(client::draft_request(group).contains("patient"));
+    // Posting roles and a unit: announcements only, role names and visible text only.
+    EXPECT_TRUE(problem([](auto& b) { b.posting_roles = {QStringLiteral("physician")}; }));
+    EXPECT_TRUE(problem([](auto& b) { b.unit = QStringLiteral("4 West"); }));
+    client::ConversationDraft announcement = group;
+    announcement.kind = QStringLiteral("announcement");
+    announcement.patient = {};
+    announcement.posting_roles = {QStringLiteral("physician"), QStringLiteral("nurse"),
+                                  QStringLiteral("physician")};
+    announcement.unit = QStringLiteral(" Cardiology ");
+    EXPECT_EQ(client::draft_problem(announcement), std::nullopt);
+    const QJsonObject posted = client::draft_request(announcement);
+    EXPECT_EQ(posted.value("roles").toArray(), QJsonArray({"physician", "nurse"}));
+    EXPECT_EQ(posted.value("unit").toString(), "Cardiology");
+    const auto announcement_problem = [&](auto change) {
+        client::ConversationDraft bad = announcement;
+        change(bad);
+        return client::draft_problem(bad).has_value();
+    };
+    EXPECT_TRUE(announcement_problem([](auto& b) { b.posting_roles << QStringLiteral("Head Nurse"); }));
+    EXPECT_TRUE(announcement_problem([](auto& b) { b.posting_roles << QString(); }));
+    EXPECT_TRUE(announcement_problem([](auto& b) {
+        for (int i = 0; i < 33; ++i) b.posting_roles << QStringLiteral("role%1").arg(i);
+    }));
+    EXPECT_TRUE(announcement_problem([](auto& b) { b.unit = QString(65, QLatin1Char('u')); }));
+    EXPECT_TRUE(announcement_problem([](auto& b) { b.unit = QStringLiteral("4\nWest"); }));
+    EXPECT_TRUE(announcement_problem([](auto& b) { b.unit = QStringLiteral("4\u200bWest"); }));
+    announcement.posting_roles.clear();
+    announcement.unit.clear();
+    EXPECT_EQ(client::draft_problem(announcement), std::nullopt);
+    EXPECT_FALSE(client::draft_request(announcement).contains("roles"))
+        << "no roles: only the creator posts";
+    EXPECT_FALSE(client::draft_request(announcement).contains("unit")) << "the whole organization";
 }
 
 }  // namespace

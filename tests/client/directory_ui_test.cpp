@@ -14,8 +14,10 @@
 #include "client-qt/core/message_list_model.hpp"
 #include "tests/client/app_window_driver.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QGroupBox>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListView>
@@ -231,6 +233,15 @@ TEST_F(ClientDirectoryUi, ANurseHasNoScheduleViewAndTheServerRefusesHerShiftChan
         EXPECT_EQ(reply->error_code, "forbidden") << type.toStdString();
     }
     EXPECT_EQ(count("SELECT count(*) FROM oncall_shifts"), 1);
+    // No team creation offered anywhere in her window; asked for directly, refused.
+    EXPECT_EQ(w->findChild<QPushButton*>("createTeamButton"), nullptr);
+    EXPECT_EQ(w->findChild<QLineEdit*>("newTeamNameField"), nullptr);
+    std::optional<client::ServerResponse> created;
+    w->connection()->request("oncall.teams.create", {{"name", "Nurses' own"}},
+                             [&](const client::ServerResponse& r) { created = r; });
+    ASSERT_TRUE(qt_wait_for([&] { return created.has_value(); }));
+    EXPECT_EQ(created->error_code, "forbidden");
+    EXPECT_EQ(count("SELECT count(*) FROM oncall_teams"), 1);
 }
 
 TEST_F(ClientDirectoryUi, APhysicianStartsAPatientThreadThatTheNurseListsWithThePatientAndReads) {
@@ -340,6 +351,12 @@ TEST_F(ClientDirectoryUi, ANurseWithoutPatientThreadsIsNotOfferedThemAndTheServe
     auto* dialog = chat->findChild<app::NewConversationDialog*>();
     ASSERT_NE(dialog, nullptr);
     EXPECT_EQ(dialog->offered_kinds(), QStringList({"direct", "group"}));
+    // Whatever kind she picks, the announcement's posting roles and unit never show.
+    auto* kinds = find<QComboBox>(dialog, "conversationKindPicker");
+    for (int i = 0; i < kinds->count(); ++i) {
+        kinds->setCurrentIndex(i);
+        EXPECT_FALSE(find<QGroupBox>(dialog, "announcementOptions")->isVisible());
+    }
     dialog->reject();
 
     // Asked for directly, through the same engine: the server refuses, nothing is created.
@@ -394,6 +411,103 @@ TEST_F(ClientDirectoryUi, AnAdministratorAnnouncesToAGroupOfColleagues) {
                     bob.id + "' AND m.role = 'read_only'"),
               1)
         << "a nurse reads an announcement without a posting role";
+}
+
+TEST_F(ClientDirectoryUi, AnAdministratorCreatesATeamAndAnAnnouncementWithPostingRolesAndAUnit) {
+    start();
+    create_org("General");
+    TestUser admin = enroll("General", "ada.admin", "admin");
+    TestUser alice = enroll("General", "alice.physician", "physician");
+    TestUser bob = enroll("General", "bob.nurse", "nurse");
+    auto w = open_window();
+    sign_in_with_recovery(*w, admin, 0);
+    auto* shell = w->shell();
+
+    // A team, created in the Schedule tab, appears in its picker and in the On call tab.
+    auto* schedule = shell->shift_admin();
+    ASSERT_NE(schedule, nullptr);
+    shell->tabs()->setCurrentWidget(schedule);
+    ASSERT_TRUE(qt_wait_for([&] {
+        return schedule->status() == "There are no on-call teams yet.";
+    })) << schedule->status().toStdString();
+    click(schedule, "createTeamButton");
+    EXPECT_EQ(schedule->status(), "Give the new team a name.") << "refused before it is sent";
+    type(schedule, "newTeamNameField", "Neurology");
+    QTest::keyClick(find<QLineEdit>(schedule, "newTeamNameField"), Qt::Key_Return);
+    ASSERT_TRUE(qt_wait_for([&] { return schedule->team_count() == 1; }))
+        << schedule->status().toStdString();
+    ASSERT_TRUE(qt_wait_for([&] {
+        return schedule->status() == "Team Neurology created. No shifts in these dates.";
+    })) << schedule->status().toStdString();
+    EXPECT_EQ(find<QComboBox>(schedule, "scheduleTeamPicker")->currentText(), "Neurology");
+    EXPECT_TRUE(find<QLineEdit>(schedule, "newTeamNameField")->text().isEmpty());
+    ASSERT_TRUE(qt_wait_for([&] {
+        return shell->on_call()->model().loaded() && shell->on_call()->model().rowCount() == 1;
+    })) << "the On call tab lists the new team";
+    // The same name in other letters: refused in words, nothing created.
+    type(schedule, "newTeamNameField", "NEUROLOGY");
+    click(schedule, "createTeamButton");
+    ASSERT_TRUE(qt_wait_for([&] { return schedule->status().contains("exists already"); }))
+        << schedule->status().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM oncall_teams"), 1);
+    EXPECT_EQ(audit_count("oncall.team.create"), 1);
+    expect_named(w.get(), "schedule with team creation");
+
+    // An announcement for the Cardiology unit that physicians may post to.
+    auto* chat = shell->chat();
+    shell->tabs()->setCurrentWidget(chat);
+    auto& engine = shell->engine();
+    ASSERT_TRUE(has_key_packages(engine));
+    click(chat, "newConversationButton");
+    auto* dialog = chat->findChild<app::NewConversationDialog*>();
+    ASSERT_NE(dialog, nullptr);
+    auto* options = find<QGroupBox>(dialog, "announcementOptions");
+    EXPECT_FALSE(options->isVisible()) << "not for a direct conversation";
+    find<QComboBox>(dialog, "conversationKindPicker")->setCurrentIndex(2);
+    ASSERT_EQ(dialog->kind(), "announcement");
+    EXPECT_TRUE(options->isVisible());
+    for (QWidget* c : dialog->findChildren<QWidget*>()) {
+        if (c->focusPolicy() == Qt::NoFocus || !c->isVisible()) continue;
+        EXPECT_FALSE(c->accessibleName().isEmpty())
+            << c->metaObject()->className() << " " << c->objectName().toStdString();
+    }
+    type(dialog, "conversationTitleField", "Cardiology rota changes");
+    find<QCheckBox>(dialog, "postingRoleCheck_physician")->setChecked(true);
+    type(dialog, "announcementUnitField", "Cardiology");
+    for (const char* name : {"alice", "bob"}) {
+        type(dialog, "colleagueSearchField", name);
+        click(dialog, "colleagueSearchButton");
+        auto* results = find<QListWidget>(dialog, "colleagueList");
+        ASSERT_TRUE(qt_wait_for(
+            [&] { return results->count() == 1 && results->item(0)->text().contains(name); }));
+        click(dialog, "addColleagueButton");
+    }
+    // A unit with a line break is named in the dialog and nothing is sent.
+    find<QLineEdit>(dialog, "announcementUnitField")->setText(QStringLiteral("Cardio\u2028logy"));
+    click(dialog, "startConversationButton");
+    EXPECT_TRUE(dialog->isVisible());
+    EXPECT_TRUE(find<QLabel>(dialog, "colleagueSearchStatus")->text().contains("visible"));
+    type(dialog, "announcementUnitField", "Cardiology");
+    const client::ConversationDraft draft = dialog->draft();
+    EXPECT_EQ(draft.posting_roles, QStringList({"physician"}));
+    click(dialog, "startConversationButton");
+    ASSERT_TRUE(qt_wait_for([&] { return !chat->open_conversation_id().isEmpty(); }, 20s))
+        << chat->status().toStdString();
+    const std::string id = chat->open_conversation_id().toStdString();
+    EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE id = '" + id +
+                    "' AND kind = 'announcement' AND unit = 'Cardiology' AND roles = "
+                    "ARRAY['physician']"),
+              1);
+    const auto role_of = [&](const TestUser& u, const char* role) {
+        return count("SELECT count(*) FROM conversation_members WHERE conversation_id = '" + id +
+                     "' AND user_id = '" + u.id + "' AND role = '" + role + "'");
+    };
+    EXPECT_EQ(role_of(alice, "member"), 1) << "a physician may post";
+    EXPECT_EQ(role_of(bob, "read_only"), 1) << "a nurse reads only";
+    // The members line says so.
+    ASSERT_TRUE(qt_wait_for([&] { return chat->members_text().startsWith("3 members: "); }))
+        << chat->members_text().toStdString();
+    EXPECT_TRUE(chat->members_text().contains("Test bob.nurse (reads only)"));
 }
 
 }  // namespace
